@@ -1,0 +1,63 @@
+package io.amprenta.vectorstore;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One result of a {@link Query}: the record's id, its score under the store's {@link DistanceMetric}
+ * (Pinecone's meaning for every backend), and, when asked for, its metadata and values.
+ *
+ * @param id the record's id
+ * @param score cosine similarity, dot product, or squared Euclidean distance
+ * @param values the vector values; empty when the query did not include values
+ * @param metadata the metadata; empty when the query did not include metadata
+ */
+public record Match(String id, double score, float[] values, Map<String, Object> metadata) {
+
+    private static final float[] NO_VALUES = new float[0];
+
+    /** Normalizes metadata like {@link VectorRecord} and copies the values. */
+    public Match {
+        Objects.requireNonNull(id, "id");
+        values = values == null || values.length == 0 ? NO_VALUES : values.clone();
+        metadata = MetadataValues.normalize(id, metadata);
+    }
+
+    /** A match; {@code values} and {@code metadata} may be null when not requested. */
+    public static Match of(String id, double score, float[] values, Map<String, ?> metadata) {
+        return new Match(id, score, values, metadata == null ? Map.of() : Collections.unmodifiableMap(metadata));
+    }
+
+    /** A copy of the values; empty when the query did not include values. */
+    @Override
+    public float[] values() {
+        return values.length == 0 ? NO_VALUES : values.clone();
+    }
+
+    /** Whether the match carries values. */
+    public boolean hasValues() {
+        return values.length > 0;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Match that
+                && id.equals(that.id)
+                && Double.compare(score, that.score) == 0
+                && Arrays.equals(values, that.values)
+                && metadata.equals(that.metadata);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, score, Arrays.hashCode(values), metadata);
+    }
+
+    @Override
+    public String toString() {
+        return "Match[id=" + id + ", score=" + score + (hasValues() ? ", dimension=" + values.length : "")
+                + ", metadata=" + metadata + "]";
+    }
+}

@@ -1,0 +1,138 @@
+package io.amprenta.vectorstore;
+
+import io.amprenta.vectorstore.filter.Filter;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A nearest-neighbour search: the query vector, how many matches, an optional metadata filter, and
+ * whether matches carry their metadata and values.
+ *
+ * <p>Build with {@code Query.builder(vector).topK(10).filter(f).build()}. Defaults: {@code topK} 10,
+ * no filter, metadata included, values not included (as in Spring AI and LangChain4j; Pinecone's own
+ * default excludes both).
+ *
+ * @param vector the query vector; {@link #vector()} returns a copy
+ * @param topK how many matches to return, 1 to {@value #MAX_TOP_K}
+ * @param filter the metadata filter, or null for none
+ * @param includeMetadata whether matches carry metadata
+ * @param includeValues whether matches carry their vector values
+ */
+public record Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues) {
+
+    /** The largest {@code topK} any backend accepts (Pinecone's limit). */
+    public static final int MAX_TOP_K = 10_000;
+
+    /** The {@code topK} used when none is set. */
+    public static final int DEFAULT_TOP_K = 10;
+
+    /** Validates and copies the vector. */
+    public Query {
+        Objects.requireNonNull(vector, "vector");
+        if (vector.length == 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_QUERY,
+                    "The query vector is empty. Pass the embedding of the query text.");
+        }
+        if (topK < 1 || topK > MAX_TOP_K) {
+            throw new InvalidRequestException(ErrorCode.INVALID_QUERY,
+                    "topK is " + topK + " but must be between 1 and " + MAX_TOP_K + ".");
+        }
+        vector = vector.clone();
+    }
+
+    /** Starts a query for {@code vector}. */
+    public static Builder builder(float[] vector) {
+        return new Builder(vector);
+    }
+
+    /** A copy of the query vector. */
+    @Override
+    public float[] vector() {
+        return vector.clone();
+    }
+
+    /** The number of values, without copying them. */
+    public int dimension() {
+        return vector.length;
+    }
+
+    /** The value at {@code index}, without copying the vector. */
+    public float value(int index) {
+        return vector[index];
+    }
+
+    /** The filter, if any. */
+    public Optional<Filter> optionalFilter() {
+        return Optional.ofNullable(filter);
+    }
+
+    /** The same query asking for {@code k} matches; backends use it to over-fetch. */
+    public Query withTopK(int k) {
+        return new Query(vector, k, filter, includeMetadata, includeValues);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Query that
+                && topK == that.topK
+                && includeMetadata == that.includeMetadata
+                && includeValues == that.includeValues
+                && Arrays.equals(vector, that.vector)
+                && Objects.equals(filter, that.filter);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(vector), topK, filter, includeMetadata, includeValues);
+    }
+
+    @Override
+    public String toString() {
+        return "Query[dimension=" + vector.length + ", topK=" + topK
+                + (filter == null ? "" : ", filter=" + filter.toJson())
+                + ", includeMetadata=" + includeMetadata + ", includeValues=" + includeValues + "]";
+    }
+
+    /** Builds a {@link Query}; {@link #build()} validates. */
+    public static final class Builder {
+        private final float[] vector;
+        private int topK = DEFAULT_TOP_K;
+        private Filter filter;
+        private boolean includeMetadata = true;
+        private boolean includeValues;
+
+        private Builder(float[] vector) {
+            this.vector = Objects.requireNonNull(vector, "vector");
+        }
+
+        /** How many matches to return (default 10). */
+        public Builder topK(int topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        /** Only records whose metadata matches; null for none. */
+        public Builder filter(Filter filter) {
+            this.filter = filter;
+            return this;
+        }
+
+        /** Whether matches carry metadata (default true). */
+        public Builder includeMetadata(boolean includeMetadata) {
+            this.includeMetadata = includeMetadata;
+            return this;
+        }
+
+        /** Whether matches carry their vector values (default false). */
+        public Builder includeValues(boolean includeValues) {
+            this.includeValues = includeValues;
+            return this;
+        }
+
+        /** The query. */
+        public Query build() {
+            return new Query(vector, topK, filter, includeMetadata, includeValues);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.amprenta.vectorstore;
+
+import io.amprenta.vectorstore.filter.Filter;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A vector index with metadata, the same on every backend: Pinecone, PostgreSQL with pgvector, or the
+ * exact in-memory store. Obtain one from {@link VectorStores#get()}, which picks the backend from
+ * {@code VECTOR_BACKEND}, so switching backends (and rolling back) changes no application code.
+ *
+ * <p>Every store operates on one namespace ({@link #namespace()}, {@code ""} unless configured);
+ * {@link #inNamespace(String)} gives a view of another. Scores, filters and limits behave identically on
+ * every backend (see {@link DistanceMetric} and {@link Filter}); limits are checked before anything is
+ * sent, so a call that works on one backend works on the other. Stores are thread-safe. Close the store
+ * you obtained; views share its resources and need no closing.
+ *
+ * <p>Failures are {@link VectorStoreException}s; a rejected write stores nothing.
+ */
+public interface VectorStore extends AutoCloseable {
+
+    /**
+     * Inserts or replaces records by id. Large lists are split as the backend requires. When an id
+     * appears twice in the list, the last one wins.
+     *
+     * @throws InvalidRequestException when any record breaks a limit; then nothing is written
+     */
+    void upsert(List<VectorRecord> records);
+
+    /**
+     * The {@code topK} records nearest to the query vector that match its filter, best first. Returns
+     * fewer only when fewer records match.
+     */
+    List<Match> query(Query query);
+
+    /** The records with these ids, keyed by id; ids that do not exist are absent from the map. */
+    Map<String, VectorRecord> fetch(Collection<String> ids);
+
+    /** Deletes the records with these ids; ids that do not exist are ignored. */
+    void delete(Collection<String> ids);
+
+    /** Deletes every record whose metadata matches {@code filter}. */
+    void deleteByFilter(Filter filter);
+
+    /** Deletes every record in this store's namespace. */
+    void deleteAll();
+
+    /** One page of ids in this namespace, optionally only those starting with a prefix. */
+    IdPage listIds(IdPageRequest request);
+
+    /** All ids starting with {@code prefix} (empty for all), fetched page by page as the stream is read. */
+    default Stream<String> streamIds(String prefix) {
+        Iterator<String> ids = new Iterator<>() {
+            private IdPageRequest nextRequest = IdPageRequest.all().withPrefix(prefix);
+            private Iterator<String> page = List.<String>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && nextRequest != null) {
+                    IdPage fetched = listIds(nextRequest);
+                    page = fetched.ids().iterator();
+                    nextRequest = fetched.next().orElse(null);
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(ids, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** Dimension, metric and record counts of every namespace. */
+    StoreStats stats();
+
+    /** Runs a canary search in this namespace and reports whether, and how fast, the store answers. Never throws. */
+    HealthReport health();
+
+    /** The namespace this store reads and writes. */
+    String namespace();
+
+    /** A view of the same store bound to {@code namespace}; closing the view does nothing. */
+    VectorStore inNamespace(String namespace);
+
+    /** The backend's name: {@code pinecone}, {@code pgvector} or {@code memory}. */
+    String backend();
+
+    /**
+     * The backend's underlying object, for what this API does not cover: for pgvector the
+     * {@code javax.sql.DataSource}, for Pinecone the client's {@code Index}.
+     *
+     * @throws InvalidRequestException naming what this store can be unwrapped to, when it is not {@code type}
+     */
+    <T> T unwrap(Class<T> type);
+
+    /** Releases connections and threads. Idempotent. Later calls fail with {@link ErrorCode#STORE_CLOSED}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,185 @@
+package io.amprenta.vectorstore.spi;
+
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.HealthReport;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.InvalidRequestException;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.filter.Filter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link VectorStore} every backend is exposed as: it checks {@link Limits} before anything reaches
+ * the backend (so a rejected batch writes nothing), removes duplicate ids from batches (the last record
+ * wins), binds the namespace, and makes {@link #close()} idempotent. Views from {@link #inNamespace}
+ * share the backend; only the store that {@link #of created} it closes it.
+ */
+public final class BackendVectorStore implements VectorStore {
+
+    private final VectorStoreBackend backend;
+    private final String namespace;
+    private final AtomicBoolean closed;
+    private final boolean ownsBackend;
+
+    private BackendVectorStore(VectorStoreBackend backend, String namespace, AtomicBoolean closed, boolean ownsBackend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.closed = closed;
+        this.ownsBackend = ownsBackend;
+    }
+
+    /** A store over {@code backend} bound to {@code namespace}; closing it closes the backend. */
+    public static VectorStore of(VectorStoreBackend backend, String namespace) {
+        return new BackendVectorStore(backend, namespace, new AtomicBoolean(), true);
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+        ensureOpen();
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<String, VectorRecord> lastById = new LinkedHashMap<>(records.size() * 2);
+        OptionalInt dimension = backend.dimension();
+        for (VectorRecord record : records) {
+            Objects.requireNonNull(record, "records must not contain null");
+            // A store that learns its dimension from the first write still needs one dimension per batch.
+            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()),
+                    backend.metric());
+            if (dimension.isEmpty()) {
+                dimension = OptionalInt.of(record.dimension());
+            }
+            lastById.put(record.id(), record);
+        }
+        backend.upsert(namespace, new ArrayList<>(lastById.values()));
+    }
+
+    @Override
+    public List<Match> query(Query query) {
+        ensureOpen();
+        Objects.requireNonNull(query, "query");
+        Limits.checkQuery(query, backend.dimension(), backend.metric());
+        return backend.query(namespace, query);
+    }
+
+    @Override
+    public Map<String, VectorRecord> fetch(Collection<String> ids) {
+        ensureOpen();
+        List<String> distinct = distinctValidIds(ids);
+        return distinct.isEmpty() ? Map.of() : backend.fetch(namespace, distinct);
+    }
+
+    @Override
+    public void delete(Collection<String> ids) {
+        ensureOpen();
+        List<String> distinct = distinctValidIds(ids);
+        if (!distinct.isEmpty()) {
+            backend.delete(namespace, distinct);
+        }
+    }
+
+    @Override
+    public void deleteByFilter(Filter filter) {
+        ensureOpen();
+        backend.deleteByFilter(namespace, Objects.requireNonNull(filter, "filter"));
+    }
+
+    @Override
+    public void deleteAll() {
+        ensureOpen();
+        backend.deleteAll(namespace);
+    }
+
+    @Override
+    public IdPage listIds(IdPageRequest request) {
+        ensureOpen();
+        return backend.listIds(namespace, Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public StoreStats stats() {
+        ensureOpen();
+        return backend.stats();
+    }
+
+    @Override
+    public HealthReport health() {
+        long started = System.nanoTime();
+        try {
+            ensureOpen();
+            return backend.health(namespace);
+        } catch (RuntimeException e) {
+            String reason = e instanceof VectorStoreException known ? known.getMessage() : e.toString();
+            return new HealthReport(HealthReport.Status.DOWN, backend.name(),
+                    Duration.ofNanos(System.nanoTime() - started), reason,
+                    Map.of("error", e instanceof VectorStoreException known ? known.code().anchor() : e.getClass().getName()));
+        }
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public VectorStore inNamespace(String otherNamespace) {
+        ensureOpen();
+        return new BackendVectorStore(backend, otherNamespace, closed, false);
+    }
+
+    @Override
+    public String backend() {
+        return backend.name();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        return backend.unwrap(type).orElseThrow(() -> new InvalidRequestException(ErrorCode.UNSUPPORTED_OPERATION,
+                "The " + backend.name() + " store cannot be unwrapped to " + type.getName() + "; it can be unwrapped to: "
+                        + backend.unwrappableTypes().stream().map(Class::getName).collect(Collectors.joining(", ")) + "."));
+    }
+
+    @Override
+    public void close() {
+        if (ownsBackend && closed.compareAndSet(false, true)) {
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VectorStore[backend=" + backend.name() + ", namespace=\"" + namespace + "\"]";
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new VectorStoreException(ErrorCode.STORE_CLOSED, "This " + backend.name()
+                    + " store has been closed. Obtain a new one from VectorStores.get().");
+        }
+    }
+
+    private static List<String> distinctValidIds(Collection<String> ids) {
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+        Limits.checkIds(distinct);
+        return distinct;
+    }
+}

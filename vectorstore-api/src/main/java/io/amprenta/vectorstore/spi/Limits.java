@@ -1,0 +1,143 @@
+package io.amprenta.vectorstore.spi;
+
+import io.amprenta.vectorstore.DimensionMismatchException;
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.InvalidRequestException;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.VectorRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Pinecone's limits, enforced up front for every backend so that code that works on one backend works
+ * on the other (DESIGN §4). {@link BackendVectorStore} applies them to every call; the migrator applies
+ * {@link #checkRecord} record by record to set bad records aside without failing their batch.
+ */
+public final class Limits {
+
+    /** The longest id, in characters. */
+    public static final int MAX_ID_LENGTH = 512;
+
+    /** The most metadata per record, in bytes of compact UTF-8 JSON (40 KB). */
+    public static final int MAX_METADATA_BYTES = 40 * 1024;
+
+    /** The most vectors per Pinecone upsert request. */
+    public static final int MAX_UPSERT_BATCH = 1000;
+
+    /** The most bytes per Pinecone upsert request (2 MB). */
+    public static final int MAX_UPSERT_BYTES = 2 * 1024 * 1024;
+
+    /** The most ids per Pinecone fetch or delete request. */
+    public static final int MAX_IDS_PER_REQUEST = 1000;
+
+    private static final int MAX_QUOTED_ID = 80;
+
+    private Limits() {
+    }
+
+    /**
+     * Checks an id: non-empty, at most {@value #MAX_ID_LENGTH} characters, no NUL character (which
+     * PostgreSQL text cannot hold).
+     */
+    public static void checkId(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ID,
+                    "An id is " + (id == null ? "null" : "empty") + "; ids must be non-empty strings.");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ID, "The id " + quoteId(id) + " is " + id.length()
+                    + " characters long; ids may have at most " + MAX_ID_LENGTH + " characters.");
+        }
+        if (id.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ID,
+                    "The id " + quoteId(id) + " contains a NUL character (\\u0000), which PostgreSQL cannot store.");
+        }
+    }
+
+    /** Checks every id of a fetch or delete. */
+    public static void checkIds(List<String> ids) {
+        ids.forEach(Limits::checkId);
+    }
+
+    /**
+     * Checks one record for writing.
+     *
+     * @param dimension the store's dimension; empty when it is not fixed yet
+     * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
+     */
+    public static void checkRecord(VectorRecord record, OptionalInt dimension, DistanceMetric metric) {
+        checkId(record.id());
+        String subject = "record " + quoteId(record.id());
+        checkVector(subject, record.dimension(), record::value, dimension, metric);
+        checkMetadata(record.id(), record.metadata());
+    }
+
+    /** Checks a query vector against the store's dimension and metric. */
+    public static void checkQuery(Query query, OptionalInt dimension, DistanceMetric metric) {
+        checkVector("the query vector", query.dimension(), query::value, dimension, metric);
+    }
+
+    // Reads values by index so that checking a record does not copy its vector.
+    private static void checkVector(String subject, int length, IntToFloat valueAt, OptionalInt dimension,
+                                    DistanceMetric metric) {
+        if (dimension.isPresent() && length != dimension.getAsInt()) {
+            throw new DimensionMismatchException(subject, dimension.getAsInt(), length);
+        }
+        boolean allZero = true;
+        for (int i = 0; i < length; i++) {
+            float value = valueAt.get(i);
+            if (!Float.isFinite(value)) {
+                throw new InvalidRequestException(ErrorCode.NON_FINITE_VALUE, capitalize(subject) + " has " + value
+                        + " at position " + i + "; vector values must be finite numbers. Check the embedding step"
+                        + " that produced it.");
+            }
+            allZero &= value == 0f;
+        }
+        if (allZero && metric == DistanceMetric.COSINE) {
+            throw new InvalidRequestException(ErrorCode.ZERO_VECTOR, capitalize(subject) + " is all zeros, which has"
+                    + " no direction, so cosine similarity is undefined. Check the embedding step that produced it.");
+        }
+    }
+
+    private static void checkMetadata(String id, Map<String, Object> metadata) {
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            if (containsNul(entry.getKey()) || containsNul(entry.getValue())) {
+                throw new InvalidRequestException(ErrorCode.UNSUPPORTED_METADATA, "Record " + quoteId(id)
+                        + ": metadata field '" + entry.getKey().replace("\0", "\\u0000") + "' contains a NUL character"
+                        + " (\\u0000), which PostgreSQL cannot store. Remove it from the text.");
+            }
+        }
+        int size = MetadataJson.sizeInBytes(metadata);
+        if (size > MAX_METADATA_BYTES) {
+            throw new InvalidRequestException(ErrorCode.METADATA_TOO_LARGE, "Record " + quoteId(id) + " has " + size
+                    + " bytes of metadata; the limit is " + MAX_METADATA_BYTES + " bytes (40 KB). Keep large text,"
+                    + " such as the chunk body, in your own table and store a reference in metadata.");
+        }
+    }
+
+    private interface IntToFloat {
+        float get(int index);
+    }
+
+    private static boolean containsNul(Object value) {
+        if (value instanceof String text) {
+            return text.indexOf('\0') >= 0;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(Limits::containsNul);
+        }
+        return false;
+    }
+
+    /** An id as quoted in messages: in quotes, shortened when long. */
+    public static String quoteId(String id) {
+        String shown = id.length() <= MAX_QUOTED_ID ? id : id.substring(0, MAX_QUOTED_ID) + "...";
+        return "'" + shown.replace("\0", "\\u0000") + "'";
+    }
+
+    private static String capitalize(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

@@ -1,0 +1,180 @@
+package io.amprenta.vectorstore.spi;
+
+import io.amprenta.vectorstore.RetryableException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Retries {@link RetryableException}s with exponential backoff and jitter, bounded by attempts and by
+ * total time; every other exception passes through at once. Immutable and thread-safe; build with
+ * {@link #builder()}. A server's {@link RetryableException#retryAfter()} hint is honoured when it asks
+ * for a longer wait than the backoff.
+ *
+ * <p>Delay before retry n (1-based): {@code min(maxDelay, initialDelay * 2^(n-1))}, of which a random
+ * {@code jitter} fraction is subtracted, so that many workers throttled together do not retry together.
+ */
+public final class RetryPolicy {
+
+    /** Told about each retry before the wait, e.g. to log it or to slow a shared rate limiter. */
+    @FunctionalInterface
+    public interface RetryListener {
+        /** Attempt {@code failedAttempt} failed with {@code failure}; the next starts after {@code delay}. */
+        void onRetry(String operation, int failedAttempt, RetryableException failure, Duration delay);
+    }
+
+    /** Waits; replaceable in tests. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final int maxAttempts;
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final Duration maxDuration;
+    private final double jitter;
+    private final RetryListener listener;
+    private final Sleeper sleeper;
+
+    private RetryPolicy(Builder builder, Sleeper sleeper) {
+        this.maxAttempts = builder.maxAttempts;
+        this.initialDelay = builder.initialDelay;
+        this.maxDelay = builder.maxDelay;
+        this.maxDuration = builder.maxDuration;
+        this.jitter = builder.jitter;
+        this.listener = builder.listener;
+        this.sleeper = sleeper;
+    }
+
+    /** Defaults: 6 attempts, 200 ms doubling to 10 s, 50 % jitter, at most 2 minutes in all. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A policy that never retries. */
+    public static RetryPolicy none() {
+        return builder().maxAttempts(1).build();
+    }
+
+    /** The most attempts, the first included. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Runs {@code call}, retrying retryable failures; rethrows the last failure when out of attempts or time. */
+    public <T> T execute(String operation, Supplier<T> call) {
+        long deadline = System.nanoTime() + maxDuration.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (RetryableException failure) {
+                Duration delay = delayBefore(attempt + 1, failure);
+                boolean outOfTime = System.nanoTime() + delay.toNanos() > deadline;
+                if (attempt >= maxAttempts || outOfTime) {
+                    throw failure;
+                }
+                listener.onRetry(operation, attempt, failure, delay);
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    failure.addSuppressed(interrupted);
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    /** Runs {@code call}, retrying retryable failures. */
+    public void run(String operation, Runnable call) {
+        execute(operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    // The wait before attempt number `attempt` (2 for the first retry).
+    Duration delayBefore(int attempt, RetryableException failure) {
+        double exponential = initialDelay.toNanos() * Math.pow(2, attempt - 2);
+        double capped = Math.min(maxDelay.toNanos(), exponential);
+        double jittered = capped * (1 - jitter * ThreadLocalRandom.current().nextDouble());
+        Duration backoff = Duration.ofNanos((long) jittered);
+        Duration hinted = failure.retryAfter().orElse(Duration.ZERO);
+        return hinted.compareTo(backoff) > 0 ? hinted : backoff;
+    }
+
+    /** Configures a {@link RetryPolicy}; setters validate and name the setting in their errors. */
+    public static final class Builder {
+        private int maxAttempts = 6;
+        private Duration initialDelay = Duration.ofMillis(200);
+        private Duration maxDelay = Duration.ofSeconds(10);
+        private Duration maxDuration = Duration.ofMinutes(2);
+        private double jitter = 0.5;
+        private RetryListener listener = (operation, attempt, failure, delay) -> { };
+
+        private Builder() {
+        }
+
+        /** The most attempts including the first; 1 disables retrying. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, but is " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** The first delay and the cap that doubling stops at. */
+        public Builder backoff(Duration initialDelay, Duration maxDelay) {
+            requirePositive("initialDelay", initialDelay);
+            requirePositive("maxDelay", maxDelay);
+            if (maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be below initialDelay ("
+                        + initialDelay + ")");
+            }
+            this.initialDelay = initialDelay;
+            this.maxDelay = maxDelay;
+            return this;
+        }
+
+        /** The longest time spent on one call, waits included; no retry starts after it. */
+        public Builder maxDuration(Duration maxDuration) {
+            requirePositive("maxDuration", maxDuration);
+            this.maxDuration = maxDuration;
+            return this;
+        }
+
+        /** The random fraction, 0 to 1, taken off each delay. */
+        public Builder jitter(double jitter) {
+            if (!(jitter >= 0 && jitter <= 1)) {
+                throw new IllegalArgumentException("jitter must be between 0 and 1, but is " + jitter);
+            }
+            this.jitter = jitter;
+            return this;
+        }
+
+        /** Called before each retry. */
+        public Builder onRetry(RetryListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The policy. */
+        public RetryPolicy build() {
+            return new RetryPolicy(this, delay -> Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000));
+        }
+
+        // Tests replace the clock's waiting.
+        RetryPolicy build(Sleeper sleeper) {
+            return new RetryPolicy(this, sleeper);
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, but is " + value);
+            }
+        }
+    }
+}

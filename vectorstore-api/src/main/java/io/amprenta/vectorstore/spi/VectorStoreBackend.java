@@ -1,0 +1,96 @@
+package io.amprenta.vectorstore.spi;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.HealthReport;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.filter.Filter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a backend implements: the {@link io.amprenta.vectorstore.VectorStore} operations with the
+ * namespace passed explicitly. {@link BackendVectorStore} turns a backend into a {@code VectorStore}: it
+ * checks every {@link Limits limit} before a call reaches the backend, drops duplicate ids from a batch
+ * (the last one wins), binds namespaces and handles closing, so backends receive only valid requests
+ * and every backend rejects exactly the same inputs.
+ *
+ * <p>Implementations must be thread-safe. They split batches as their service requires, and map their
+ * failures onto the {@link io.amprenta.vectorstore.VectorStoreException} kinds.
+ */
+public interface VectorStoreBackend extends AutoCloseable {
+
+    /** The backend's name, as in {@code VECTOR_BACKEND}. */
+    String name();
+
+    /** The distance metric, fixed for the store's lifetime. */
+    DistanceMetric metric();
+
+    /** The vector dimension, or empty while a store that learns it from the first write is empty. */
+    OptionalInt dimension();
+
+    /** Writes valid, id-unique records. */
+    void upsert(String namespace, List<VectorRecord> records);
+
+    /** Runs a valid query. */
+    List<Match> query(String namespace, Query query);
+
+    /** Fetches distinct, valid ids; absent ids are left out. */
+    Map<String, VectorRecord> fetch(String namespace, List<String> ids);
+
+    /** Deletes distinct, valid ids. */
+    void delete(String namespace, List<String> ids);
+
+    /** Deletes the records whose metadata matches. */
+    void deleteByFilter(String namespace, Filter filter);
+
+    /** Deletes every record of the namespace. */
+    void deleteAll(String namespace);
+
+    /** One page of ids. */
+    IdPage listIds(String namespace, IdPageRequest request);
+
+    /** Counts of every namespace. */
+    StoreStats stats();
+
+    /**
+     * A canary search in {@code namespace}. The default queries the first unit vector with top-k 1;
+     * backends override it to add what they know (index presence, row counts). May throw: the caller
+     * turns exceptions into a {@code DOWN} report.
+     */
+    default HealthReport health(String namespace) {
+        long started = System.nanoTime();
+        OptionalInt dimension = dimension();
+        if (dimension.isEmpty()) {
+            return new HealthReport(HealthReport.Status.UP, name(), Duration.ofNanos(System.nanoTime() - started),
+                    "empty store; the dimension is fixed by the first write", Map.of());
+        }
+        float[] canary = new float[dimension.getAsInt()];
+        canary[0] = 1f;
+        int found = query(namespace, Query.builder(canary).topK(1).includeMetadata(false).build()).size();
+        return new HealthReport(HealthReport.Status.UP, name(), Duration.ofNanos(System.nanoTime() - started),
+                "canary search answered", Map.of("dimension", dimension.getAsInt(), "metric",
+                        metric().configName(), "canaryMatches", found));
+    }
+
+    /** The underlying object of {@code type} (a DataSource, a client), if the backend has one. */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
+    /** The types {@link #unwrap} can return, for the error message when another is asked for. */
+    default List<Class<?>> unwrappableTypes() {
+        return List.of(getClass());
+    }
+
+    /** Releases connections and threads; called once. */
+    @Override
+    void close();
+}
