@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,8 +47,13 @@ public final class VectorStoreConfig {
 
     /** Environment variables, overlaid by system properties of the same name. */
     public static VectorStoreConfig fromEnvironment() {
-        Map<String, String> merged = new HashMap<>(System.getenv());
-        System.getProperties().forEach((key, value) -> merged.put(String.valueOf(key), String.valueOf(value)));
+        return overlay(System.getenv(), System.getProperties());
+    }
+
+    // System properties win over environment variables, so `-DVECTOR_BACKEND=memory` overrides the shell.
+    static VectorStoreConfig overlay(Map<String, String> environment, Properties properties) {
+        Map<String, String> merged = new HashMap<>(environment);
+        properties.stringPropertyNames().forEach(key -> merged.put(key, properties.getProperty(key)));
         return of(merged);
     }
 
