@@ -95,7 +95,6 @@ final class LocalCluster implements ManagedServer {
         Path clusterDir = createClusterDir(baseDir);
         Path dataDir = clusterDir.resolve("data");
         Path logFile = clusterDir.resolve("server.log");
-        boolean started = false;
         try {
             writeOwnerFile(clusterDir);
             if (postgresUser != null) {
@@ -120,7 +119,6 @@ final class LocalCluster implements ManagedServer {
                             logFile);
                 }
             }
-            started = true;
             String version = serverVersion(port);
             LocalCluster cluster = new LocalCluster(bindir, clusterDir, os, port, version);
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "vectorstore-pg-cluster-shutdown"));
@@ -128,10 +126,11 @@ final class LocalCluster implements ManagedServer {
                     (System.nanoTime() - startedAt) / 1_000_000, clusterDir, os);
             return cluster;
         } catch (IOException e) {
-            destroy(bindir, clusterDir, os, started);
+            // A pg_ctl that gave up waiting can leave a postmaster behind; destroy stops whatever postmaster.pid names.
+            destroy(bindir, clusterDir, os);
             throw new IllegalStateException("Could not set up a PostgreSQL cluster in " + clusterDir + ": " + e, e);
         } catch (RuntimeException | Error e) {
-            destroy(bindir, clusterDir, os, started);
+            destroy(bindir, clusterDir, os);
             throw e;
         }
     }
@@ -211,14 +210,14 @@ final class LocalCluster implements ManagedServer {
     }
 
     private synchronized void destroy() {
-        destroy(bindir, clusterDir, os, true);
+        destroy(bindir, clusterDir, os);
         running = false;
     }
 
     /** Stops the server the quickest way (its data is thrown away) and deletes its directory. */
-    private static void destroy(Path bindir, Path clusterDir, OsCommand os, boolean mayBeRunning) {
+    private static void destroy(Path bindir, Path clusterDir, OsCommand os) {
         Path dataDir = clusterDir.resolve("data");
-        if (mayBeRunning && Files.exists(dataDir.resolve("postmaster.pid"))) {
+        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             OsCommand.Result result = pgCtl(bindir, clusterDir, os,
                     List.of("stop", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "20"));
             if (!result.succeeded()) {
@@ -384,7 +383,7 @@ final class LocalCluster implements ManagedServer {
             for (Path dir : dirs) {
                 if (isAbandoned(dir)) {
                     LOG.info("Removing abandoned PostgreSQL test cluster {}", dir);
-                    destroy(bindir, dir, os, true);
+                    destroy(bindir, dir, os);
                 }
             }
         } catch (IOException | RuntimeException e) {
