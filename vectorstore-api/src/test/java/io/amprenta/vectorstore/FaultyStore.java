@@ -1,0 +1,109 @@
+package io.amprenta.vectorstore;
+
+import io.amprenta.vectorstore.filter.Filter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** A store that forwards to another and fails writes or queries on demand, for decorator tests. */
+public final class FaultyStore implements VectorStore {
+
+    private final VectorStore delegate;
+    private volatile boolean failWrites;
+    private volatile boolean failQueries;
+
+    public FaultyStore(VectorStore delegate) {
+        this.delegate = delegate;
+    }
+
+    public FaultyStore failWrites(boolean fail) {
+        this.failWrites = fail;
+        return this;
+    }
+
+    public FaultyStore failQueries(boolean fail) {
+        this.failQueries = fail;
+        return this;
+    }
+
+    private void maybeFail(boolean fail) {
+        if (fail) {
+            throw new UnavailableException("injected outage", null);
+        }
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+        maybeFail(failWrites);
+        delegate.upsert(records);
+    }
+
+    @Override
+    public List<Match> query(Query query) {
+        maybeFail(failQueries);
+        return delegate.query(query);
+    }
+
+    @Override
+    public Map<String, VectorRecord> fetch(Collection<String> ids) {
+        return delegate.fetch(ids);
+    }
+
+    @Override
+    public void delete(Collection<String> ids) {
+        maybeFail(failWrites);
+        delegate.delete(ids);
+    }
+
+    @Override
+    public void deleteByFilter(Filter filter) {
+        maybeFail(failWrites);
+        delegate.deleteByFilter(filter);
+    }
+
+    @Override
+    public void deleteAll() {
+        maybeFail(failWrites);
+        delegate.deleteAll();
+    }
+
+    @Override
+    public IdPage listIds(IdPageRequest request) {
+        return delegate.listIds(request);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public HealthReport health() {
+        return delegate.health();
+    }
+
+    @Override
+    public String namespace() {
+        return delegate.namespace();
+    }
+
+    @Override
+    public VectorStore inNamespace(String namespace) {
+        return new FaultyStore(delegate.inNamespace(namespace)).failWrites(failWrites).failQueries(failQueries);
+    }
+
+    @Override
+    public String backend() {
+        return delegate.backend();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        return delegate.unwrap(type);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
