@@ -125,6 +125,21 @@ public final class VectorStoreConfig {
         return getInt(key, min, max).orElse(defaultValue);
     }
 
+    /** A decimal setting within {@code [min, max]}, or {@code defaultValue}. */
+    public double getDouble(String key, double defaultValue, double min, double max) {
+        return get(key).map(value -> {
+            try {
+                double parsed = Double.parseDouble(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the accepted range
+            }
+            throw invalid(key, value, "a number from " + min + " to " + max);
+        }).orElse(defaultValue);
+    }
+
     /** A boolean setting ({@code true/false}, {@code yes/no}, {@code on/off}, {@code 1/0}), or {@code defaultValue}. */
     public boolean getBoolean(String key, boolean defaultValue) {
         return get(key).map(value -> switch (value.toLowerCase(Locale.ROOT)) {

@@ -23,7 +23,7 @@ class DiscoveryTest {
 
     @Test
     void theMemoryBackendIsAlwaysInstalledAndSelectedByName() {
-        assertThat(VectorStores.installedBackends()).containsExactly("memory");
+        assertThat(VectorStores.installedBackends()).containsExactly("dual", "memory");
         try (VectorStore store = VectorStores.get(Map.of("VECTOR_BACKEND", " Memory "))) {
             assertThat(store.backend()).isEqualTo("memory");
         }
@@ -35,7 +35,7 @@ class DiscoveryTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKEND_NOT_INSTALLED))
                 .hasMessage("VECTOR_BACKEND is 'pinecone' but the pinecone backend is not on the classpath. Add the Maven"
                         + " dependency io.amprenta.vectorstore:vectorstore-pinecone (version from"
-                        + " io.amprenta.vectorstore:vectorstore-bom). Installed backends: memory."
+                        + " io.amprenta.vectorstore:vectorstore-bom). Installed backends: dual, memory."
                         + " [docs/errors.md#backend-not-installed]");
     }
 
@@ -43,7 +43,7 @@ class DiscoveryTest {
     void aMissingPgvectorModuleNamesItsArtifact() {
         assertThatThrownBy(() -> VectorStores.get(Map.of("VECTOR_BACKEND", "pgvector")))
                 .hasMessageContaining("Add the Maven dependency io.amprenta.vectorstore:vectorstore-pgvector")
-                .hasMessageContaining("Installed backends: memory.");
+                .hasMessageContaining("Installed backends: dual, memory.");
     }
 
     @Test
@@ -53,7 +53,7 @@ class DiscoveryTest {
                 .hasMessage("VECTOR_BACKEND is 'weaviate', which is not a backend. Set it to one of the installed backends,"
                         + " or add the artifact of another (memory: io.amprenta.vectorstore:vectorstore-api,"
                         + " pgvector: io.amprenta.vectorstore:vectorstore-pgvector,"
-                        + " pinecone: io.amprenta.vectorstore:vectorstore-pinecone). Installed backends: memory."
+                        + " pinecone: io.amprenta.vectorstore:vectorstore-pinecone). Installed backends: dual, memory."
                         + " [docs/errors.md#unknown-backend]");
     }
 
@@ -61,7 +61,7 @@ class DiscoveryTest {
     void duplicateNamesAreReportedWhenAskedForWithoutHidingOthers() throws IOException {
         ProviderRegistry registry = registryWith(TwinA.class.getName(), TwinB.class.getName());
 
-        assertThat(registry.names()).containsExactly("memory", "twin");
+        assertThat(registry.names()).containsExactly("dual", "memory", "twin");
         assertThatThrownBy(() -> registry.select("twin"))
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_BACKEND))
                 .hasMessageContaining("More than one backend is registered as 'twin': " + TwinA.class.getName() + ", " + TwinB.class.getName())
@@ -74,11 +74,11 @@ class DiscoveryTest {
         ProviderRegistry registry = registryWith("com.example.DoesNotExist", Exploding.class.getName(), Nameless.class.getName(),
                 TwinA.class.getName());
 
-        assertThat(registry.names()).containsExactly("memory", "twin");
+        assertThat(registry.names()).containsExactly("dual", "memory", "twin");
         assertThat(registry.failures()).hasSize(3);
         assertThat(registry.select("memory")).isNotNull();
         assertThatThrownBy(() -> registry.select("pinecone"))
-                .hasMessageContaining("Installed backends: memory, twin.")
+                .hasMessageContaining("Installed backends: dual, memory, twin.")
                 .hasMessageContaining("Backends that failed to load:")
                 .hasMessageContaining("com.example.DoesNotExist")
                 .hasMessageContaining("database driver missing")

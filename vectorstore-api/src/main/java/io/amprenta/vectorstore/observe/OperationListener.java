@@ -1,0 +1,13 @@
+package io.amprenta.vectorstore.observe;
+
+/**
+ * Told about every operation of an {@link ObservedVectorStore}: the hook for metrics, tracing and audit
+ * logs. Called on the caller's thread after the operation, so keep it fast; an exception it throws is
+ * logged and ignored, never passed to the application.
+ */
+@FunctionalInterface
+public interface OperationListener {
+
+    /** One operation finished. */
+    void onOperation(OperationEvent event);
+}
