@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.pinecone;
 
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
@@ -152,7 +153,8 @@ public final class PineconeVectorStore {
         /**
          * Told about every retry before its wait: the operation, the attempt that failed, the failure (a
          * {@link io.amprenta.vectorstore.RateLimitedException} for each 429) and the delay. How a copier
-         * sees throttling and slows its pace. Called on the thread that made the request.
+         * sees throttling and slows its pace. Called on the thread that made the request, also when the
+         * retries follow a {@link #retryPolicy caller's policy}.
          */
         public Builder onRetry(RetryPolicy.RetryListener listener) {
             this.retryListener = Objects.requireNonNull(listener, "listener");
@@ -160,8 +162,8 @@ public final class PineconeVectorStore {
         }
 
         /**
-         * Replaces the retry settings above with a policy of the caller's, e.g. one shared by several
-         * stores; give it its own listener, since {@link #onRetry} cannot be combined with it.
+         * Replaces the retry settings above ({@code maxRetries}, backoff, duration) with a policy of the
+         * caller's, e.g. one shared by several stores.
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -184,22 +186,14 @@ public final class PineconeVectorStore {
          */
         public VectorStore build() {
             PineconeSettings settings = settings();
-            if (retryPolicy != null && retryListener != null) {
-                throw new IllegalStateException("onRetry(...) cannot be combined with retryPolicy(...): give the listener"
-                        + " to RetryPolicy.builder().onRetry(...) instead.");
-            }
-            RetryPolicy policy = retryPolicy != null ? retryPolicy : settings.retryPolicy(logging(retryListener));
+            RetryPolicy base = retryPolicy != null ? retryPolicy : settings.retryPolicy(Builder::log);
+            RetryPolicy policy = retryListener == null ? base : base.withRetryListener(retryListener);
             return BackendVectorStore.of(PineconeBackend.connect(settings, policy), settings.namespace());
         }
 
-        private static RetryPolicy.RetryListener logging(RetryPolicy.RetryListener next) {
-            return (operation, attempt, failure, delay) -> {
-                LOG.info("Retrying {} in {} ms after attempt {} failed: {}", operation, delay.toMillis(), attempt,
-                        failure.getMessage());
-                if (next != null) {
-                    next.onRetry(operation, attempt, failure, delay);
-                }
-            };
+        private static void log(String operation, int attempt, RetryableException failure, Duration delay) {
+            LOG.info("Retrying {} in {} ms after attempt {} failed: {}", operation, delay.toMillis(), attempt,
+                    failure.getMessage());
         }
 
         /** The settings without the API key. */

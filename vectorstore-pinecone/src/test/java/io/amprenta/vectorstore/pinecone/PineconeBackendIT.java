@@ -334,13 +334,14 @@ class PineconeBackendIT {
         RetryPolicy policy = RetryPolicy.builder().maxAttempts(4).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
                 .onRetry((operation, attempt, failure, delay) -> operations.add(operation)).build();
         VectorStore store = PineconeVectorStore.builder().apiKey(emulator.apiKey()).indexHost(emulator.indexHost()).tls(false)
-                .retryPolicy(policy).build();
+                .retryPolicy(policy).onRetry((operation, attempt, failure, delay) -> retried.add(failure)).build();
         opened.add(store);
         emulator.faults().rateLimitNext(3);
 
         assertThat(store.fetch(List.of("none"))).isEmpty();
         assertThat(operations).containsExactly("pinecone fetch", "pinecone fetch", "pinecone fetch");
-        assertThatThrownBy(() -> PineconeVectorStore.builder().apiKey("k").indexHost("h").retryPolicy(policy)
-                .onRetry((operation, attempt, failure, delay) -> { }).build()).isInstanceOf(IllegalStateException.class);
+        assertThat(retried).hasSize(3).allSatisfy(failure -> assertThat(failure).isInstanceOf(RateLimitedException.class));
+        emulator.faults().rateLimitNext(4);
+        assertThatThrownBy(() -> store.fetch(List.of("none"))).isInstanceOf(RateLimitedException.class);
     }
 }
