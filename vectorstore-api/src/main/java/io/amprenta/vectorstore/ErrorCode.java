@@ -25,6 +25,8 @@ public enum ErrorCode {
     INVALID_FILTER("invalid-filter"),
     INVALID_QUERY("invalid-query"),
     INVALID_CURSOR("invalid-cursor"),
+    /** The backend refused a request as invalid for a reason the library does not check up front. */
+    REQUEST_REJECTED("request-rejected"),
 
     // Transient: worth retrying
     RATE_LIMITED("rate-limited"),
