@@ -64,7 +64,7 @@ final class BatchCopier {
                 continue;
             }
             try {
-                Limits.checkRecord(record, target.dimension(), target.metric());
+                Limits.checkRecord(record, target.dimension());
                 writable.add(record);
             } catch (InvalidRequestException invalid) {
                 failures.put(id, invalid.problem());

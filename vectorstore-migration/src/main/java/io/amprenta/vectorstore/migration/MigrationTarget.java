@@ -1,6 +1,5 @@
 package io.amprenta.vectorstore.migration;
 
-import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,9 +23,6 @@ public interface MigrationTarget {
 
     /** The target's vector dimension, when fixed. */
     OptionalInt dimension();
-
-    /** The target's metric (for the zero-vector check). */
-    DistanceMetric metric();
 
     /**
      * Writes {@code records} on {@code connection} inside the caller's transaction, without committing.

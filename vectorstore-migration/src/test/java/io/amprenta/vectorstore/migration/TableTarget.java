@@ -1,6 +1,5 @@
 package io.amprenta.vectorstore.migration;
 
-import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.spi.MetadataJson;
 import java.sql.Array;
@@ -57,11 +56,6 @@ class TableTarget implements MigrationTarget {
     @Override
     public OptionalInt dimension() {
         return OptionalInt.of(dimension);
-    }
-
-    @Override
-    public DistanceMetric metric() {
-        return DistanceMetric.COSINE;
     }
 
     @Override
