@@ -25,6 +25,8 @@ public enum ErrorCode {
     INVALID_FILTER("invalid-filter"),
     INVALID_QUERY("invalid-query"),
     INVALID_CURSOR("invalid-cursor"),
+    /** The backend refused a request as invalid for a reason the library does not check up front. */
+    REQUEST_REJECTED("request-rejected"),
 
     // Transient: worth retrying
     RATE_LIMITED("rate-limited"),
@@ -50,6 +52,7 @@ public enum ErrorCode {
 
     // Migration
     MIGRATION_FAILED("migration-failed"),
+    MIGRATION_RUN_EXISTS("migration-run-exists"),
     VERIFICATION_FAILED("verification-failed"),
 
     /** A failure the library did not expect; the message carries the underlying cause. */

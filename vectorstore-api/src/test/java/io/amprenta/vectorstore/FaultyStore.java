@@ -1,19 +1,18 @@
 package io.amprenta.vectorstore;
 
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.spi.ForwardingVectorStore;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
-/** A store that forwards to another and fails writes or queries on demand, for decorator tests. */
-public final class FaultyStore implements VectorStore {
+/** A store that fails writes or queries on demand, for decorator tests. */
+public final class FaultyStore extends ForwardingVectorStore {
 
-    private final VectorStore delegate;
     private volatile boolean failWrites;
     private volatile boolean failQueries;
 
     public FaultyStore(VectorStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public FaultyStore failWrites(boolean fail) {
@@ -26,7 +25,7 @@ public final class FaultyStore implements VectorStore {
         return this;
     }
 
-    private void maybeFail(boolean fail) {
+    private static void maybeFail(boolean fail) {
         if (fail) {
             throw new UnavailableException("injected outage", null);
         }
@@ -35,75 +34,35 @@ public final class FaultyStore implements VectorStore {
     @Override
     public void upsert(List<VectorRecord> records) {
         maybeFail(failWrites);
-        delegate.upsert(records);
+        super.upsert(records);
     }
 
     @Override
     public List<Match> query(Query query) {
         maybeFail(failQueries);
-        return delegate.query(query);
-    }
-
-    @Override
-    public Map<String, VectorRecord> fetch(Collection<String> ids) {
-        return delegate.fetch(ids);
+        return super.query(query);
     }
 
     @Override
     public void delete(Collection<String> ids) {
         maybeFail(failWrites);
-        delegate.delete(ids);
+        super.delete(ids);
     }
 
     @Override
     public void deleteByFilter(Filter filter) {
         maybeFail(failWrites);
-        delegate.deleteByFilter(filter);
+        super.deleteByFilter(filter);
     }
 
     @Override
     public void deleteAll() {
         maybeFail(failWrites);
-        delegate.deleteAll();
-    }
-
-    @Override
-    public IdPage listIds(IdPageRequest request) {
-        return delegate.listIds(request);
-    }
-
-    @Override
-    public StoreStats stats() {
-        return delegate.stats();
-    }
-
-    @Override
-    public HealthReport health() {
-        return delegate.health();
-    }
-
-    @Override
-    public String namespace() {
-        return delegate.namespace();
+        super.deleteAll();
     }
 
     @Override
     public VectorStore inNamespace(String namespace) {
-        return new FaultyStore(delegate.inNamespace(namespace)).failWrites(failWrites).failQueries(failQueries);
-    }
-
-    @Override
-    public String backend() {
-        return delegate.backend();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        return delegate.unwrap(type);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return new FaultyStore(delegate().inNamespace(namespace)).failWrites(failWrites).failQueries(failQueries);
     }
 }

@@ -39,13 +39,29 @@ public final class RetryPolicy {
     private final Sleeper sleeper;
 
     private RetryPolicy(Builder builder, Sleeper sleeper) {
-        this.maxAttempts = builder.maxAttempts;
-        this.initialDelay = builder.initialDelay;
-        this.maxDelay = builder.maxDelay;
-        this.maxDuration = builder.maxDuration;
-        this.jitter = builder.jitter;
-        this.listener = builder.listener;
+        this(builder.maxAttempts, builder.initialDelay, builder.maxDelay, builder.maxDuration, builder.jitter, builder.listener,
+                sleeper);
+    }
+
+    private RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxDuration, double jitter,
+                        RetryListener listener, Sleeper sleeper) {
+        this.maxAttempts = maxAttempts;
+        this.initialDelay = initialDelay;
+        this.maxDelay = maxDelay;
+        this.maxDuration = maxDuration;
+        this.jitter = jitter;
+        this.listener = listener;
         this.sleeper = sleeper;
+    }
+
+    /** The same policy that also tells {@code additional} about each retry, after its own listener. */
+    public RetryPolicy withRetryListener(RetryListener additional) {
+        Objects.requireNonNull(additional, "additional");
+        RetryListener both = (operation, attempt, failure, delay) -> {
+            listener.onRetry(operation, attempt, failure, delay);
+            additional.onRetry(operation, attempt, failure, delay);
+        };
+        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, maxDuration, jitter, both, sleeper);
     }
 
     /** Defaults: 6 attempts, 200 ms doubling to 10 s, 50 % jitter, at most 2 minutes in all. */

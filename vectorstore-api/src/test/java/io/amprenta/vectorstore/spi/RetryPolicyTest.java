@@ -115,6 +115,23 @@ class RetryPolicyTest {
     }
 
     @Test
+    void anAddedListenerHearsRetriesAfterTheOriginal() {
+        List<String> heard = new ArrayList<>();
+        RetryPolicy policy = noJitter().maxAttempts(2).onRetry((op, attempt, failure, delay) -> heard.add("first " + op))
+                .build(waits::add).withRetryListener((op, attempt, failure, delay) -> heard.add("second " + op));
+        AtomicInteger calls = new AtomicInteger();
+
+        policy.run("fetch", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new UnavailableException("down", null);
+            }
+        });
+
+        assertThat(heard).containsExactly("first fetch", "second fetch");
+        assertThat(waits).containsExactly(Duration.ofMillis(100));
+    }
+
+    @Test
     void settingsAreValidatedByName() {
         assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0)).hasMessageContaining("maxAttempts");
         assertThatThrownBy(() -> RetryPolicy.builder().jitter(2)).hasMessageContaining("jitter");

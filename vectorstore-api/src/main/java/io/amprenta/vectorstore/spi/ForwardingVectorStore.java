@@ -1,0 +1,110 @@
+package io.amprenta.vectorstore.spi;
+
+import io.amprenta.vectorstore.HealthReport;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.filter.Filter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A store that passes every call to another; extend it to change a few operations (caching, auditing,
+ * fault injection in tests) without writing the others. {@link #inNamespace} forwards too, so override
+ * it to keep the decoration on namespace views.
+ */
+public abstract class ForwardingVectorStore implements VectorStore {
+
+    private final VectorStore delegate;
+
+    /** Forwards to {@code delegate}. */
+    protected ForwardingVectorStore(VectorStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The store calls are passed to. */
+    protected VectorStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+        delegate.upsert(records);
+    }
+
+    @Override
+    public List<Match> query(Query query) {
+        return delegate.query(query);
+    }
+
+    @Override
+    public Map<String, VectorRecord> fetch(Collection<String> ids) {
+        return delegate.fetch(ids);
+    }
+
+    @Override
+    public void delete(Collection<String> ids) {
+        delegate.delete(ids);
+    }
+
+    @Override
+    public void deleteByFilter(Filter filter) {
+        delegate.deleteByFilter(filter);
+    }
+
+    @Override
+    public void deleteAll() {
+        delegate.deleteAll();
+    }
+
+    @Override
+    public IdPage listIds(IdPageRequest request) {
+        return delegate.listIds(request);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public HealthReport health() {
+        return delegate.health();
+    }
+
+    @Override
+    public String namespace() {
+        return delegate.namespace();
+    }
+
+    @Override
+    public VectorStore inNamespace(String namespace) {
+        return delegate.inNamespace(namespace);
+    }
+
+    @Override
+    public String backend() {
+        return delegate.backend();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + delegate + "]";
+    }
+}

@@ -1,0 +1,137 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.InvalidRequestException;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.spi.Limits;
+import io.amprenta.vectorstore.spi.RetryPolicy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one claimed batch: fetches it from the source, sets aside records the target cannot take
+ * (wrong dimension, NaN, missing from the source) as failed, and writes the rest together with their
+ * {@code done} marks in one transaction. A batch the target rejects is split in halves until the bad
+ * record is alone, so one bad record never blocks its neighbours.
+ */
+final class BatchCopier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+
+    private final VectorStore source;
+    private final MigrationTarget target;
+    private final ProgressTable progress;
+    private final WriteOptions options;
+    private final RetryPolicy retry;
+    private final AdaptivePace pace;
+    private final String owner;
+
+    BatchCopier(VectorStore source, MigrationTarget target, ProgressTable progress, WriteOptions options, RetryPolicy retry,
+                AdaptivePace pace, String owner) {
+        this.source = source;
+        this.target = target;
+        this.progress = progress;
+        this.options = options;
+        this.retry = retry;
+        this.pace = pace;
+        this.owner = owner;
+    }
+
+    /** The outcome of one batch. */
+    record Result(int copied, int failed, boolean claimLost, Duration took) {
+    }
+
+    Result copy(String namespace, List<String> ids) throws InterruptedException {
+        long started = System.nanoTime();
+        pace.acquire();
+        Map<String, VectorRecord> fetched = retry.execute("fetch from the source", () -> source.inNamespace(namespace).fetch(ids));
+        pace.succeeded();
+
+        List<VectorRecord> writable = new ArrayList<>(fetched.size());
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String id : ids) {
+            VectorRecord record = fetched.get(id);
+            if (record == null) {
+                failures.put(id, "not found in the source (deleted after it was listed?)");
+                continue;
+            }
+            try {
+                Limits.checkRecord(record, target.dimension(), target.metric());
+                writable.add(record);
+            } catch (InvalidRequestException invalid) {
+                failures.put(id, invalid.problem());
+            }
+        }
+        Tally tally = new Tally();
+        commit(namespace, writable, failures, tally);
+        return new Result(tally.copied, tally.failed, tally.claimLost, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static final class Tally {
+        int copied;
+        int failed;
+        boolean claimLost;
+    }
+
+    private void commit(String namespace, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+        try {
+            retry.run("write to " + target.describe(), () -> transaction(namespace, records, failures, tally));
+        } catch (InvalidRequestException rejected) {
+            if (records.size() <= 1) {
+                Map<String, String> all = new LinkedHashMap<>(failures);
+                records.forEach(record -> all.put(record.id(), rejected.problem()));
+                commit(namespace, List.of(), all, tally);
+                return;
+            }
+            int half = records.size() / 2;
+            commit(namespace, records.subList(0, half), failures, tally);
+            commit(namespace, records.subList(half, records.size()), Map.of(), tally);
+        }
+    }
+
+    private void transaction(String namespace, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+        try (Connection connection = target.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Set<String> missingRows = records.isEmpty() ? Set.of() : target.write(connection, namespace, records, options);
+                Map<String, String> allFailures = new LinkedHashMap<>(failures);
+                missingRows.forEach(id -> allFailures.put(id, "no row with this id in " + target.describe()
+                        + " (rows missing from the target are reported, not inserted)"));
+                List<String> done = records.stream().map(VectorRecord::id).filter(id -> !missingRows.contains(id)).toList();
+                boolean stillOurs = progress.markDone(connection, namespace, done, owner)
+                        && progress.markFailed(connection, namespace, allFailures, owner);
+                if (!stillOurs) {
+                    connection.rollback();
+                    LOG.warn("The claim on a batch of {} ids in namespace '{}' lapsed and another process took it over;"
+                            + " this process's copy was rolled back.", done.size() + allFailures.size(), namespace);
+                    tally.claimLost = true;
+                    return;
+                }
+                connection.commit();
+                tally.copied += done.size();
+                tally.failed += allFailures.size();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.map("writing a batch", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the transaction is gone with it.
+        }
+    }
+}

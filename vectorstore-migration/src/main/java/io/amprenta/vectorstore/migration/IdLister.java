@@ -1,0 +1,155 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.spi.RetryPolicy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+
+/**
+ * Lists the ids of each namespace into {@code migration_progress}, page by page, from the configured
+ * {@link IdSource}. Only one process lists a namespace at a time (a session advisory lock); the others
+ * copy what is already listed, and take over the listing if the lister dies.
+ */
+final class IdLister {
+
+    private final IdSource idSource;
+    private final VectorStore source;
+    private final MigrationTarget target;
+    private final ProgressTable progress;
+    private final RetryPolicy retry;
+    private final AdaptivePace pace;
+    private final int pageSize;
+
+    IdLister(IdSource idSource, VectorStore source, MigrationTarget target, ProgressTable progress, RetryPolicy retry,
+             AdaptivePace pace, int pageSize) {
+        this.idSource = idSource;
+        this.source = source;
+        this.target = target;
+        this.progress = progress;
+        this.retry = retry;
+        this.pace = pace;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Lists a namespace to its end unless another process holds its listing lock.
+     *
+     * @return false when another process is listing it
+     */
+    boolean listIfFree(String namespace, BooleanSupplier stopRequested) throws SQLException, InterruptedException {
+        DataSource dataSource = target.dataSource();
+        try (Connection lockHolder = dataSource.getConnection()) {
+            long key = lockKey(namespace);
+            if (!tryLock(lockHolder, key)) {
+                return false;
+            }
+            try {
+                ProgressTable.ListingState state = progress.listingState(namespace);
+                String cursor = state.cursor();
+                boolean complete = state.complete();
+                while (!complete && !stopRequested.getAsBoolean()) {
+                    Page page = nextPage(namespace, cursor);
+                    progress.enqueue(namespace, page.ids(), page.cursor(), page.last());
+                    cursor = page.cursor();
+                    complete = page.last();
+                }
+                return true;
+            } finally {
+                unlock(lockHolder, key);
+            }
+        }
+    }
+
+    private record Page(List<String> ids, String cursor, boolean last) {
+    }
+
+    private Page nextPage(String namespace, String cursor) throws InterruptedException {
+        if (idSource instanceof IdSource.SourceListing listing) {
+            pace.acquire();
+            IdPageRequest request = new IdPageRequest(listing.prefix(), pageSize, cursor);
+            IdPage page = retry.execute("list ids in the source", () -> source.inNamespace(namespace).listIds(request));
+            pace.succeeded();
+            return new Page(page.ids(), page.nextCursor(), !page.hasMore());
+        }
+        if (idSource instanceof IdSource.TargetRows) {
+            List<String> ids = retry.execute("list rows without an embedding", () -> target.idsWithoutEmbedding(namespace, cursor, pageSize));
+            String last = ids.isEmpty() ? cursor : ids.get(ids.size() - 1);
+            return new Page(ids, last, ids.size() < pageSize);
+        }
+        return fileLines(((IdSource.IdFile) idSource), cursor);
+    }
+
+    // The cursor of a file listing is the number of lines already read.
+    private Page fileLines(IdSource.IdFile file, String cursor) {
+        long skip = cursor == null ? 0 : Long.parseLong(cursor);
+        List<String> ids = new ArrayList<>(pageSize);
+        long read = skip;
+        try (BufferedReader reader = Files.newBufferedReader(file.file(), StandardCharsets.UTF_8)) {
+            for (long i = 0; i < skip; i++) {
+                if (reader.readLine() == null) {
+                    return new Page(List.of(), String.valueOf(read), true);
+                }
+            }
+            String line;
+            while (ids.size() < pageSize && (line = reader.readLine()) != null) {
+                read++;
+                String id = line.strip();
+                if (!id.isEmpty() && !id.startsWith("#")) {
+                    ids.add(id);
+                }
+            }
+            boolean last = reader.readLine() == null;
+            return new Page(ids, String.valueOf(read), last);
+        } catch (IOException e) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "Cannot read the id file " + file.file() + ": "
+                    + e.getMessage() + ". Pass a readable file with one id per line.", e);
+        }
+    }
+
+    private long lockKey(String namespace) throws SQLException {
+        try (Connection connection = target.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT hashtextextended(length(?)::text || ':' || ? || ?, 7)")) {
+            // Length-prefixed, so that no (run, namespace) pair shares a key with another.
+            statement.setString(1, progress.runId());
+            statement.setString(2, progress.runId());
+            statement.setString(3, namespace);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection connection, long key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, key);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection connection, long key) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, key);
+            statement.execute();
+        } catch (SQLException ignored) {
+            // Closing the connection releases a session lock anyway.
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.spi.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A resumable, parallel copy of every vector from a source store (Pinecone) into a PostgreSQL target
+ * (pgvector), that loses and duplicates nothing whenever it is interrupted.
+ *
+ * <pre>{@code
+ * MigrationReport report = Migration.builder(pinecone, PgVectorTarget.of(pgvectorStore))
+ *         .batchSize(1000).workers(5).resume(true)
+ *         .listener(new MigrationListener() { ... })
+ *         .build()
+ *         .run();
+ * }</pre>
+ *
+ * <p>How it stays correct: ids are listed into {@code migration_progress}; workers claim batches there
+ * ({@code FOR UPDATE SKIP LOCKED}, with a lease their process renews while alive), fetch the records
+ * from the source, and write them to the target and mark them {@code done} in one transaction. A
+ * crash at any instant leaves each id either done (written) or pending (not written); a killed
+ * process's claims lapse and are taken over. Several processes, on several machines, can work on one
+ * run: start each with the same run id and {@code resume}. Records the target cannot take are marked
+ * {@code failed} with the reason and retried by the next resumed run.
+ *
+ * <p>Pacing: all workers of a process share one request budget that halves on every throttling
+ * response and recovers gradually; retryable failures are retried with backoff and jitter. An
+ * authentication error or an exhausted quota stops the run at once, resumable.
+ */
+public final class Migration {
+
+    private final Settings settings;
+    private final AtomicReference<MigrationRun> current = new AtomicReference<>();
+
+    private Migration(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts configuring a migration from {@code source} into {@code target}. */
+    public static Builder builder(VectorStore source, MigrationTarget target) {
+        return new Builder(source, target);
+    }
+
+    /** The immutable settings of a migration. */
+    record Settings(VectorStore source, MigrationTarget target, String runId, List<String> namespaces, IdSource idSource,
+                    WriteOptions writeOptions, int batchSize, int workers, boolean resume, boolean dryRun, boolean deferIndex,
+                    double maxRequestsPerSecond, Duration lease, RetryPolicy retryPolicy, List<MigrationListener> listeners) {
+    }
+
+    /**
+     * Runs the migration (or, for a dry run, only makes and returns the plan) and reports the outcome.
+     * Returns when every id is done or failed, when {@link #stop()} was called, or when an error needs a
+     * person; in every case the state in {@code migration_progress} is consistent and resumable.
+     *
+     * @throws io.amprenta.vectorstore.ConfigurationException when the target is not prepared or the run
+     *     already has progress and {@code resume} is off
+     */
+    public MigrationReport run() {
+        MigrationRun run = new MigrationRun(settings);
+        if (!current.compareAndSet(null, run)) {
+            throw new IllegalStateException("this migration is already running");
+        }
+        try {
+            return run.execute();
+        } finally {
+            current.set(null);
+        }
+    }
+
+    /**
+     * Asks a running migration to stop cleanly: in-flight batches finish and commit, claims are
+     * released, and {@link #run()} returns an {@code INTERRUPTED} report. Safe from any thread (e.g. a
+     * shutdown hook on Ctrl-C).
+     */
+    public void stop() {
+        MigrationRun run = current.get();
+        if (run != null) {
+            run.requestStop();
+        }
+    }
+
+    /** Configures a {@link Migration}; setters validate and name the setting in their errors. */
+    public static final class Builder {
+        private final VectorStore source;
+        private final MigrationTarget target;
+        private String runId = "default";
+        private List<String> namespaces = List.of();
+        private IdSource idSource = IdSource.sourceListing("");
+        private WriteOptions writeOptions = WriteOptions.defaults();
+        private int batchSize = 1000;
+        private int workers = 4;
+        private boolean resume;
+        private boolean dryRun;
+        private boolean deferIndex;
+        private double maxRequestsPerSecond = 50;
+        private Duration lease = Duration.ofSeconds(60);
+        private RetryPolicy retryPolicy = RetryPolicy.builder().maxAttempts(10)
+                .backoff(Duration.ofMillis(250), Duration.ofSeconds(30)).maxDuration(Duration.ofMinutes(5)).build();
+        private final List<MigrationListener> listeners = new ArrayList<>();
+
+        private Builder(VectorStore source, MigrationTarget target) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /** Names the run, so that a later run can resume it (default {@code default}). */
+        public Builder runId(String runId) {
+            if (runId == null || runId.isBlank() || runId.length() > 200) {
+                throw new IllegalArgumentException("runId must be 1 to 200 characters, but is " + runId);
+            }
+            this.runId = runId;
+            return this;
+        }
+
+        /** The namespaces to copy; empty (the default) means every namespace the source's stats list. */
+        public Builder namespaces(List<String> namespaces) {
+            this.namespaces = List.copyOf(namespaces);
+            return this;
+        }
+
+        /** Where the ids come from (default: the source's listing). */
+        public Builder idSource(IdSource idSource) {
+            this.idSource = Objects.requireNonNull(idSource, "idSource");
+            return this;
+        }
+
+        /** What is written besides the embedding. */
+        public Builder writeOptions(WriteOptions writeOptions) {
+            this.writeOptions = Objects.requireNonNull(writeOptions, "writeOptions");
+            return this;
+        }
+
+        /** Ids per batch, 1 to 1000 (Pinecone's fetch limit); default 1000. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 1000 (Pinecone fetches at most 1000 ids), but is "
+                        + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Parallel workers in this process, 1 to 64; default 4. */
+        public Builder workers(int workers) {
+            if (workers < 1 || workers > 64) {
+                throw new IllegalArgumentException("workers must be between 1 and 64, but is " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** Continue an existing run: skip done ids, retry failed ones. Required when the run already has progress. */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** Only check the target read-only and make the plan; write nothing, read no records from the source. */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /** Drop the vector index before copying and build it once at the end (much faster for a large backfill). */
+        public Builder deferIndex(boolean deferIndex) {
+            this.deferIndex = deferIndex;
+            return this;
+        }
+
+        /** The ceiling of source requests per second shared by this process's workers (default 50). */
+        public Builder maxRequestsPerSecond(double maxRequestsPerSecond) {
+            if (!(maxRequestsPerSecond > 0)) {
+                throw new IllegalArgumentException("maxRequestsPerSecond must be positive, but is " + maxRequestsPerSecond);
+            }
+            this.maxRequestsPerSecond = maxRequestsPerSecond;
+            return this;
+        }
+
+        /** How long a claim lasts unless renewed; a killed process's batches are taken over after this (default 60 s). */
+        public Builder lease(Duration lease) {
+            if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("lease must be at least 1 second, but is " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** How retryable failures of the source and the target are retried. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** Adds a listener for progress events. */
+        public Builder listener(MigrationListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The migration. */
+        public Migration build() {
+            if (idSource instanceof IdSource.IdFile && namespaces.size() != 1) {
+                throw new IllegalArgumentException("an id file lists the ids of one namespace: pass exactly one namespace"
+                        + " with it (got " + namespaces + ")");
+            }
+            return new Migration(new Settings(source, target, runId, namespaces, idSource, writeOptions, batchSize, workers,
+                    resume, dryRun, deferIndex, maxRequestsPerSecond, lease, retryPolicy, List.copyOf(listeners)));
+        }
+    }
+}

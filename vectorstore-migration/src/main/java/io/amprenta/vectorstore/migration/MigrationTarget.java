@@ -1,0 +1,50 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.VectorRecord;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Where a migration writes: a PostgreSQL database that also holds the {@code migration_progress} table,
+ * so that a batch's vectors and its {@code done} marks commit in one transaction.
+ * {@link PgVectorTarget} is the implementation for the pgvector backend.
+ */
+public interface MigrationTarget {
+
+    /** What is written to, for messages, e.g. {@code pgvector table public.rag_chunks}. */
+    String describe();
+
+    /** The database of the target table and of {@code migration_progress}. */
+    DataSource dataSource();
+
+    /** The target's vector dimension, when fixed. */
+    OptionalInt dimension();
+
+    /** The target's metric (for the zero-vector check). */
+    DistanceMetric metric();
+
+    /**
+     * Writes {@code records} on {@code connection} inside the caller's transaction, without committing.
+     *
+     * @return the ids that were not written because the target table has no row for them and
+     *     {@link WriteOptions#insertMissingRows()} is false; empty otherwise
+     */
+    Set<String> write(Connection connection, String namespace, List<VectorRecord> records, WriteOptions options) throws SQLException;
+
+    /** Up to {@code limit} ids of rows in {@code namespace} that have no embedding yet, in id order, after {@code afterId} (null to start). */
+    List<String> idsWithoutEmbedding(String namespace, String afterId, int limit);
+
+    /** Read-only checks that the target can be written (extension, table, columns); throws a {@code ConfigurationException} naming the fix. */
+    List<String> preflight();
+
+    /** Drops the vector index before a bulk load (building it once afterwards is many times faster). */
+    void dropVectorIndex();
+
+    /** Builds the vector index after a bulk load, with memory and parallel workers set for the build, then ANALYZE. */
+    void buildVectorIndex();
+}

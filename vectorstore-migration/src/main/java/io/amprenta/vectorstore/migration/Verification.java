@@ -1,0 +1,230 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.spi.Limits;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks that a target holds what the source holds: record counts per namespace, every source id present
+ * in the target, and a sample of records compared value by value and field by field.
+ *
+ * <p>Cost: the source's ids are listed once (for Pinecone serverless, 1 read unit per 100 ids); only the
+ * sampled records are fetched from the source (1 read unit per 10). Memory stays bounded: ids are
+ * checked a page at a time and the sample is drawn as the ids stream past.
+ */
+public final class Verification {
+
+    private static final int MISSING_EXAMPLES = 10;
+    private static final int MISMATCH_EXAMPLES = 20;
+
+    private final VectorStore source;
+    private final VectorStore target;
+    private final List<String> namespaces;
+    private final int sampleSize;
+    private final double tolerance;
+    private final Path missingIdsOut;
+    private final long seed;
+
+    private Verification(Builder builder) {
+        this.source = builder.source;
+        this.target = builder.target;
+        this.namespaces = builder.namespaces;
+        this.sampleSize = builder.sampleSize;
+        this.tolerance = builder.tolerance;
+        this.missingIdsOut = builder.missingIdsOut;
+        this.seed = builder.seed;
+    }
+
+    /** Starts configuring a comparison of {@code target} against {@code source}. */
+    public static Builder builder(VectorStore source, VectorStore target) {
+        return new Builder(source, target);
+    }
+
+    /** Compares and reports; never changes either side. */
+    public VerificationReport run() {
+        long started = System.nanoTime();
+        List<String> compared = namespaces.isEmpty() ? allNamespaces() : namespaces;
+        List<VerificationReport.NamespaceResult> results = new ArrayList<>();
+        try (BufferedWriter missingOut = missingIdsOut == null ? null : Files.newBufferedWriter(missingIdsOut, StandardCharsets.UTF_8)) {
+            for (String namespace : compared) {
+                results.add(verify(namespace, missingOut));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the missing ids to " + missingIdsOut, e);
+        }
+        return new VerificationReport(results, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private List<String> allNamespaces() {
+        Set<String> all = new TreeSet<>(source.stats().namespaceCounts().keySet());
+        all.addAll(target.stats().namespaceCounts().keySet());
+        return all.isEmpty() ? List.of(source.namespace()) : List.copyOf(all);
+    }
+
+    private VerificationReport.NamespaceResult verify(String namespace, BufferedWriter missingOut) throws IOException {
+        VectorStore from = source.inNamespace(namespace);
+        VectorStore to = target.inNamespace(namespace);
+        long sourceCount = source.stats().count(namespace);
+        long targetCount = target.stats().count(namespace);
+
+        Random random = new Random(seed);
+        List<String> sample = new ArrayList<>(sampleSize);
+        List<String> missingExamples = new ArrayList<>();
+        long checked = 0;
+        long missing = 0;
+        List<String> page = new ArrayList<>(Limits.MAX_IDS_PER_REQUEST);
+        for (Iterator<String> ids = from.streamIds("").iterator(); ids.hasNext(); ) {
+            String id = ids.next();
+            checked++;
+            reservoir(sample, id, checked, random);
+            page.add(id);
+            if (page.size() == Limits.MAX_IDS_PER_REQUEST || !ids.hasNext()) {
+                Map<String, VectorRecord> found = to.fetch(page);
+                for (String candidate : page) {
+                    if (!found.containsKey(candidate)) {
+                        missing++;
+                        if (missingExamples.size() < MISSING_EXAMPLES) {
+                            missingExamples.add(candidate);
+                        }
+                        if (missingOut != null) {
+                            missingOut.write(candidate);
+                            missingOut.newLine();
+                        }
+                    }
+                }
+                page.clear();
+            }
+        }
+        List<VerificationReport.Mismatch> mismatches = compareSample(from, to, sample);
+        return new VerificationReport.NamespaceResult(namespace, sourceCount, targetCount, checked, missing, missingExamples,
+                sample.size(), mismatches);
+    }
+
+    // Keeps a uniform random sample of the ids seen so far (Algorithm R), without holding all of them.
+    private void reservoir(List<String> sample, String id, long seen, Random random) {
+        if (sample.size() < sampleSize) {
+            sample.add(id);
+        } else {
+            long slot = (long) (random.nextDouble() * seen);
+            if (slot < sampleSize) {
+                sample.set((int) slot, id);
+            }
+        }
+    }
+
+    private List<VerificationReport.Mismatch> compareSample(VectorStore from, VectorStore to, List<String> sample) {
+        List<VerificationReport.Mismatch> mismatches = new ArrayList<>();
+        for (int start = 0; start < sample.size(); start += Limits.MAX_IDS_PER_REQUEST) {
+            List<String> chunk = sample.subList(start, Math.min(sample.size(), start + Limits.MAX_IDS_PER_REQUEST));
+            Map<String, VectorRecord> expected = from.fetch(chunk);
+            Map<String, VectorRecord> actual = to.fetch(chunk);
+            for (String id : chunk) {
+                difference(expected.get(id), actual.get(id)).ifPresent(what -> {
+                    if (mismatches.size() < MISMATCH_EXAMPLES) {
+                        mismatches.add(new VerificationReport.Mismatch(id, what));
+                    }
+                });
+            }
+        }
+        return mismatches;
+    }
+
+    private Optional<String> difference(VectorRecord expected, VectorRecord actual) {
+        if (expected == null || actual == null) {
+            // Missing ids are counted by the id check; a record deleted from the source meanwhile is no mismatch.
+            return Optional.empty();
+        }
+        if (expected.dimension() != actual.dimension()) {
+            return Optional.of("dimension " + expected.dimension() + " in the source, " + actual.dimension() + " in the target");
+        }
+        for (int i = 0; i < expected.dimension(); i++) {
+            float want = expected.value(i);
+            float got = actual.value(i);
+            boolean differs = tolerance == 0 ? Float.compare(want, got) != 0
+                    : Math.abs(want - got) > tolerance * Math.max(1, Math.abs(want));
+            if (differs) {
+                return Optional.of("value " + i + ": " + want + " in the source, " + got + " in the target");
+            }
+        }
+        if (!expected.metadata().equals(actual.metadata())) {
+            return Optional.of("metadata " + expected.metadata() + " in the source, " + actual.metadata() + " in the target");
+        }
+        return Optional.empty();
+    }
+
+    /** Configures a {@link Verification}. */
+    public static final class Builder {
+        private final VectorStore source;
+        private final VectorStore target;
+        private List<String> namespaces = List.of();
+        private int sampleSize = 1000;
+        private double tolerance;
+        private Path missingIdsOut;
+        private long seed = 1;
+
+        private Builder(VectorStore source, VectorStore target) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /** The namespaces to compare; empty (default) means every namespace either side's stats list. */
+        public Builder namespaces(List<String> namespaces) {
+            this.namespaces = List.copyOf(namespaces);
+            return this;
+        }
+
+        /** How many records per namespace are compared value by value (default 1000). */
+        public Builder sampleSize(int sampleSize) {
+            if (sampleSize < 0 || sampleSize > 1_000_000) {
+                throw new IllegalArgumentException("sampleSize must be between 0 and 1000000, but is " + sampleSize);
+            }
+            this.sampleSize = sampleSize;
+            return this;
+        }
+
+        /**
+         * The relative difference tolerated per value (default 0: bit-exact). Use about 1e-3 when the target
+         * stores half precision ({@code halfvec}, over 2,000 dimensions).
+         */
+        public Builder tolerance(double tolerance) {
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance must be in [0, 1), but is " + tolerance);
+            }
+            this.tolerance = tolerance;
+            return this;
+        }
+
+        /** Also writes every missing id, one per line, to this file (usable as {@code migrate --id-file}). */
+        public Builder missingIdsOut(Path file) {
+            this.missingIdsOut = file;
+            return this;
+        }
+
+        /** The seed of the sample, for reproducible runs (default 1). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The verification. */
+        public Verification build() {
+            return new Verification(this);
+        }
+    }
+}

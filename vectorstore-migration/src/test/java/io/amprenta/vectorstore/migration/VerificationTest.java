@@ -1,0 +1,93 @@
+package io.amprenta.vectorstore.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.memory.MemoryVectorStore;
+import io.amprenta.vectorstore.testkit.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerificationTest {
+
+    private final VectorStore source = MemoryVectorStore.builder().dimension(4).build();
+    private final VectorStore target = MemoryVectorStore.builder().dimension(4).build();
+    private List<VectorRecord> records;
+
+    @BeforeEach
+    void copy() {
+        records = TestData.randomRecords(new Random(3), 2_500, 4, "id-");
+        source.upsert(records);
+        target.upsert(records);
+        source.inNamespace("b").upsert(records.subList(0, 10));
+        target.inNamespace("b").upsert(records.subList(0, 10));
+    }
+
+    @Test
+    void anExactCopyPasses() {
+        VerificationReport report = Verification.builder(source, target).sampleSize(3_000).build().run();
+
+        assertThat(report.passed()).isTrue();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.namespaces()).extracting(VerificationReport.NamespaceResult::namespace).containsExactly("", "b");
+        assertThat(report.namespaces().get(0).checkedIds()).isEqualTo(2_500);
+        assertThat(report.namespaces().get(0).sampled()).isEqualTo(2_500);
+    }
+
+    @Test
+    void missingIdsAreCountedNamedAndWrittenOut(@TempDir Path dir) throws Exception {
+        target.delete(List.of("id-5", "id-1999"));
+        Path out = dir.resolve("missing.txt");
+
+        VerificationReport report = Verification.builder(source, target).namespaces(List.of("")).missingIdsOut(out).build().run();
+
+        VerificationReport.NamespaceResult result = report.namespaces().get(0);
+        assertThat(report.passed()).isFalse();
+        assertThat(result.missingCount()).isEqualTo(2);
+        assertThat(result.missingExamples()).containsExactlyInAnyOrder("id-5", "id-1999");
+        assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("id-5", "id-1999");
+        assertThat(report.problems()).singleElement().asString().contains("2 of 2500 source ids are missing").contains("--resume");
+    }
+
+    @Test
+    void aChangedValueOrMetadataIsFoundInTheSample() {
+        float[] altered = records.get(10).values();
+        altered[2] = Math.nextUp(altered[2]);
+        target.upsert(List.of(records.get(10).withValues(altered), records.get(20).withMetadata(Map.of("genre", "changed"))));
+
+        VerificationReport report = Verification.builder(source, target).namespaces(List.of("")).sampleSize(2_500).build().run();
+
+        assertThat(report.namespaces().get(0).mismatches()).extracting(VerificationReport.Mismatch::id)
+                .containsExactlyInAnyOrder("id-10", "id-20");
+        assertThat(report.namespaces().get(0).mismatches()).anySatisfy(m -> assertThat(m.difference()).startsWith("value 2:"));
+        assertThat(report.namespaces().get(0).mismatches()).anySatisfy(m -> assertThat(m.difference()).startsWith("metadata"));
+    }
+
+    @Test
+    void aToleranceAcceptsHalfPrecisionRounding() {
+        float[] rounded = records.get(10).values();
+        rounded[0] = rounded[0] * 1.0004f;
+        target.upsert(List.of(records.get(10).withValues(rounded)));
+
+        assertThat(Verification.builder(source, target).sampleSize(2_500).tolerance(1e-3).build().run().passed()).isTrue();
+        assertThat(Verification.builder(source, target).sampleSize(2_500).build().run().passed()).isFalse();
+    }
+
+    @Test
+    void extraRecordsInTheTargetShowInTheCounts() {
+        target.upsert(List.of(VectorRecord.of("stray", new float[] {1, 0, 0, 0})));
+
+        VerificationReport report = Verification.builder(source, target).namespaces(List.of("")).build().run();
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.problems()).singleElement().asString().contains("the source has 2500 records and the target 2501")
+                .contains("records the source does not have");
+    }
+}

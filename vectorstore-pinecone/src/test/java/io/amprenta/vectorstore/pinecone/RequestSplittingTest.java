@@ -1,0 +1,95 @@
+package io.amprenta.vectorstore.pinecone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.CodedOutputStream;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.spi.Limits;
+import io.amprenta.vectorstore.testkit.TestData;
+import io.pinecone.proto.UpsertRequest;
+import io.pinecone.proto.Vector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class RequestSplittingTest {
+
+    private static List<UpsertRequest> split(String namespace, List<VectorRecord> records) {
+        List<UpsertRequest> requests = new ArrayList<>();
+        RequestSplitting.upserts(namespace, records).forEach(requests::add);
+        return requests;
+    }
+
+    private static List<String> ids(List<UpsertRequest> requests) {
+        return requests.stream().flatMap(request -> request.getVectorsList().stream()).map(Vector::getId).toList();
+    }
+
+    @Test
+    void manySmallRecordsAreSplitAtOneThousandVectors() {
+        List<VectorRecord> records = TestData.randomRecords(new Random(1), 2_500, 8, "r");
+
+        List<UpsertRequest> requests = split("ns", records);
+
+        assertThat(requests).extracting(UpsertRequest::getVectorsCount).containsExactly(1000, 1000, 500);
+        assertThat(requests).allSatisfy(request -> assertThat(request.getNamespace()).isEqualTo("ns"));
+        assertThat(ids(requests)).isEqualTo(records.stream().map(VectorRecord::id).toList());
+    }
+
+    @Test
+    void largeRecordsAreSplitBeforeTwoMegabytes() {
+        String body = "x".repeat(35_000);
+        List<VectorRecord> records = new ArrayList<>();
+        IntStream.range(0, 300).forEach(i -> records.add(VectorRecord.of("big-" + i, TestData.unit(1536, i % 1536), Map.of("body", body))));
+
+        List<UpsertRequest> requests = split("", records);
+
+        assertThat(requests).hasSizeGreaterThan(5)
+                .allSatisfy(request -> assertThat(request.getSerializedSize()).isLessThanOrEqualTo(RequestSplitting.UPSERT_BYTE_BUDGET));
+        // Full requests leave no room for the next record: the split is as coarse as the limit allows.
+        for (int i = 0; i < requests.size() - 1; i++) {
+            Vector next = requests.get(i + 1).getVectors(0);
+            assertThat(requests.get(i).getSerializedSize()
+                    + CodedOutputStream.computeMessageSize(UpsertRequest.VECTORS_FIELD_NUMBER, next)).isGreaterThan(RequestSplitting.UPSERT_BYTE_BUDGET);
+        }
+        assertThat(ids(requests)).isEqualTo(records.stream().map(VectorRecord::id).toList());
+    }
+
+    @Test
+    void theByteBudgetIsBelowPineconesLimitInEitherReading() {
+        assertThat(RequestSplitting.UPSERT_BYTE_BUDGET).isLessThanOrEqualTo(2_000_000).isLessThanOrEqualTo(Limits.MAX_UPSERT_BYTES);
+    }
+
+    @Test
+    void vectorsCarryValuesBitForBitAndMetadataOnlyWhenThereIsSome() {
+        float[] values = {Float.MIN_VALUE, -0.0f, 3.4e38f, 1f / 3};
+        Vector bare = RequestSplitting.toVector(VectorRecord.of("bare", values));
+        Vector rich = RequestSplitting.toVector(VectorRecord.of("rich", values, Map.of("k", "v")));
+
+        assertThat(bare.getValuesList()).containsExactly(Float.MIN_VALUE, -0.0f, 3.4e38f, 1f / 3);
+        assertThat(bare.hasMetadata()).isFalse();
+        assertThat(rich.getMetadata().getFieldsMap().get("k").getStringValue()).isEqualTo("v");
+    }
+
+    @Test
+    void idListsAreChunkedWithoutCopying() {
+        List<String> ids = IntStream.range(0, 2_345).mapToObj(i -> "id" + i).toList();
+
+        List<List<String>> chunks = RequestSplitting.chunks(ids, Limits.MAX_IDS_PER_REQUEST);
+
+        assertThat(chunks).extracting(List::size).containsExactly(1000, 1000, 345);
+        assertThat(chunks.stream().flatMap(List::stream).toList()).isEqualTo(ids);
+        assertThat(RequestSplitting.chunks(List.of(), 1000)).isEmpty();
+    }
+
+    @Test
+    void fetchBatchesShrinkOnlyWhenAThousandRecordsCouldOutgrowTheClientsMessageLimit() {
+        assertThat(PineconeBackend.fetchBatch(384)).isEqualTo(1000);
+        assertThat(PineconeBackend.fetchBatch(3072)).isEqualTo(1000);
+        assertThat(PineconeBackend.fetchBatch(20_000)).isLessThan(1000).isPositive();
+        long worst = 20_000L * 4 + Limits.MAX_METADATA_BYTES + 2L * Limits.MAX_ID_LENGTH;
+        assertThat(PineconeBackend.fetchBatch(20_000) * worst).isLessThan(64_000_000L);
+    }
+}

@@ -1,0 +1,232 @@
+package io.amprenta.vectorstore.testkit.pinecone;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.filter.Filter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The records of one emulated index, by namespace, with exact search. Ids are kept in Unicode code point
+ * order (the same as UTF-8 byte order), which is the order {@code list} returns them in. A namespace
+ * exists while it holds records, as in Pinecone. Writes take an exclusive lock and reads a shared one, so
+ * each request is applied atomically.
+ */
+final class EmulatedIndex {
+
+    /** Unicode code point order: UTF-16 {@code compareTo} would misplace characters beyond the BMP. */
+    static final Comparator<String> CODE_POINT_ORDER = EmulatedIndex::compareCodePoints;
+
+    /** A stored record; the values array is owned by the index and never handed out. */
+    record Stored(float[] values, Map<String, Object> metadata) {
+    }
+
+    /** One search result. */
+    record Scored(String id, double score, Stored stored) {
+    }
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, NavigableMap<String, Stored>> namespaces = new HashMap<>();
+    private final int dimension;
+    private final DistanceMetric metric;
+
+    EmulatedIndex(int dimension, DistanceMetric metric) {
+        this.dimension = dimension;
+        this.metric = metric;
+    }
+
+    int dimension() {
+        return dimension;
+    }
+
+    DistanceMetric metric() {
+        return metric;
+    }
+
+    /** Inserts or replaces records; the caller has validated them and hands over their arrays. */
+    void put(String namespace, Map<String, Stored> records) {
+        write(() -> {
+            namespaces.computeIfAbsent(namespace, ns -> new TreeMap<>(CODE_POINT_ORDER)).putAll(records);
+            return null;
+        });
+    }
+
+    /** Seeds records without going through gRPC; the values are copied. */
+    void load(String namespace, Iterable<VectorRecord> records) {
+        Map<String, Stored> batch = new LinkedHashMap<>();
+        for (VectorRecord record : records) {
+            if (record.dimension() != dimension) {
+                throw new IllegalArgumentException("record '" + record.id() + "' has " + record.dimension()
+                        + " dimensions but the emulated index has " + dimension);
+            }
+            batch.put(record.id(), new Stored(record.values(), record.metadata()));
+        }
+        put(namespace, batch);
+    }
+
+    /** Every record of a namespace, in id order. */
+    List<VectorRecord> records(String namespace) {
+        return read(() -> {
+            List<VectorRecord> all = new ArrayList<>();
+            stored(namespace).forEach((id, stored) -> all.add(VectorRecord.of(id, stored.values, stored.metadata)));
+            return all;
+        });
+    }
+
+    /** The records with these ids that exist, keyed by id. */
+    Map<String, Stored> fetch(String namespace, List<String> ids) {
+        return read(() -> {
+            Map<String, Stored> found = new LinkedHashMap<>();
+            NavigableMap<String, Stored> records = stored(namespace);
+            for (String id : ids) {
+                Stored stored = records.get(id);
+                if (stored != null) {
+                    found.put(id, stored);
+                }
+            }
+            return found;
+        });
+    }
+
+    /** The exact {@code topK} best records matching {@code filter} (null for all), best first. */
+    List<Scored> query(String namespace, float[] vector, int topK, Filter filter) {
+        Comparator<Scored> bestFirst = (a, b) -> {
+            int byScore = metric.compareBestFirst(a.score, b.score);
+            return byScore != 0 ? byScore : CODE_POINT_ORDER.compare(a.id, b.id);
+        };
+        List<Scored> best = read(() -> {
+            // Keeps the k best seen so far, the worst of them at the head.
+            PriorityQueue<Scored> heap = new PriorityQueue<>(Math.min(topK, 1024) + 1, bestFirst.reversed());
+            stored(namespace).forEach((id, stored) -> {
+                if (filter == null || filter.test(stored.metadata)) {
+                    heap.add(new Scored(id, metric.score(vector, stored.values), stored));
+                    if (heap.size() > topK) {
+                        heap.poll();
+                    }
+                }
+            });
+            return new ArrayList<>(heap);
+        });
+        best.sort(bestFirst);
+        return best;
+    }
+
+    /**
+     * Up to {@code limit} ids starting with {@code prefix}, after {@code after} (exclusive; null to start
+     * at the beginning), and whether more follow.
+     */
+    IdSlice list(String namespace, String prefix, String after, int limit) {
+        return read(() -> {
+            NavigableMap<String, Stored> records = stored(namespace);
+            NavigableMap<String, Stored> tail = after != null && CODE_POINT_ORDER.compare(after, prefix) >= 0
+                    ? records.tailMap(after, false)
+                    : records.tailMap(prefix, true);
+            List<String> ids = new ArrayList<>(Math.min(limit, 128));
+            for (String id : tail.keySet()) {
+                if (!id.startsWith(prefix)) {
+                    break;
+                }
+                if (ids.size() == limit) {
+                    return new IdSlice(ids, true);
+                }
+                ids.add(id);
+            }
+            return new IdSlice(ids, false);
+        });
+    }
+
+    /** A page of ids from {@link #list}. */
+    record IdSlice(List<String> ids, boolean more) {
+    }
+
+    /** Whether the namespace holds any record. */
+    boolean exists(String namespace) {
+        return read(() -> !stored(namespace).isEmpty());
+    }
+
+    void delete(String namespace, List<String> ids) {
+        write(() -> {
+            NavigableMap<String, Stored> records = stored(namespace);
+            ids.forEach(records::remove);
+            dropIfEmpty(namespace);
+            return null;
+        });
+    }
+
+    void deleteMatching(String namespace, Filter filter) {
+        write(() -> {
+            stored(namespace).values().removeIf(stored -> filter.test(stored.metadata));
+            dropIfEmpty(namespace);
+            return null;
+        });
+    }
+
+    void deleteAll(String namespace) {
+        write(() -> namespaces.remove(namespace));
+    }
+
+    /** Records per namespace, for namespaces that hold any. */
+    Map<String, Integer> counts() {
+        return read(() -> {
+            Map<String, Integer> counts = new TreeMap<>();
+            namespaces.forEach((namespace, records) -> counts.put(namespace, records.size()));
+            return counts;
+        });
+    }
+
+    private void dropIfEmpty(String namespace) {
+        NavigableMap<String, Stored> records = namespaces.get(namespace);
+        if (records != null && records.isEmpty()) {
+            namespaces.remove(namespace);
+        }
+    }
+
+    private NavigableMap<String, Stored> stored(String namespace) {
+        return namespaces.getOrDefault(namespace, EMPTY);
+    }
+
+    private static final NavigableMap<String, Stored> EMPTY = new TreeMap<>(CODE_POINT_ORDER);
+
+    private <T> T read(Supplier<T> action) {
+        lock.readLock().lock();
+        try {
+            return action.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private <T> T write(Supplier<T> action) {
+        lock.writeLock().lock();
+        try {
+            return action.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
+    }
+}

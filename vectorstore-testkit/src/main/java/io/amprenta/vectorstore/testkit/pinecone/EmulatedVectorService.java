@@ -1,0 +1,354 @@
+package io.amprenta.vectorstore.testkit.pinecone;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import io.amprenta.vectorstore.InvalidFilterException;
+import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.spi.Limits;
+import io.amprenta.vectorstore.spi.MetadataJson;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.pinecone.proto.DeleteRequest;
+import io.pinecone.proto.DeleteResponse;
+import io.pinecone.proto.DescribeIndexStatsRequest;
+import io.pinecone.proto.DescribeIndexStatsResponse;
+import io.pinecone.proto.FetchRequest;
+import io.pinecone.proto.FetchResponse;
+import io.pinecone.proto.ListItem;
+import io.pinecone.proto.ListRequest;
+import io.pinecone.proto.ListResponse;
+import io.pinecone.proto.NamespaceSummary;
+import io.pinecone.proto.Pagination;
+import io.pinecone.proto.QueryRequest;
+import io.pinecone.proto.QueryResponse;
+import io.pinecone.proto.ScoredVector;
+import io.pinecone.proto.UpsertRequest;
+import io.pinecone.proto.UpsertResponse;
+import io.pinecone.proto.Usage;
+import io.pinecone.proto.Vector;
+import io.pinecone.proto.VectorServiceGrpc;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Pinecone's data plane over an {@link EmulatedIndex}: the client's own generated service base class, so
+ * requests and responses are exactly the client's protobuf messages. Requests are validated the way
+ * Pinecone validates them, and a rejected request changes nothing.
+ */
+final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBase {
+
+    /** How Pinecone names the default namespace in {@code describe_index_stats}. */
+    static final String DEFAULT_NAMESPACE_NAME = "__default__";
+
+    static final int MAX_LIST_LIMIT = 100;
+    static final int DEFAULT_LIST_LIMIT = 100;
+    static final int MAX_TOP_K = 10_000;
+    /** Pinecone fails queries whose result would exceed 4 MB. */
+    static final int MAX_QUERY_RESULT_BYTES = 4 * 1024 * 1024;
+
+    private static final String TOKEN_PREFIX = "emu1:";
+
+    private final EmulatedIndex index;
+    private final PineconeFaults faults;
+    private final Consumer<RecordedRequest> log;
+
+    EmulatedVectorService(EmulatedIndex index, PineconeFaults faults, Consumer<RecordedRequest> log) {
+        this.index = index;
+        this.faults = faults;
+        this.log = log;
+    }
+
+    @Override
+    public void upsert(UpsertRequest request, StreamObserver<UpsertResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.UPSERT, namespace, request, request.getVectorsCount(), observer, () -> {
+            int count = request.getVectorsCount();
+            require(count > 0, "An upsert request must contain at least one vector.");
+            require(count <= Limits.MAX_UPSERT_BATCH, "The upsert request contains " + count
+                    + " vectors; the maximum is " + Limits.MAX_UPSERT_BATCH + " vectors per request.");
+            int size = request.getSerializedSize();
+            require(size <= Limits.MAX_UPSERT_BYTES, "Request size is " + size + " bytes, which exceeds the maximum"
+                    + " supported size of 2MB (" + Limits.MAX_UPSERT_BYTES + " bytes) for an upsert request.");
+            Map<String, EmulatedIndex.Stored> batch = new LinkedHashMap<>();
+            for (Vector vector : request.getVectorsList()) {
+                batch.put(vector.getId(), validated(vector));
+            }
+            index.put(namespace, batch);
+            return UpsertResponse.newBuilder().setUpsertedCount(count).build();
+        });
+    }
+
+    private EmulatedIndex.Stored validated(Vector vector) {
+        String id = vector.getId();
+        require(!id.isEmpty(), "Vector ID must not be empty.");
+        if (id.length() > Limits.MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("Vector ID '" + id.substring(0, 40) + "...' is longer than the maximum of "
+                    + Limits.MAX_ID_LENGTH + " characters.");
+        }
+        require(!vector.hasSparseValues(), "Vector '" + id + "' has sparse values, which the emulator does not support.");
+        float[] values = values(vector.getValuesList());
+        require(values.length == index.dimension(), "Vector dimension " + values.length
+                + " does not match the dimension of the index " + index.dimension() + " (vector '" + id + "').");
+        checkFiniteAndNonZero("Vector '" + id + "'", values);
+        Map<String, Object> metadata = StructValues.toMetadata(id, vector.getMetadata());
+        int metadataSize = MetadataJson.sizeInBytes(metadata);
+        require(metadataSize <= Limits.MAX_METADATA_BYTES, "Metadata size is " + metadataSize
+                + " bytes, which exceeds the limit of " + Limits.MAX_METADATA_BYTES + " bytes per vector (vector '" + id + "').");
+        return new EmulatedIndex.Stored(values, metadata);
+    }
+
+    // Pinecone rejects all-zero dense vectors whatever the metric.
+    private static void checkFiniteAndNonZero(String subject, float[] values) {
+        boolean allZero = true;
+        for (float value : values) {
+            require(Float.isFinite(value), subject + " contains a value that is not a finite number.");
+            allZero &= value == 0f;
+        }
+        require(!allZero, "Dense vectors must contain at least one non-zero value. " + subject + " is all zeros.");
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // reads the deprecated multi-query field only to refuse it
+    public void query(QueryRequest request, StreamObserver<QueryResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.QUERY, namespace, request, 0, observer, () -> {
+            if (request.getQueriesCount() > 0 || !request.getId().isEmpty() || request.hasSparseVector()) {
+                throw new Rejection(Status.UNIMPLEMENTED.withDescription(
+                        "The emulator answers queries by one dense vector only (not by id, sparse vector or several queries)."));
+            }
+            int topK = request.getTopK();
+            require(topK >= 1 && topK <= MAX_TOP_K, "top_k must be between 1 and " + MAX_TOP_K + ", but is " + topK + ".");
+            float[] vector = values(request.getVectorList());
+            require(vector.length == index.dimension(), "Query vector dimension " + vector.length
+                    + " does not match the dimension of the index " + index.dimension() + ".");
+            for (float value : vector) {
+                require(Float.isFinite(value), "The query vector contains a value that is not a finite number.");
+            }
+            Filter filter = request.hasFilter() ? filter(request.getFilter()) : null;
+            QueryResponse.Builder response = QueryResponse.newBuilder().setNamespace(request.getNamespace())
+                    .setUsage(Usage.newBuilder().setReadUnits(5));
+            for (EmulatedIndex.Scored scored : index.query(namespace, vector, topK, filter)) {
+                ScoredVector.Builder match = ScoredVector.newBuilder().setId(scored.id()).setScore((float) scored.score());
+                if (request.getIncludeValues()) {
+                    addValues(scored.stored().values(), match::addValues);
+                }
+                if (request.getIncludeMetadata() && !scored.stored().metadata().isEmpty()) {
+                    match.setMetadata(StructValues.toStruct(scored.stored().metadata()));
+                }
+                response.addMatches(match);
+            }
+            QueryResponse built = response.build();
+            require(built.getSerializedSize() <= MAX_QUERY_RESULT_BYTES, "The query result is "
+                    + built.getSerializedSize() + " bytes, which exceeds the 4MB result size limit. Choose a lower top_k,"
+                    + " or set include_metadata or include_values to false.");
+            return built;
+        });
+    }
+
+    @Override
+    public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.FETCH, namespace, request, request.getIdsCount(), observer, () -> {
+            checkIdCount(request.getIdsCount(), "fetch");
+            FetchResponse.Builder response = FetchResponse.newBuilder().setNamespace(request.getNamespace())
+                    .setUsage(Usage.newBuilder().setReadUnits(Math.max(1, request.getIdsCount() / 10)));
+            index.fetch(namespace, request.getIdsList()).forEach((id, stored) -> {
+                Vector.Builder vector = Vector.newBuilder().setId(id);
+                addValues(stored.values(), vector::addValues);
+                if (!stored.metadata().isEmpty()) {
+                    vector.setMetadata(StructValues.toStruct(stored.metadata()));
+                }
+                response.putVectors(id, vector.build());
+            });
+            return response.build();
+        });
+    }
+
+    @Override
+    public void list(ListRequest request, StreamObserver<ListResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.LIST, namespace, request, 0, observer, () -> {
+            int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIST_LIMIT;
+            require(limit >= 1 && limit <= MAX_LIST_LIMIT, "limit must be between 1 and " + MAX_LIST_LIMIT
+                    + ", but is " + limit + ".");
+            String prefix = request.hasPrefix() ? request.getPrefix() : "";
+            String after = request.hasPaginationToken() ? decodeToken(request.getPaginationToken()) : null;
+            EmulatedIndex.IdSlice slice = index.list(namespace, prefix, after, limit);
+            ListResponse.Builder response = ListResponse.newBuilder().setNamespace(request.getNamespace())
+                    .setUsage(Usage.newBuilder().setReadUnits(1));
+            slice.ids().forEach(id -> response.addVectors(ListItem.newBuilder().setId(id)));
+            if (slice.more()) {
+                response.setPagination(Pagination.newBuilder().setNext(encodeToken(slice.ids().get(slice.ids().size() - 1))));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void delete(DeleteRequest request, StreamObserver<DeleteResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.DELETE, namespace, request, request.getIdsCount(), observer, () -> {
+            int kinds = (request.getIdsCount() > 0 ? 1 : 0) + (request.getDeleteAll() ? 1 : 0) + (request.hasFilter() ? 1 : 0);
+            require(kinds == 1, "A delete request must give exactly one of ids, delete_all or filter.");
+            Filter filter = null;
+            if (request.hasFilter()) {
+                require(request.getFilter().getFieldsCount() > 0, "The delete filter must not be empty; use delete_all.");
+                filter = filter(request.getFilter());
+            } else if (!request.getDeleteAll()) {
+                checkIdCount(request.getIdsCount(), "delete");
+            }
+            if (!index.exists(namespace)) {
+                // Serverless Pinecone answers deletes in a namespace that holds nothing with 404.
+                throw new Rejection(Status.NOT_FOUND.withDescription("Namespace not found"));
+            }
+            if (request.getDeleteAll()) {
+                index.deleteAll(namespace);
+            } else if (filter != null) {
+                index.deleteMatching(namespace, filter);
+            } else {
+                index.delete(namespace, request.getIdsList());
+            }
+            return DeleteResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void describeIndexStats(DescribeIndexStatsRequest request, StreamObserver<DescribeIndexStatsResponse> observer) {
+        answer(PineconeOperation.DESCRIBE_INDEX_STATS, "", request, 0, observer, () -> {
+            require(!request.hasFilter(), "describe_index_stats does not support filtering on serverless indexes.");
+            DescribeIndexStatsResponse.Builder response = DescribeIndexStatsResponse.newBuilder()
+                    .setDimension(index.dimension())
+                    .setMetric(index.metric().configName())
+                    .setVectorType("dense");
+            int total = 0;
+            for (Map.Entry<String, Integer> entry : index.counts().entrySet()) {
+                String name = entry.getKey().isEmpty() ? DEFAULT_NAMESPACE_NAME : entry.getKey();
+                response.putNamespaces(name, NamespaceSummary.newBuilder().setVectorCount(entry.getValue()).build());
+                total += entry.getValue();
+            }
+            return response.setTotalVectorCount(total).build();
+        });
+    }
+
+    /**
+     * Records the request, lets the faults decide, then answers with {@code work}'s response or with the
+     * status of its rejection.
+     */
+    private <T> void answer(PineconeOperation operation, String namespace, Message request, int items,
+                            StreamObserver<T> observer, Supplier<T> work) {
+        sleep(faults.latencyFor(operation));
+        Optional<Status> fault = faults.decide(operation, namespace.isEmpty() ? DEFAULT_NAMESPACE_NAME : namespace);
+        if (fault.isPresent()) {
+            observer.onError(fault.get().asRuntimeException());
+            return;
+        }
+        log.accept(new RecordedRequest(operation, namespace, items, request.getSerializedSize()));
+        T response;
+        try {
+            response = work.get();
+        } catch (Rejection rejection) {
+            observer.onError(rejection.status.asRuntimeException());
+            return;
+        } catch (IllegalArgumentException | InvalidFilterException e) {
+            String message = e instanceof VectorStoreException known ? known.problem() : e.getMessage();
+            observer.onError(Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException());
+            return;
+        } catch (RuntimeException bug) {
+            // Surfaces an emulator bug to the test that hit it, instead of gRPC's bare UNKNOWN.
+            observer.onError(Status.INTERNAL.withDescription("Emulator failure: " + bug).withCause(bug).asRuntimeException());
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    private static void sleep(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StatusRuntimeException(Status.CANCELLED.withDescription("interrupted"));
+        }
+    }
+
+    /** The default namespace may be named {@code ""} or {@code __default__}; both mean the same. */
+    static String namespaceOf(String requested) {
+        return DEFAULT_NAMESPACE_NAME.equals(requested) ? "" : requested;
+    }
+
+    private static Filter filter(Struct struct) {
+        try {
+            return StructValues.toFilter(struct);
+        } catch (InvalidFilterException e) {
+            throw new IllegalArgumentException("Invalid filter: " + e.problem(), e);
+        }
+    }
+
+    private static void checkIdCount(int count, String operation) {
+        require(count > 0, "A " + operation + " request must name at least one id.");
+        require(count <= Limits.MAX_IDS_PER_REQUEST, "The " + operation + " request names " + count
+                + " ids; the maximum is " + Limits.MAX_IDS_PER_REQUEST + " per request.");
+    }
+
+    private static float[] values(List<Float> boxed) {
+        float[] values = new float[boxed.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = boxed.get(i);
+        }
+        return values;
+    }
+
+    private interface FloatSink {
+        Object add(float value);
+    }
+
+    private static void addValues(float[] values, FloatSink sink) {
+        for (float value : values) {
+            sink.add(value);
+        }
+    }
+
+    private static String encodeToken(String lastId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((TOKEN_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeToken(String token) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (decoded.startsWith(TOKEN_PREFIX)) {
+                return decoded.substring(TOKEN_PREFIX.length());
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Invalid pagination token: '" + token + "'.");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** A rejection with a status other than {@code INVALID_ARGUMENT}. */
+    private static final class Rejection extends RuntimeException {
+        private final transient Status status;
+
+        Rejection(Status status) {
+            super(status.getDescription(), null, false, false);
+            this.status = status;
+        }
+    }
+}
