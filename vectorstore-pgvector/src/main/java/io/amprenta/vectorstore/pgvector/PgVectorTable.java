@@ -1,0 +1,206 @@
+package io.amprenta.vectorstore.pgvector;
+
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.internal.Catalog;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
+import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.TableLayout;
+import io.amprenta.vectorstore.pgvector.internal.TableNames;
+import io.amprenta.vectorstore.pgvector.internal.TableShape;
+import io.amprenta.vectorstore.spi.Limits;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+
+/**
+ * Bulk work on a pgvector table beyond the {@link VectorStore} API, for the migrator and for loaders: writing a
+ * batch of records on the caller's connection inside the caller's transaction (so that the batch and the caller's
+ * own bookkeeping commit or roll back together), listing the rows that still lack an embedding, and dropping and
+ * rebuilding the HNSW index around a bulk load.
+ *
+ * <p>Get one from a store with {@code store.unwrap(PgVectorTable.class)}, or open one on a {@link DataSource} with
+ * {@link #open}. Thread-safe.
+ */
+public final class PgVectorTable {
+
+    private final DataSource dataSource;
+    private final PgVectorSettings settings;
+    private final PgVectorBackend backend;
+
+    PgVectorTable(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, this);
+    }
+
+    /** The backend the store is made of. */
+    PgVectorBackend backend() {
+        return backend;
+    }
+
+    /**
+     * Opens the table {@code settings} names on {@code dataSource} (which stays the caller's to close), checking it
+     * as a store does.
+     *
+     * @throws io.amprenta.vectorstore.ConfigurationException when the table cannot be used; the message says why
+     */
+    public static PgVectorTable open(DataSource dataSource, PgVectorSettings settings) {
+        return PgVectorStore.builder().dataSource(dataSource).settings(settings).buildTable();
+    }
+
+    /** The settings, with the dimension as found in the table. */
+    public PgVectorSettings settings() {
+        return settings;
+    }
+
+    /** The DataSource the table is reached through. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The vector dimension. */
+    public int dimension() {
+        return backend.layout().vector().dimension();
+    }
+
+    /**
+     * Writes {@code records} into {@code namespace} on {@code connection}, inside the caller's transaction: nothing is
+     * committed, so the caller can record its progress on the same connection and commit both at once. When the
+     * connection is in auto-commit mode, the write is a transaction of its own instead. Records are checked like
+     * {@link VectorStore#upsert} checks them, and when an id repeats the last record wins.
+     *
+     * <p>On failure the caller's transaction is aborted (roll it back); the exception is translated as the store's
+     * are, and retryable ones ({@link io.amprenta.vectorstore.RetryableException}) are worth a new transaction.
+     *
+     * @throws io.amprenta.vectorstore.InvalidRequestException when a record breaks a limit; nothing is written
+     */
+    public void upsert(Connection connection, String namespace, List<VectorRecord> records) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(namespace, "namespace");
+        Map<String, VectorRecord> lastById = new LinkedHashMap<>();
+        OptionalInt dimension = OptionalInt.of(dimension());
+        for (VectorRecord record : records) {
+            Limits.checkRecord(Objects.requireNonNull(record, "records must not contain null"), dimension, settings.metric());
+            lastById.put(record.id(), record);
+        }
+        List<VectorRecord> unique = new ArrayList<>(lastById.values());
+        String action = "Upsert into " + settings.qualifiedTable();
+        try {
+            Jdbc.registerVectorType(connection);
+            if (connection.getAutoCommit()) {
+                Jdbc.inTransaction(connection, c -> {
+                    backend.writer().write(c, namespace, unique);
+                    return null;
+                });
+            } else {
+                backend.writer().write(connection, namespace, unique);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, action, TableNames.of(settings));
+        }
+    }
+
+    /**
+     * One page of ids of rows in {@code namespace} that have no embedding yet (the application's rows a backfill must
+     * fill), in byte order, with an opaque cursor. Served by the partial index {@code <table>_vs_pending}.
+     */
+    public IdPage listPendingIds(String namespace, IdPageRequest request) {
+        return withConnection("Listing pending ids of " + settings.qualifiedTable(),
+                connection -> backend.rows().listIds(connection, namespace, request, true));
+    }
+
+    /** Like {@link #listPendingIds(String, IdPageRequest)}, on the caller's connection and transaction. */
+    public IdPage listPendingIds(Connection connection, String namespace, IdPageRequest request) {
+        try {
+            return backend.rows().listIds(connection, namespace, request, true);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "Listing pending ids of " + settings.qualifiedTable(), TableNames.of(settings));
+        }
+    }
+
+    /** The name of the vector index that serves the configured metric, if there is one now. */
+    public Optional<String> vectorIndex() {
+        return withConnection("Reading the indexes of " + settings.qualifiedTable(), connection -> Catalog
+                .read(connection, TableNames.of(settings))
+                .vectorIndex(settings.metric(), backend.layout().vector()).map(TableShape.Index::name));
+    }
+
+    /**
+     * Drops the library's HNSW index ({@code <table>_embedding_hnsw}) before a bulk load: inserting into an indexed
+     * table is many times slower than building the index afterwards with {@link #buildVectorIndex}. Queries keep
+     * working meanwhile, by scanning the table.
+     *
+     * @return whether there was an index to drop
+     */
+    public boolean dropVectorIndex() {
+        TableNames names = TableNames.of(settings);
+        return withConnection("Dropping the HNSW index of " + settings.qualifiedTable(), connection ->
+                Jdbc.inTransaction(connection, c -> {
+                    Jdbc.execute(c, SchemaScripts.lock());
+                    boolean present = Catalog.read(c, names).index(names.vectorIndex()).isPresent();
+                    Jdbc.execute(c, SchemaScripts.dropVectorIndex(names));
+                    return present;
+                }));
+    }
+
+    /**
+     * Builds the HNSW index for the configured metric ({@code m} and {@code ef_construction} from the settings) with
+     * {@code maintenance_work_mem} and parallel workers set for the build, then runs {@code ANALYZE} so the planner
+     * knows the table's new size. Does nothing to a valid index that exists; replaces an invalid one left by a failed
+     * concurrent build.
+     */
+    public void buildVectorIndex(IndexBuildOptions options) {
+        Objects.requireNonNull(options, "options");
+        TableNames names = TableNames.of(settings);
+        String create = SchemaScripts.createVectorIndex(names, backend.layout().vector(), settings.metric(),
+                settings.hnswM(), settings.hnswEfConstruction());
+        String action = "Building the HNSW index of " + settings.qualifiedTable();
+        withConnection(action, connection -> {
+            Optional<TableShape.Index> existing = Catalog.read(connection, names).index(names.vectorIndex());
+            if (existing.isPresent() && !existing.get().valid()) {
+                Jdbc.execute(connection, SchemaScripts.dropVectorIndex(names));
+            }
+            if (options.concurrently()) {
+                // CREATE INDEX CONCURRENTLY cannot run in a transaction: set the session, and reset it for the pool.
+                setForBuild(connection, options, false);
+                try {
+                    Jdbc.execute(connection, create.replaceFirst("CREATE INDEX", "CREATE INDEX CONCURRENTLY"));
+                } finally {
+                    Jdbc.execute(connection, "RESET maintenance_work_mem");
+                    Jdbc.execute(connection, "RESET max_parallel_maintenance_workers");
+                }
+            } else {
+                Jdbc.inTransaction(connection, c -> {
+                    setForBuild(c, options, true);
+                    Jdbc.execute(c, create);
+                    return null;
+                });
+            }
+            Jdbc.execute(connection, "ANALYZE " + names.qualified());
+            return null;
+        });
+    }
+
+    private static void setForBuild(Connection connection, IndexBuildOptions options, boolean local) throws SQLException {
+        String scope = local ? "SET LOCAL " : "SET ";
+        // Both values were validated by IndexBuildOptions (a size like 1GB, a small integer).
+        Jdbc.execute(connection, scope + "maintenance_work_mem = '" + options.maintenanceWorkMem() + "'");
+        Jdbc.execute(connection, scope + "max_parallel_maintenance_workers = " + options.parallelWorkers());
+    }
+
+    private <T> T withConnection(String action, Jdbc.Work<T> work) {
+        return backend.withConnection(action, work);
+    }
+}

@@ -1,0 +1,294 @@
+package io.amprenta.vectorstore.pgvector;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.pgvector.internal.Catalog;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.pgvector.internal.SchemaChecks;
+import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.TableLayout;
+import io.amprenta.vectorstore.pgvector.internal.TableNames;
+import io.amprenta.vectorstore.pgvector.internal.TableShape;
+import io.amprenta.vectorstore.pgvector.internal.VectorColumn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+
+/**
+ * Prepares, inspects and removes the library's schema for one table: what {@code vectorstore schema upgrade |
+ * downgrade | status | sql} do.
+ *
+ * <ul>
+ * <li>{@link #upgrade} enables the {@code vector} extension, creates the table or adds the library's columns
+ * ({@code embedding vector(n)}, {@code embedding_model}, {@code metadata jsonb}, {@code namespace},
+ * {@code embedding_updated_at}) to the application's existing table without touching its columns or rows, adds the
+ * (namespace, id) key, the HNSW index for the metric ({@code m}, {@code ef_construction} from the settings; a
+ * halfvec expression index above 2,000 dimensions), a GIN index on metadata and a partial index of rows that still
+ * lack an embedding.</li>
+ * <li>{@link #downgrade} reverses it step by step, refusing to drop populated embeddings unless told to, optionally
+ * copying them into a backup table first.</li>
+ * <li>{@link #status} reports the extension, table, columns, dimension, indexes, version and row counts.</li>
+ * <li>{@link #sql} prints the same SQL without connecting, for Flyway, Liquibase or Alembic.</li>
+ * </ul>
+ *
+ * <p>Changes are versioned (table {@code vectorstore_schema_version}), idempotent, run in one transaction each and
+ * serialized across processes by an advisory lock. {@code CREATE EXTENSION} runs only here, never per connection.
+ */
+public final class SchemaManager {
+
+    /** The newest schema version this library knows. */
+    public static final int LATEST_VERSION = SchemaScripts.LATEST_VERSION;
+
+    private final DataSource dataSource;
+    private final PgVectorSettings settings;
+    private final TableNames names;
+
+    private SchemaManager(DataSource dataSource, PgVectorSettings settings) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.names = TableNames.of(settings);
+    }
+
+    /** A manager for the table {@code settings} name, in the database of {@code dataSource}. */
+    public static SchemaManager create(DataSource dataSource, PgVectorSettings settings) {
+        return new SchemaManager(dataSource, settings);
+    }
+
+    /**
+     * The upgrade and downgrade SQL for {@code settings} (which must give the dimension), without connecting: the
+     * latest version with the HNSW index, and back to nothing, refusing to drop populated embeddings.
+     */
+    public static SchemaScript sql(PgVectorSettings settings) {
+        return sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing());
+    }
+
+    /** The upgrade and downgrade SQL for {@code settings} and these options, without connecting. */
+    public static SchemaScript sql(PgVectorSettings settings, UpgradeOptions upgrade, DowngradeOptions downgrade) {
+        TableNames names = TableNames.of(settings);
+        VectorColumn vector = SchemaChecks.forUpgrade(new TableShape(TableLayout.MIN_EXTENSION_VERSION, null, false, false,
+                List.of(), List.of(), 0), settings);
+        List<String> up = new ArrayList<>(SchemaScripts.upgradePrologue(names));
+        for (int version = 1; version <= upgrade.toVersion(); version++) {
+            up.addAll(upStep(settings, version, vector, upgrade));
+        }
+        List<String> down = new ArrayList<>();
+        down.add(SchemaScripts.lock());
+        for (int version = upgrade.toVersion(); version > downgrade.toVersion(); version--) {
+            down.addAll(downStep(names, version, downgrade));
+        }
+        return new SchemaScript(up, down);
+    }
+
+    /** {@link #upgrade(UpgradeOptions)} to the latest version, with the HNSW index. */
+    public SchemaChange upgrade() {
+        return upgrade(UpgradeOptions.latest());
+    }
+
+    /**
+     * Brings the schema to {@code options.toVersion()} (never lowers it); steps already applied are checked again
+     * and repaired if something is missing, e.g. a dropped index.
+     *
+     * @throws ConfigurationException when the extension is missing or too old, the table's id or library columns
+     *     have unusable types, the dimension is unknown or differs from the column's, or the user may not create the
+     *     extension
+     */
+    public SchemaChange upgrade(UpgradeOptions options) {
+        Objects.requireNonNull(options, "options");
+        return inLockedTransaction("Schema upgrade of " + names.display(), (connection, executed) -> {
+            TableShape before = Catalog.read(connection, names);
+            VectorColumn vector = SchemaChecks.forUpgrade(before, settings);
+            List<String> prologue = SchemaScripts.upgradePrologue(names);
+            for (String statement : prologue.subList(1, prologue.size())) {
+                if (statement.startsWith("CREATE EXTENSION") && before.extensionVersion() != null) {
+                    continue;
+                }
+                run(connection, statement, executed);
+            }
+            for (int version = 1; version <= options.toVersion(); version++) {
+                for (String statement : upStep(settings, version, vector, options)) {
+                    run(connection, statement, executed);
+                }
+            }
+            TableShape after = Catalog.read(connection, names);
+            return new SchemaChange(before.schemaVersion(), after.schemaVersion(),
+                    SchemaChecks.changes(before, after, names), executed, Optional.empty());
+        });
+    }
+
+    /**
+     * Takes the schema back to {@code options.toVersion()}. Going below version 1 drops the library's columns (or
+     * the table, when the library created it and it holds nothing else); the application's columns and rows stay.
+     *
+     * @throws ConfigurationException with {@link ErrorCode#DOWNGRADE_REFUSED} when rows hold embeddings and the
+     *     options neither back them up nor drop them; nothing changes then
+     */
+    public SchemaChange downgrade(DowngradeOptions options) {
+        Objects.requireNonNull(options, "options");
+        return inLockedTransaction("Schema downgrade of " + names.display(), (connection, executed) -> {
+            TableShape before = Catalog.read(connection, names);
+            SchemaChecks.checkVersion(before, names);
+            int from = before.schemaVersion();
+            if (options.toVersion() >= from) {
+                return new SchemaChange(from, from, List.of(), executed, Optional.empty());
+            }
+            if (options.toVersion() == 0 && before.exists()) {
+                checkPopulated(connection, before, options);
+            }
+            for (int version = from; version > options.toVersion(); version--) {
+                for (String statement : downStep(names, version, options)) {
+                    run(connection, statement, executed);
+                }
+            }
+            TableShape after = Catalog.read(connection, names);
+            List<String> changes = new ArrayList<>(SchemaChecks.changes(before, after, names));
+            Optional<String> backup = options.toVersion() == 0 ? options.optionalBackupTable() : Optional.empty();
+            backup.ifPresent(table -> changes.add(0, "copied the embedded rows into " + names.schema() + "." + table));
+            return new SchemaChange(from, after.schemaVersion(), changes, executed, backup);
+        });
+    }
+
+    /** The state of the extension, the table and its schema, and the row counts. */
+    public SchemaStatus status() {
+        return inTransaction("Schema status of " + names.display(), connection -> {
+            TableShape shape = Catalog.read(connection, names);
+            List<String> problems = new ArrayList<>();
+            Optional<SchemaStatus.Index> vectorIndex = Optional.empty();
+            OptionalInt dimension = OptionalInt.empty();
+            try {
+                TableLayout layout = TableLayout.validate(shape, settings);
+                dimension = OptionalInt.of(layout.vector().dimension());
+                vectorIndex = shape.vectorIndex(settings.metric(), layout.vector()).map(SchemaManager::index);
+                if (vectorIndex.isEmpty()) {
+                    problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
+                            + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
+                }
+            } catch (ConfigurationException e) {
+                problems.add(e.getMessage());
+            }
+            if (shape.schemaVersion() < LATEST_VERSION && problems.isEmpty()) {
+                problems.add("The schema is at version " + shape.schemaVersion() + " of " + LATEST_VERSION
+                        + ". Run `vectorstore schema upgrade`. [" + ErrorCode.SCHEMA_OUTDATED.docsLink() + "]");
+            }
+            long[] counts = countRows(connection, shape);
+            return new SchemaStatus(names.display(), Optional.ofNullable(shape.extensionVersion()),
+                    Optional.ofNullable(shape.availableExtensionVersion()), shape.exists(), shape.createdByLibrary(),
+                    shape.columns().stream().map(c -> new SchemaStatus.Column(c.name(), c.type(), c.notNull(),
+                            c.ownedByLibrary())).toList(),
+                    dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
+                    shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems);
+        });
+    }
+
+    private static SchemaStatus.Index index(TableShape.Index index) {
+        return new SchemaStatus.Index(index.name(), index.method(), index.operatorClasses(), index.options(),
+                index.definition());
+    }
+
+    private long[] countRows(Connection connection, TableShape shape) throws SQLException {
+        if (!shape.exists() || shape.column(TableNames.EMBEDDING).isEmpty()) {
+            return new long[] {0, 0};
+        }
+        String embedding = TableNames.column(TableNames.EMBEDDING);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE " + embedding
+                + " IS NOT NULL), count(*) FILTER (WHERE " + embedding + " IS NULL) FROM " + names.qualified());
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
+    }
+
+    private void checkPopulated(Connection connection, TableShape shape, DowngradeOptions options) throws SQLException {
+        if (options.populated() == DowngradeOptions.Populated.BACKUP) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                statement.setString(1, names.qualify(options.backupTable()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    if (rows.getBoolean(1)) {
+                        throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The backup table " + names.schema()
+                                + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
+                                + " overwrites a table.");
+                    }
+                }
+            }
+        }
+        long populated = countRows(connection, shape)[0];
+        if (populated > 0 && options.populated() == DowngradeOptions.Populated.REFUSE) {
+            throw new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, populated + " row(s) of " + names.display()
+                    + " hold embeddings, which the downgrade would drop. Nothing was changed. Preserve them in a backup"
+                    + " table first (--backup-table NAME, DowngradeOptions.backupTo(name)), or confirm that they may go"
+                    + " (--force, DowngradeOptions.dropEmbeddings()).");
+        }
+    }
+
+    private static List<String> upStep(PgVectorSettings settings, int version, VectorColumn vector,
+                                       UpgradeOptions options) {
+        TableNames names = TableNames.of(settings);
+        return switch (version) {
+            case 1 -> SchemaScripts.columnsUp(names, vector);
+            case 2 -> SchemaScripts.indexesUp(names, vector, settings.metric(), settings.hnswM(),
+                    settings.hnswEfConstruction(), options.vectorIndex());
+            default -> throw new IllegalStateException("unknown schema version " + version);
+        };
+    }
+
+    private static List<String> downStep(TableNames names, int version, DowngradeOptions options) {
+        return switch (version) {
+            case 1 -> SchemaScripts.columnsDown(names, switch (options.populated()) {
+                case REFUSE -> SchemaScripts.PopulatedRows.REFUSE;
+                case BACKUP -> SchemaScripts.PopulatedRows.BACKUP;
+                case DROP -> SchemaScripts.PopulatedRows.DROP;
+            }, options.backupTable());
+            case 2 -> SchemaScripts.indexesDown(names);
+            default -> throw new IllegalStateException("unknown schema version " + version);
+        };
+    }
+
+    private interface LockedWork<T> {
+        T run(Connection connection, List<String> executed) throws SQLException;
+    }
+
+    private <T> T inLockedTransaction(String action, LockedWork<T> work) {
+        return inTransaction(action, connection -> {
+            List<String> executed = new ArrayList<>();
+            run(connection, SchemaScripts.lock(), executed);
+            return work.run(connection, executed);
+        });
+    }
+
+    private <T> T inTransaction(String action, Jdbc.Work<T> work) {
+        try {
+            return Jdbc.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            throw translate(e, action);
+        }
+    }
+
+    private VectorStoreException translate(SQLException failure, String action) {
+        String state = SqlErrors.sqlState(failure);
+        String message = SqlErrors.primaryMessage(failure);
+        if (state.equals("42501") && message.contains("extension")) {
+            return new ConfigurationException(ErrorCode.INSUFFICIENT_PRIVILEGE, action + " failed: " + message
+                    + ". Enabling pgvector needs a superuser: have one run CREATE EXTENSION vector in this database,"
+                    + " then run the upgrade again.", failure);
+        }
+        if (state.equals("55006") && message.startsWith("vectorstore:")) {
+            return new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, action + " failed: " + message
+                    + ". Preserve the embeddings in a backup table first, or confirm that they may go.", failure);
+        }
+        return SqlErrors.translate(failure, action, names);
+    }
+
+    private static void run(Connection connection, String statement, List<String> executed) throws SQLException {
+        Jdbc.execute(connection, statement);
+        executed.add(statement);
+    }
+}

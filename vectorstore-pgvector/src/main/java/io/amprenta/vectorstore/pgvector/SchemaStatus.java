@@ -1,0 +1,103 @@
+package io.amprenta.vectorstore.pgvector;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What {@code vectorstore schema status} reports about one table: the pgvector extension, the table and its
+ * columns, the dimension, the indexes (and whether a vector index serves the configured metric), the recorded
+ * schema version, and how many rows hold an embedding and how many still wait for one.
+ *
+ * @param table the table, {@code schema.table}
+ * @param extensionVersion the enabled {@code vector} extension's version, empty when it is not enabled
+ * @param availableExtensionVersion the version the server could enable, empty when pgvector is not installed there
+ * @param tableExists whether the table exists
+ * @param createdByLibrary whether {@code schema upgrade} created the table (else it is the application's)
+ * @param columns every column of the table
+ * @param dimension the embedding column's dimension, when it has one
+ * @param indexes every index of the table
+ * @param vectorIndex the index serving queries for the configured metric, if any
+ * @param schemaVersion the recorded schema version, 0 when none
+ * @param latestVersion the newest version this library knows
+ * @param embeddedRows rows that hold an embedding (what queries and stats see)
+ * @param pendingRows rows without an embedding (what a backfill still has to fill)
+ * @param problems what keeps a store from using the table, or needs attention; empty when all is well
+ */
+public record SchemaStatus(String table, Optional<String> extensionVersion, Optional<String> availableExtensionVersion,
+                           boolean tableExists, boolean createdByLibrary, List<Column> columns, OptionalInt dimension,
+                           List<Index> indexes, Optional<Index> vectorIndex, int schemaVersion, int latestVersion,
+                           long embeddedRows, long pendingRows, List<String> problems) {
+
+    /** Copies the lists. */
+    public SchemaStatus {
+        columns = List.copyOf(columns);
+        indexes = List.copyOf(indexes);
+        problems = List.copyOf(problems);
+    }
+
+    /**
+     * A column.
+     *
+     * @param name its name
+     * @param type its SQL type, e.g. {@code vector(384)}
+     * @param notNull whether it is NOT NULL
+     * @param addedByLibrary whether {@code schema upgrade} added it (and {@code schema downgrade} drops it)
+     */
+    public record Column(String name, String type, boolean notNull, boolean addedByLibrary) {
+    }
+
+    /**
+     * An index.
+     *
+     * @param name its name
+     * @param method its access method, e.g. {@code hnsw}
+     * @param operatorClasses its operator classes, e.g. {@code vector_cosine_ops}
+     * @param options its storage options, e.g. {@code m=16}
+     * @param definition its definition
+     */
+    public record Index(String name, String method, List<String> operatorClasses, List<String> options, String definition) {
+
+        /** Copies the lists. */
+        public Index {
+            operatorClasses = List.copyOf(operatorClasses);
+            options = List.copyOf(options);
+        }
+    }
+
+    /** Whether the schema is at the latest version and a store can use the table without warnings. */
+    public boolean isCurrent() {
+        return schemaVersion == latestVersion && problems.isEmpty();
+    }
+
+    /** A report for people, one fact per line. */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        text.append("table:            ").append(table).append(tableExists
+                ? (createdByLibrary ? " (created by vectorstore)" : " (application table)") : " (missing)").append('\n');
+        text.append("vector extension: ").append(extensionVersion.map(v -> "enabled, version " + v)
+                .orElse(availableExtensionVersion.map(v -> "not enabled (server has " + v + ")")
+                        .orElse("not installed on the server"))).append('\n');
+        text.append("schema version:   ").append(schemaVersion).append(" of ").append(latestVersion).append('\n');
+        if (tableExists) {
+            text.append("dimension:        ").append(dimension.isPresent() ? String.valueOf(dimension.getAsInt()) : "-").append('\n');
+            text.append("vector index:     ").append(vectorIndex.map(i -> i.name() + " (" + i.method() + " "
+                    + String.join(",", i.operatorClasses()) + (i.options().isEmpty() ? "" : " " + String.join(",", i.options()))
+                    + ")").orElse("none for the configured metric")).append('\n');
+            text.append("rows:             ").append(embeddedRows).append(" with an embedding, ").append(pendingRows)
+                    .append(" pending\n");
+            text.append("columns:\n");
+            columns.forEach(column -> text.append("  ").append(column.name()).append(' ').append(column.type())
+                    .append(column.notNull() ? " NOT NULL" : "").append(column.addedByLibrary() ? "  [vectorstore]" : "")
+                    .append('\n'));
+            text.append("indexes:\n");
+            indexes.forEach(index -> text.append("  ").append(index.definition()).append('\n'));
+        }
+        if (problems.isEmpty()) {
+            text.append("status:           ok\n");
+        } else {
+            problems.forEach(problem -> text.append("problem:          ").append(problem).append('\n'));
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,266 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.HealthReport;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.spi.RetryPolicy;
+import io.amprenta.vectorstore.spi.VectorStoreBackend;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pgvector {@link VectorStoreBackend}: each operation takes a connection, runs in one transaction, translates
+ * failures ({@link SqlErrors}) and is retried when the failure is transient (every operation is idempotent: a
+ * failed transaction wrote nothing, and repeating an upsert or delete has the same result).
+ */
+public final class PgVectorBackend implements VectorStoreBackend {
+
+    /** The backend's name. */
+    public static final String NAME = "pgvector";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgVectorBackend.class);
+
+    private final DataSource dataSource;
+    private final AutoCloseable ownedPool;
+    private final PgVectorSettings settings;
+    private final TableLayout layout;
+    private final RecordWriter writer;
+    private final Searcher searcher;
+    private final Rows rows;
+    private final RetryPolicy retry;
+    private final List<Class<?>> unwrappable;
+    private final Object facade;
+
+    /**
+     * A backend over a validated table.
+     *
+     * @param ownedPool closed with the backend when the store built the pool itself; null otherwise
+     * @param facade the public object {@code unwrap} hands out for bulk work (a {@code PgVectorTable})
+     */
+    public PgVectorBackend(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
+                           Object facade) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.settings = settings;
+        this.layout = layout;
+        this.writer = new RecordWriter(layout, settings.embeddingModel(), settings.copyThreshold());
+        this.searcher = new Searcher(settings, layout);
+        this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
+        this.retry = retryPolicy(settings.maxAttempts());
+        this.facade = facade;
+        this.unwrappable = List.of(DataSource.class, facade.getClass());
+        if (layout.vectorIndex().isEmpty()) {
+            LOG.warn("The table {} has no HNSW index for {} distance, so every query scans the whole table. Run"
+                    + " `vectorstore schema upgrade` or PgVectorTable.buildVectorIndex() [docs/errors.md#index-missing]",
+                    layout.names().display(), settings.metric().configName());
+        }
+    }
+
+    /** Retries transient failures a few times within seconds: an application call should not hang for minutes. */
+    public static RetryPolicy retryPolicy(int maxAttempts) {
+        return RetryPolicy.builder()
+                .maxAttempts(maxAttempts)
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .maxDuration(Duration.ofSeconds(30))
+                .onRetry((operation, attempt, failure, delay) -> LOG.info("{} failed (attempt {}), retrying in {} ms: {}",
+                        operation, attempt, delay.toMillis(), failure.problem()))
+                .build();
+    }
+
+    /** The table this backend works on. */
+    public TableLayout layout() {
+        return layout;
+    }
+
+    /** The writer, for writes in a caller's transaction. */
+    public RecordWriter writer() {
+        return writer;
+    }
+
+    /** The row operations, for listing pending rows. */
+    public Rows rows() {
+        return rows;
+    }
+
+    /** The searcher, for the benchmark's and the tests' look at the SQL. */
+    public Searcher searcher() {
+        return searcher;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DistanceMetric metric() {
+        return settings.metric();
+    }
+
+    @Override
+    public OptionalInt dimension() {
+        return OptionalInt.of(layout.vector().dimension());
+    }
+
+    @Override
+    public void upsert(String namespace, List<VectorRecord> records) {
+        inTransaction("Upsert into " + layout.names().display(), connection -> {
+            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
+            writer.write(connection, namespace, records);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Match> query(String namespace, Query query) {
+        return withConnection("Query of " + layout.names().display(),
+                connection -> searcher.search(connection, namespace, query));
+    }
+
+    @Override
+    public Map<String, VectorRecord> fetch(String namespace, List<String> ids) {
+        return inTransaction("Fetch from " + layout.names().display(), connection -> rows.fetch(connection, namespace, ids));
+    }
+
+    @Override
+    public void delete(String namespace, List<String> ids) {
+        inTransaction("Delete from " + layout.names().display(), connection -> {
+            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
+            return rows.delete(connection, namespace, ids);
+        });
+    }
+
+    @Override
+    public void deleteByFilter(String namespace, Filter filter) {
+        inTransaction("Delete by filter from " + layout.names().display(), connection -> {
+            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
+            return rows.deleteByFilter(connection, namespace, filter);
+        });
+    }
+
+    @Override
+    public void deleteAll(String namespace) {
+        inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(), connection -> {
+            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
+            return rows.deleteAll(connection, namespace);
+        });
+    }
+
+    @Override
+    public IdPage listIds(String namespace, IdPageRequest request) {
+        return inTransaction("Listing ids of " + layout.names().display(),
+                connection -> rows.listIds(connection, namespace, request, false));
+    }
+
+    @Override
+    public StoreStats stats() {
+        Map<String, Long> counts = inTransaction("Stats of " + layout.names().display(), rows::countByNamespace);
+        return new StoreStats(NAME, dimension(), settings.metric(), counts);
+    }
+
+    /**
+     * A canary search in {@code namespace}, plus what an operator needs to know: whether a vector index for the metric
+     * exists and whether the planner uses it. No index means {@code DEGRADED}: searches work but scan the table.
+     */
+    @Override
+    public HealthReport health(String namespace) {
+        long started = System.nanoTime();
+        float[] canary = new float[layout.vector().dimension()];
+        canary[0] = 1f;
+        Query probe = Query.builder(canary).topK(1).includeMetadata(false).build();
+        int found = query(namespace, probe).size();
+        Duration latency = Duration.ofNanos(System.nanoTime() - started);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("table", layout.names().display());
+        details.put("dimension", layout.vector().dimension());
+        details.put("metric", settings.metric().configName());
+        details.put("canaryMatches", found);
+        Optional<String> index = inTransaction("Health check of " + layout.names().display(), connection -> {
+            TableShape shape = Catalog.read(connection, layout.names());
+            details.put("estimatedRows", estimatedRows(connection));
+            Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
+            details.put("vectorIndex", name.orElse("none"));
+            details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
+                    name.get()));
+            return name;
+        });
+        if (index.isEmpty()) {
+            return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, "canary search answered, but "
+                    + layout.names().display() + " has no HNSW index for " + settings.metric().configName()
+                    + " distance: every query scans the table. Run `vectorstore schema upgrade`. [docs/errors.md#index-missing]",
+                    details);
+        }
+        return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
+    }
+
+    private long estimatedRows(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT greatest(reltuples, 0)::int8 FROM pg_class"
+                + " WHERE oid = to_regclass(?)")) {
+            statement.setString(1, layout.names().qualified());
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getLong(1) : 0;
+            }
+        }
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        if (type.isInstance(facade)) {
+            return Optional.of(type.cast(facade));
+        }
+        if (type == DataSource.class) {
+            return Optional.of(type.cast(dataSource));
+        }
+        return type.isInstance(dataSource) ? Optional.of(type.cast(dataSource)) : Optional.empty();
+    }
+
+    @Override
+    public List<Class<?>> unwrappableTypes() {
+        return unwrappable;
+    }
+
+    @Override
+    public void close() {
+        if (ownedPool != null) {
+            try {
+                ownedPool.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the connection pool of {} failed: {}", layout.names().display(), e.toString());
+            }
+        }
+    }
+
+    /** Runs {@code work} in a transaction of its own, retrying transient failures, translating errors. */
+    public <T> T inTransaction(String action, Jdbc.Work<T> work) {
+        return withConnection(action, connection -> Jdbc.inTransaction(connection, work));
+    }
+
+    /** Runs {@code work} on a connection of its own, retrying transient failures, translating errors. */
+    public <T> T withConnection(String action, Jdbc.Work<T> work) {
+        return retry.execute(action, () -> {
+            try (Connection connection = Jdbc.open(dataSource)) {
+                return work.run(connection);
+            } catch (SQLException e) {
+                throw SqlErrors.translate(e, action, layout.names());
+            }
+        });
+    }
+}

@@ -1,0 +1,52 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import io.amprenta.vectorstore.Query;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Asks the planner how it would run a query, with the same per-query settings the store uses: {@code EXPLAIN} of
+ * the store's own SQL. Used by the health check ("is the HNSW index used?") and by tests.
+ */
+public final class PlanCheck {
+
+    private PlanCheck() {
+    }
+
+    /**
+     * The plan of {@code query} as {@code EXPLAIN} text, in the connection's current transaction, which must not be in
+     * auto-commit mode (the scan settings are set for the transaction).
+     */
+    public static String explain(Connection connection, Searcher searcher, String namespace, Query query)
+            throws SQLException {
+        for (Map.Entry<String, String> setting : searcher.scanSettings(query.topK()).entrySet()) {
+            try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
+                set.setString(1, setting.getKey());
+                set.setString(2, setting.getValue());
+                set.execute();
+            }
+        }
+        SqlFragment sql = searcher.indexQuery(namespace, query);
+        StringBuilder plan = new StringBuilder();
+        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.sql())) {
+            Jdbc.bind(explain, 1, sql.parameters());
+            try (ResultSet rows = explain.executeQuery()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+        }
+        return plan.toString();
+    }
+
+    /** Whether the plan of {@code query} scans the index {@code indexName}. */
+    public static boolean usesIndex(Connection connection, Searcher searcher, String namespace, Query query,
+                                    String indexName) throws SQLException {
+        String plan = explain(connection, searcher, namespace, query);
+        // EXPLAIN quotes a name only when it needs quoting.
+        return plan.contains(" using " + indexName + " on ") || plan.contains(" using " + Identifiers.quote(indexName) + " on ");
+    }
+}

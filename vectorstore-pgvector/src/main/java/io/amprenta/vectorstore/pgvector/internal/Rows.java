@@ -1,0 +1,176 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import com.pgvector.PGvector;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.spi.MetadataJson;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reading, listing, counting and deleting records by id or filter. A record is a row with an embedding in the
+ * namespace; rows without one (the application's rows still waiting for a backfill) are invisible here, except to
+ * {@link #listIds} with {@code pending = true}, which lists exactly those for the migrator.
+ *
+ * <p>Deleting removes the row when the table belongs to the library, and otherwise clears the library's columns,
+ * leaving the application's row and columns as they were (see {@link TableLayout#deletesRows}).
+ */
+public final class Rows {
+
+    private final TableLayout layout;
+    private final TableNames names;
+    private final boolean deleteRows;
+    private final FilterCompiler filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+
+    /** Operations on {@code layout}; {@code deleteRows} says whether deletes remove rows or clear embeddings. */
+    public Rows(TableLayout layout, boolean deleteRows) {
+        this.layout = layout;
+        this.names = layout.names();
+        this.deleteRows = deleteRows;
+    }
+
+    /** The records with these ids that exist in {@code namespace}, keyed by id in the order asked. */
+    public Map<String, VectorRecord> fetch(Connection connection, String namespace, List<String> ids) throws SQLException {
+        Map<String, VectorRecord> found = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + ", "
+                + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING)) + ", "
+                + TableNames.column(TableNames.METADATA) + " FROM " + names.qualified() + " WHERE " + visible()
+                + " AND " + names.id() + " = ANY (?::text[])")) {
+            Array array = connection.createArrayOf("text", ids.toArray());
+            statement.setString(1, namespace);
+            statement.setArray(2, array);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    float[] values = ((PGvector) rows.getObject(2)).toArray();
+                    found.put(id, new VectorRecord(id, values, MetadataJson.read(rows.getString(3))));
+                }
+            } finally {
+                array.free();
+            }
+        }
+        Map<String, VectorRecord> ordered = new LinkedHashMap<>();
+        ids.forEach(id -> {
+            VectorRecord record = found.get(id);
+            if (record != null) {
+                ordered.put(id, record);
+            }
+        });
+        return ordered;
+    }
+
+    /** Deletes the records with these ids; returns how many there were. */
+    public int delete(Connection connection, String namespace, List<String> ids) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(deletePrefix() + " AND " + names.id()
+                + " = ANY (?::text[])")) {
+            Array array = connection.createArrayOf("text", ids.toArray());
+            statement.setString(1, namespace);
+            statement.setArray(2, array);
+            try {
+                return statement.executeUpdate();
+            } finally {
+                array.free();
+            }
+        }
+    }
+
+    /** Deletes the records whose metadata matches {@code filter}; returns how many there were. */
+    public int deleteByFilter(Connection connection, String namespace, Filter filter) throws SQLException {
+        SqlFragment condition = filters.compile(filter);
+        try (PreparedStatement statement = connection.prepareStatement(deletePrefix() + " AND (" + condition.sql() + ")")) {
+            statement.setString(1, namespace);
+            Jdbc.bind(statement, 2, condition.parameters());
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Deletes every record of {@code namespace}; returns how many there were. */
+    public int deleteAll(Connection connection, String namespace) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(deletePrefix())) {
+            statement.setString(1, namespace);
+            return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * One page of ids in byte order: of records ({@code pending = false}) or of rows still lacking an embedding
+     * ({@code pending = true}, served by the partial index {@code <table>_vs_pending}).
+     */
+    public IdPage listIds(Connection connection, String namespace, IdPageRequest request, boolean pending)
+            throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT ").append(names.id()).append(" FROM ").append(names.qualified())
+                .append(" WHERE ").append(TableNames.column(TableNames.NAMESPACE)).append(" = ? AND ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(pending ? " IS NULL" : " IS NOT NULL");
+        parameters.add(namespace);
+        String prefix = request.prefix();
+        if (!prefix.isEmpty()) {
+            sql.append(" AND ").append(names.idInByteOrder()).append(" >= ? AND starts_with(").append(names.id()).append(", ?)");
+            parameters.add(prefix);
+            parameters.add(prefix);
+            Optional<String> end = IdKeyset.successor(prefix);
+            if (end.isPresent()) {
+                sql.append(" AND ").append(names.idInByteOrder()).append(" < ?");
+                parameters.add(end.get());
+            }
+        }
+        if (request.cursor() != null) {
+            sql.append(" AND ").append(names.idInByteOrder()).append(" > ?");
+            parameters.add(IdKeyset.lastId(request.cursor()));
+        }
+        sql.append(" ORDER BY ").append(names.idInByteOrder()).append(" LIMIT ?");
+        parameters.add(request.limit() + 1);
+        List<String> ids = new ArrayList<>(request.limit() + 1);
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            Jdbc.bind(statement, 1, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        if (ids.size() <= request.limit()) {
+            return new IdPage(ids, request, null);
+        }
+        List<String> page = ids.subList(0, request.limit());
+        return new IdPage(page, request, IdKeyset.cursorAfter(page.get(page.size() - 1)));
+    }
+
+    /** Records per namespace (rows with an embedding). */
+    public Map<String, Long> countByNamespace(Connection connection) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + TableNames.column(TableNames.NAMESPACE)
+                + ", count(*) FROM " + names.qualified() + " WHERE " + TableNames.column(TableNames.EMBEDDING)
+                + " IS NOT NULL GROUP BY 1");
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private String visible() {
+        return TableNames.column(TableNames.NAMESPACE) + " = ? AND " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
+    }
+
+    private String deletePrefix() {
+        if (deleteRows) {
+            return "DELETE FROM " + names.qualified() + " WHERE " + visible();
+        }
+        return "UPDATE " + names.qualified() + " SET " + TableNames.column(TableNames.EMBEDDING) + " = NULL, "
+                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + TableNames.column(TableNames.METADATA)
+                + " = '{}'::jsonb, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " = now() WHERE " + visible();
+    }
+}

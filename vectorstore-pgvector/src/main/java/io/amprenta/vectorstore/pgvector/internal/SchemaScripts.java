@@ -1,0 +1,250 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of every schema step, generated from validated names: the single source of what {@code schema upgrade}
+ * and {@code schema downgrade} execute and what {@code schema sql} prints, so a team applying the printed script
+ * with its own migration tool gets exactly the database the library would have made.
+ *
+ * <p>Every statement is idempotent (it checks the catalog before acting), so the script works on a database that
+ * has the table or not, and running it twice changes nothing. The library marks what it creates with a comment
+ * starting with {@value TableShape#MARKER}; a downgrade drops only marked columns and a table only when the
+ * library created it and nothing but the library's columns remain. Application columns and rows are never touched.
+ *
+ * <p>Steps: version 1 adds the table or the library's columns and the (namespace, id) key; version 2 adds the
+ * indexes: HNSW for the metric, GIN on metadata, and a partial index of rows still lacking an embedding.
+ */
+public final class SchemaScripts {
+
+    /** The newest schema version this library knows. */
+    public static final int LATEST_VERSION = 2;
+
+    /** Schema changes of all tables are serialized on this advisory lock: "vecstore" read as a 64-bit integer. */
+    public static final long ADVISORY_LOCK_KEY = 8531334416649122405L;
+
+    /** What each version does, for the version table and for reports. */
+    public static final Map<Integer, String> DESCRIPTIONS = Map.of(
+            1, "embedding, embedding_model, metadata, namespace and embedding_updated_at columns; (namespace, id) key",
+            2, "HNSW vector index, GIN metadata index, partial index of rows without an embedding");
+
+    private static final String DO_START = "DO $vectorstore$\nDECLARE\n  target regclass := to_regclass(%s);\n";
+    private static final String DO_END = "END\n$vectorstore$";
+
+    private SchemaScripts() {
+    }
+
+    /** What a downgrade does with rows that hold embeddings. */
+    public enum PopulatedRows {
+        /** Stop with an error when any row holds an embedding. */
+        REFUSE,
+        /** Copy the embedded rows' library columns into a backup table first. */
+        BACKUP,
+        /** Drop them. */
+        DROP
+    }
+
+    /** The statements that start every upgrade: the lock, the extension, the version table. */
+    public static List<String> upgradePrologue(TableNames names) {
+        return List.of(
+                lock(),
+                "CREATE EXTENSION IF NOT EXISTS vector",
+                "CREATE TABLE IF NOT EXISTS " + names.versionTable() + " (\n"
+                        + "  table_schema text NOT NULL,\n"
+                        + "  table_name text NOT NULL,\n"
+                        + "  version integer NOT NULL,\n"
+                        + "  description text NOT NULL,\n"
+                        + "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+                        + "  applied_by text NOT NULL DEFAULT current_user,\n"
+                        + "  PRIMARY KEY (table_schema, table_name, version))");
+    }
+
+    /** The statement that takes the schema lock until the transaction ends. */
+    public static String lock() {
+        return "SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")";
+    }
+
+    /** Version 1 up: create the table, or add the library's columns and key to the application's table. */
+    public static List<String> columnsUp(TableNames names, VectorColumn vector) {
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("BEGIN\n  IF target IS NULL THEN\n")
+                .append("    CREATE TABLE ").append(names.qualified()).append(" (\n")
+                .append("      ").append(names.id()).append(" text COLLATE \"C\" NOT NULL,\n");
+        for (String column : TableNames.LIBRARY_COLUMNS) {
+            sql.append("      ").append(TableNames.column(column)).append(' ').append(columnDefinition(column, vector)).append(",\n");
+        }
+        sql.append("      CONSTRAINT ").append(Identifiers.quote(names.keyIndex())).append(" PRIMARY KEY (")
+                .append(TableNames.column(TableNames.NAMESPACE)).append(", ").append(names.id()).append("));\n")
+                .append("    COMMENT ON TABLE ").append(names.qualified()).append(" IS ")
+                .append(Identifiers.literal(TableShape.MARKER + " created by schema upgrade; schema downgrade drops it")).append(";\n");
+        for (String column : TableNames.LIBRARY_COLUMNS) {
+            sql.append("    ").append(commentColumn(names, column)).append(";\n");
+        }
+        sql.append("    RETURN;\n  END IF;\n");
+        appendIdCheck(sql, names);
+        for (String column : TableNames.LIBRARY_COLUMNS) {
+            appendAddColumn(sql, names, column, vector);
+        }
+        appendKeyIndex(sql, names);
+        sql.append(DO_END);
+        return List.of(sql.toString(), recordVersion(names, 1));
+    }
+
+    /** Version 2 up: the indexes; the HNSW index only when {@code includeVectorIndex} and pgvector can index the column. */
+    public static List<String> indexesUp(TableNames names, VectorColumn vector, DistanceMetric metric, int m,
+                                         int efConstruction, boolean includeVectorIndex) {
+        List<String> statements = new ArrayList<>();
+        if (includeVectorIndex && vector.indexable()) {
+            statements.add(createVectorIndex(names, vector, metric, m, efConstruction));
+        }
+        statements.add("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.metadataIndex()) + " ON " + names.qualified()
+                + " USING gin (" + TableNames.column(TableNames.METADATA) + " jsonb_path_ops)");
+        statements.add("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
+                + " (" + TableNames.column(TableNames.NAMESPACE) + ", " + names.idInByteOrder() + ") WHERE "
+                + TableNames.column(TableNames.EMBEDDING) + " IS NULL");
+        statements.add(recordVersion(names, 2));
+        return statements;
+    }
+
+    /** The HNSW index for {@code metric}; the vector column (or its halfvec cast above 2,000 dimensions) is indexed. */
+    public static String createVectorIndex(TableNames names, VectorColumn vector, DistanceMetric metric, int m,
+                                           int efConstruction) {
+        return "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.vectorIndex()) + " ON " + names.qualified()
+                + " USING hnsw (" + vector.indexExpression(TableNames.column(TableNames.EMBEDDING)) + " "
+                + vector.operatorClass(metric) + ") WITH (m = " + m + ", ef_construction = " + efConstruction + ")";
+    }
+
+    /** Drops the library's HNSW index. */
+    public static String dropVectorIndex(TableNames names) {
+        return "DROP INDEX IF EXISTS " + names.qualify(names.vectorIndex());
+    }
+
+    /** Version 2 down: drop the indexes version 2 created. */
+    public static List<String> indexesDown(TableNames names) {
+        return List.of(
+                dropVectorIndex(names),
+                "DROP INDEX IF EXISTS " + names.qualify(names.metadataIndex()),
+                "DROP INDEX IF EXISTS " + names.qualify(names.pendingIndex()),
+                forgetVersion(names, 2));
+    }
+
+    /**
+     * Version 1 down: drop the library's columns (or the table the library created), after refusing, backing up or
+     * dropping the embeddings rows hold.
+     *
+     * @param backupTable the backup table's name in the same schema, for {@link PopulatedRows#BACKUP}; else ignored
+     */
+    public static List<String> columnsDown(TableNames names, PopulatedRows populated, String backupTable) {
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("  populated bigint := 0;\nBEGIN\n  IF target IS NULL THEN\n    RETURN;\n  END IF;\n")
+                .append("  IF ").append(columnExists(TableNames.EMBEDDING)).append(" THEN\n")
+                .append("    SELECT count(*) INTO populated FROM ").append(names.qualified()).append(" WHERE ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n  END IF;\n");
+        switch (populated) {
+            case REFUSE -> sql.append("  IF populated > 0 THEN\n")
+                    .append("    RAISE EXCEPTION 'vectorstore: % row(s) of ").append(names.display())
+                    .append(" hold embeddings, which this downgrade would drop', populated\n")
+                    .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
+                    .append(" them deliberately (schema downgrade --backup-table NAME or --force).';\n  END IF;\n");
+            case BACKUP -> {
+                List<String> columns = new ArrayList<>();
+                columns.add(names.id());
+                TableNames.LIBRARY_COLUMNS.forEach(column -> columns.add(TableNames.column(column)));
+                sql.append("  CREATE TABLE ").append(names.qualify(backupTable)).append(" AS SELECT ")
+                        .append(String.join(", ", columns)).append(" FROM ").append(names.qualified())
+                        .append(" WHERE ").append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n");
+            }
+            case DROP -> {
+                // The caller confirmed that populated embeddings may go.
+            }
+        }
+        sql.append("  IF coalesce(obj_description(target, 'pg_class'), '') LIKE ").append(Identifiers.literal(TableShape.MARKER + "%"))
+                .append("\n     AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attnum > 0")
+                .append(" AND NOT attisdropped\n       AND attname NOT IN (").append(Identifiers.literal(names.idColumn()));
+        TableNames.LIBRARY_COLUMNS.forEach(column -> sql.append(", ").append(Identifiers.literal(column)));
+        sql.append("))\n  THEN\n    DROP TABLE ").append(names.qualified()).append(";\n    RETURN;\n  END IF;\n")
+                .append("  IF to_regclass(").append(Identifiers.literal(names.qualify(names.keyIndex())))
+                .append(") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = to_regclass(")
+                .append(Identifiers.literal(names.qualify(names.keyIndex()))).append(")) THEN\n")
+                .append("    DROP INDEX ").append(names.qualify(names.keyIndex())).append(";\n  END IF;\n");
+        for (String column : TableNames.LIBRARY_COLUMNS) {
+            sql.append("  IF coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
+                    .append(" AND attname = ").append(Identifiers.literal(column)).append(" AND NOT attisdropped)), '') LIKE ")
+                    .append(Identifiers.literal(TableShape.MARKER + "%")).append(" THEN\n")
+                    .append("    ALTER TABLE ").append(names.qualified()).append(" DROP COLUMN ")
+                    .append(TableNames.column(column)).append(";\n  END IF;\n");
+        }
+        sql.append(DO_END);
+        return List.of(sql.toString(), forgetVersion(names, 1));
+    }
+
+    private static void appendIdCheck(StringBuilder sql, TableNames names) {
+        sql.append("  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attname = ")
+                .append(Identifiers.literal(names.idColumn()))
+                .append(" AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype)) THEN\n")
+                .append("    RAISE EXCEPTION 'vectorstore: % has no text column ").append(names.idColumn())
+                .append(" to hold record ids', target\n      USING ERRCODE = 'undefined_column', HINT = 'Set PGVECTOR_ID_COLUMN")
+                .append(" to the text column holding your chunk ids.';\n  END IF;\n");
+    }
+
+    private static void appendAddColumn(StringBuilder sql, TableNames names, String column, VectorColumn vector) {
+        String quoted = TableNames.column(column);
+        sql.append("  IF NOT ").append(columnExists(column)).append(" THEN\n")
+                .append("    ALTER TABLE ").append(names.qualified()).append(" ADD COLUMN ").append(quoted).append(' ')
+                .append(columnDefinition(column, vector)).append(";\n")
+                .append("    ").append(commentColumn(names, column)).append(";\n  END IF;\n");
+    }
+
+    private static String commentColumn(TableNames names, String column) {
+        return "COMMENT ON COLUMN " + names.qualified() + "." + TableNames.column(column) + " IS "
+                + Identifiers.literal(TableShape.MARKER + " added by schema upgrade; schema downgrade drops it");
+    }
+
+    // The application's table may already be unique on (namespace, id), e.g. through its own key; a second unique
+    // index would only slow writes down.
+    private static void appendKeyIndex(StringBuilder sql, TableNames names) {
+        String sortedKey = names.idColumn().compareTo(TableNames.NAMESPACE) < 0
+                ? Identifiers.literal(names.idColumn()) + ", " + Identifiers.literal(TableNames.NAMESPACE)
+                : Identifiers.literal(TableNames.NAMESPACE) + ", " + Identifiers.literal(names.idColumn());
+        sql.append("  IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = target AND i.indisunique AND i.indisvalid")
+                .append(" AND i.indpred IS NULL AND i.indnkeyatts = 2\n")
+                .append("      AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = target")
+                .append(" AND a.attnum = ANY (i.indkey::int2[]) ORDER BY 1 COLLATE \"C\") = ARRAY[").append(sortedKey)
+                .append("]) THEN\n")
+                .append("    CREATE UNIQUE INDEX ").append(Identifiers.quote(names.keyIndex())).append(" ON ")
+                .append(names.qualified()).append(" (").append(TableNames.column(TableNames.NAMESPACE)).append(", ")
+                .append(names.idInByteOrder()).append(");\n  END IF;\n");
+    }
+
+    private static String columnExists(String column) {
+        return "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attname = " + Identifiers.literal(column)
+                + " AND NOT attisdropped)";
+    }
+
+    // Everything the library adds is nullable or has a constant default, so existing rows stay valid (PostgreSQL 11+
+    // adds such columns without rewriting the table) and the application's INSERTs keep working unchanged.
+    private static String columnDefinition(String column, VectorColumn vector) {
+        return switch (column) {
+            case TableNames.NAMESPACE -> "text NOT NULL DEFAULT ''";
+            case TableNames.EMBEDDING -> vector.ddlType();
+            case TableNames.EMBEDDING_MODEL -> "text";
+            case TableNames.METADATA -> "jsonb NOT NULL DEFAULT '{}'::jsonb";
+            case TableNames.EMBEDDING_UPDATED_AT -> "timestamptz";
+            default -> throw new IllegalArgumentException(column);
+        };
+    }
+
+    private static String recordVersion(TableNames names, int version) {
+        return "INSERT INTO " + names.versionTable() + " (table_schema, table_name, version, description) VALUES ("
+                + Identifiers.literal(names.schema()) + ", " + Identifiers.literal(names.table()) + ", " + version + ", "
+                + Identifiers.literal(DESCRIPTIONS.get(version)) + ") ON CONFLICT DO NOTHING";
+    }
+
+    private static String forgetVersion(TableNames names, int version) {
+        return "DELETE FROM " + names.versionTable() + " WHERE table_schema = " + Identifiers.literal(names.schema())
+                + " AND table_name = " + Identifiers.literal(names.table()) + " AND version = " + version;
+    }
+}

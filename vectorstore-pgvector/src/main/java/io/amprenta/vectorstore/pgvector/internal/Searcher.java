@@ -1,0 +1,238 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import com.pgvector.PGvector;
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.spi.MetadataJson;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs nearest-neighbour queries. The query vector is a bound parameter; the inner query orders by the bare
+ * distance operator with a {@code LIMIT}, which is the shape the HNSW index serves, and the namespace and metadata
+ * filter are plain {@code WHERE} conditions on it.
+ *
+ * <p>Per query, in the same transaction and the same round trip: {@code hnsw.ef_search} is raised to top-k when
+ * smaller (the scan never yields more rows than ef_search otherwise), and iterative scans are switched on, so a scan
+ * whose candidates the filter or the namespace thins out keeps going until it has top-k rows. Relaxed-order scans
+ * may return rows slightly out of order; the outer query sorts them again (on the exact distance when the index
+ * works in half precision).
+ *
+ * <p>An approximate scan can still come back short (the iterative scan hit {@code hnsw.max_scan_tuples}, or parts of
+ * the graph are unreachable); then, unless disabled, the query is answered again by exact search, so a query returns
+ * fewer than top-k rows only when fewer records match.
+ */
+public final class Searcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
+
+    private final PgVectorSettings settings;
+    private final TableLayout layout;
+    private final FilterCompiler filters;
+    private final AtomicBoolean warnedShort = new AtomicBoolean();
+
+    /** A searcher over {@code layout} with the tuning of {@code settings}. */
+    public Searcher(PgVectorSettings settings, TableLayout layout) {
+        this.settings = settings;
+        this.layout = layout;
+        this.filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+    }
+
+    /** The matches for {@code query} in {@code namespace}, best first; ends the transaction it starts. */
+    public List<Match> search(Connection connection, String namespace, Query query) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            List<Match> matches = approximate(connection, namespace, query);
+            if (matches.size() < query.topK() && settings.exactFallback()) {
+                List<Match> exact = exact(connection, namespace, query);
+                if (exact.size() > matches.size()) {
+                    logShortScan(matches.size(), exact.size(), query.topK());
+                    matches = exact;
+                }
+            }
+            if (!autoCommit) {
+                connection.commit();
+            }
+            return matches;
+        } catch (SQLException | RuntimeException e) {
+            if (!autoCommit) {
+                connection.rollback();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The approximate query as one statement list: the settings, then the query, so that in auto-commit mode
+     * both run in one implicit transaction and one round trip ({@code set_config(..., true)} lasts until it ends).
+     */
+    public SqlFragment approximateSql(String namespace, Query query) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(settingsPrologue(query.topK(), parameters)).append(";\n");
+        sql.append(indexSql(namespace, query, parameters));
+        return new SqlFragment(sql.toString(), parameters);
+    }
+
+    /**
+     * Only the query of {@link #approximateSql}, without the settings: what a plain JDBC client would run after
+     * setting {@code hnsw.ef_search} itself (the benchmark's baseline, and what EXPLAIN is run on).
+     */
+    public SqlFragment indexQuery(String namespace, Query query) {
+        List<Object> parameters = new ArrayList<>();
+        String sql = indexSql(namespace, query, parameters);
+        return new SqlFragment(sql, parameters);
+    }
+
+    /** The values {@code hnsw.ef_search}, {@code hnsw.iterative_scan} and {@code hnsw.max_scan_tuples} take for top-k. */
+    public Map<String, String> scanSettings(int topK) {
+        return Map.of(
+                "hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(settings.efSearch(), topK))),
+                "hnsw.iterative_scan", settings.iterativeScan().sqlValue(),
+                "hnsw.max_scan_tuples", String.valueOf(Math.max(settings.maxScanTuples(), (long) topK * 2 > Integer.MAX_VALUE
+                        ? Integer.MAX_VALUE : topK * 2)));
+    }
+
+    private String settingsPrologue(int topK, List<Object> parameters) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        Map<String, String> values = scanSettings(topK);
+        List<String> names = List.of("hnsw.ef_search", "hnsw.iterative_scan", "hnsw.max_scan_tuples");
+        for (String name : names) {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("set_config('").append(name).append("', ?, true)");
+            parameters.add(values.get(name));
+        }
+        if (!settings.statementTimeout().isZero()) {
+            sql.append(", set_config('statement_timeout', ?, true)");
+            parameters.add(settings.statementTimeout().toMillis() + "ms");
+        }
+        return sql.toString();
+    }
+
+    private String indexSql(String namespace, Query query, List<Object> parameters) {
+        VectorColumn vector = layout.vector();
+        String embedding = TableNames.column(TableNames.EMBEDDING);
+        String operator = VectorColumn.operator(settings.metric());
+        boolean rescore = vector.indexesHalfvecExpression();
+        StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
+                .append(layout.names().id()).append(" AS id");
+        if (query.includeMetadata()) {
+            sql.append(", ").append(TableNames.column(TableNames.METADATA)).append(" AS metadata");
+        }
+        if (query.includeValues() || rescore) {
+            sql.append(", ").append(embedding).append(" AS embedding");
+        }
+        sql.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
+                .append(vector.indexParameter()).append(" AS distance\n  FROM ").append(layout.names().qualified());
+        PGvector bound = new PGvector(query.vector());
+        parameters.add(bound);
+        appendWhere(sql, namespace, query, parameters);
+        sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
+        parameters.add(query.topK());
+        if (query.includeMetadata()) {
+            sql.append(", metadata");
+        }
+        if (query.includeValues()) {
+            sql.append(", ").append(vector.readExpression("embedding"));
+        }
+        if (rescore) {
+            sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
+            parameters.add(bound);
+            sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\"");
+        } else {
+            sql.append(", distance AS exact\nFROM candidates ORDER BY distance + 0, id COLLATE \"C\"");
+        }
+        return sql.toString();
+    }
+
+    /** The exact query: the subquery's {@code OFFSET 0} keeps the planner from using the vector index. */
+    public SqlFragment exactSql(String namespace, Query query) {
+        VectorColumn vector = layout.vector();
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT id");
+        if (query.includeMetadata()) {
+            sql.append(", metadata");
+        }
+        if (query.includeValues()) {
+            sql.append(", ").append(vector.readExpression("embedding"));
+        }
+        sql.append(", exact FROM (\n  SELECT ").append(layout.names().id()).append(" AS id, ")
+                .append(TableNames.column(TableNames.METADATA)).append(" AS metadata, ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(' ').append(VectorColumn.operator(settings.metric()))
+                .append(' ').append(vector.columnParameter()).append(" AS exact\n  FROM ").append(layout.names().qualified());
+        parameters.add(new PGvector(query.vector()));
+        appendWhere(sql, namespace, query, parameters);
+        sql.append("\n  OFFSET 0\n) AS everything ORDER BY exact, id COLLATE \"C\" LIMIT ?");
+        parameters.add(query.topK());
+        return new SqlFragment(sql.toString(), parameters);
+    }
+
+    private void appendWhere(StringBuilder sql, String namespace, Query query, List<Object> parameters) {
+        sql.append("\n  WHERE ").append(TableNames.column(TableNames.NAMESPACE)).append(" = ? AND ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL");
+        parameters.add(namespace);
+        if (query.filter() != null) {
+            SqlFragment condition = filters.compile(query.filter());
+            sql.append(" AND (").append(condition.sql()).append(')');
+            parameters.addAll(condition.parameters());
+        }
+    }
+
+    private List<Match> approximate(Connection connection, String namespace, Query query) throws SQLException {
+        SqlFragment statement = approximateSql(namespace, query);
+        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
+            Jdbc.bind(prepared, 1, statement.parameters());
+            prepared.execute();
+            if (!prepared.getMoreResults()) {
+                throw new SQLException("the query returned no result set");
+            }
+            try (ResultSet rows = prepared.getResultSet()) {
+                return read(rows, query);
+            }
+        }
+    }
+
+    private List<Match> exact(Connection connection, String namespace, Query query) throws SQLException {
+        Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
+        SqlFragment statement = exactSql(namespace, query);
+        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
+            Jdbc.bind(prepared, 1, statement.parameters());
+            try (ResultSet rows = prepared.executeQuery()) {
+                return read(rows, query);
+            }
+        }
+    }
+
+    private List<Match> read(ResultSet rows, Query query) throws SQLException {
+        DistanceMetric metric = settings.metric();
+        List<Match> matches = new ArrayList<>(query.topK());
+        while (rows.next()) {
+            int column = 1;
+            String id = rows.getString(column++);
+            Map<String, Object> metadata = query.includeMetadata() ? MetadataJson.read(rows.getString(column++)) : null;
+            float[] values = query.includeValues() ? ((PGvector) rows.getObject(column++)).toArray() : null;
+            double score = VectorColumn.score(metric, rows.getDouble(column));
+            matches.add(Match.of(id, score, values, metadata));
+        }
+        return matches;
+    }
+
+    private void logShortScan(int approximate, int exact, int topK) {
+        String message = "An HNSW scan of {} returned {} of the {} rows asked for although {} match; answered by exact"
+                + " search instead. Frequent fallbacks slow queries: raise PGVECTOR_MAX_SCAN_TUPLES or PGVECTOR_EF_SEARCH.";
+        if (warnedShort.compareAndSet(false, true)) {
+            LOG.warn(message, layout.names().display(), approximate, topK, exact);
+        } else {
+            LOG.debug(message, layout.names().display(), approximate, topK, exact);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table the store can work with, as established from its {@link TableShape} when the store starts: the
+ * embedding column's type and dimension, whether new rows can be inserted, what deletes do, and whether a vector
+ * index serves the configured metric. {@link #validate} refuses a table the store cannot use, with an error that
+ * names what is wrong and how to fix it.
+ *
+ * @param names the table's names
+ * @param vector the embedding column
+ * @param libraryOwned whether the table holds only the library's columns (so deleting a record deletes its row)
+ * @param requiredApplicationColumns application columns an INSERT cannot omit; when non-empty the store only
+ *     updates existing rows
+ * @param vectorIndex the name of the vector index serving the metric, if there is one
+ */
+public record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
+                          List<String> requiredApplicationColumns, Optional<String> vectorIndex) {
+
+    /** The oldest pgvector with iterative index scans, which filtered queries rely on. */
+    public static final String MIN_EXTENSION_VERSION = "0.8.0";
+
+    private static final String UPGRADE = " Run `vectorstore schema upgrade` (SchemaManager.upgrade()), or apply the"
+            + " SQL of `vectorstore schema sql` with your migration tool.";
+
+    /** Copies the list. */
+    public TableLayout {
+        requiredApplicationColumns = List.copyOf(requiredApplicationColumns);
+    }
+
+    /** Whether records whose id has no row yet can be inserted. */
+    public boolean canInsertRows() {
+        return requiredApplicationColumns.isEmpty();
+    }
+
+    /** Whether deleting a record deletes its row under {@code mode} (else the library's columns are cleared). */
+    public boolean deletesRows(PgVectorSettings.DeleteMode mode) {
+        return switch (mode) {
+            case ROW -> true;
+            case EMBEDDING -> false;
+            case AUTO -> libraryOwned;
+        };
+    }
+
+    /**
+     * Checks the shape against the settings.
+     *
+     * @throws ConfigurationException with {@link ErrorCode#VECTOR_EXTENSION_MISSING},
+     *     {@link ErrorCode#VECTOR_EXTENSION_TOO_OLD}, {@link ErrorCode#TABLE_MISSING}, {@link ErrorCode#COLUMN_MISSING},
+     *     {@link ErrorCode#COLUMN_NOT_VECTOR}, {@link ErrorCode#DIMENSION_MISMATCH}, {@link ErrorCode#SCHEMA_CONFLICT}
+     *     or {@link ErrorCode#SCHEMA_OUTDATED}
+     */
+    public static TableLayout validate(TableShape shape, PgVectorSettings settings) {
+        TableNames names = TableNames.of(settings);
+        checkExtension(shape);
+        if (!shape.exists()) {
+            throw new ConfigurationException(ErrorCode.TABLE_MISSING, "The table " + names.display() + " does not exist"
+                    + " (PGVECTOR_SCHEMA/PGVECTOR_TABLE; names are case-sensitive)." + UPGRADE);
+        }
+        checkIdColumn(shape, settings, names);
+        List<String> missing = shape.missingLibraryColumns();
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException(ErrorCode.COLUMN_MISSING, "The table " + names.display()
+                    + " lacks the column(s) " + String.join(", ", missing) + " that the library stores vectors in." + UPGRADE);
+        }
+        VectorColumn vector = vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names);
+        requireType(shape, names, TableNames.NAMESPACE, "text");
+        requireType(shape, names, TableNames.METADATA, "jsonb");
+        if (shape.keyIndex(settings.idColumn()).isEmpty()) {
+            throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, "The table " + names.display() + " has no unique"
+                    + " index on (namespace, " + settings.idColumn() + "), which upserts need." + UPGRADE);
+        }
+        List<String> required = shape.requiredApplicationColumns(settings.idColumn());
+        boolean libraryOwned = shape.applicationColumns(settings.idColumn()).isEmpty();
+        return new TableLayout(names, vector, libraryOwned, required,
+                shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name));
+    }
+
+    static void checkIdColumn(TableShape shape, PgVectorSettings settings, TableNames names) {
+        TableShape.Column id = shape.column(settings.idColumn()).orElseThrow(() -> new ConfigurationException(
+                ErrorCode.COLUMN_MISSING, "The table " + names.display() + " has no id column '" + settings.idColumn()
+                + "'. Set PGVECTOR_ID_COLUMN to the text column that holds your chunk ids."));
+        if (!id.typeName().equals("text") && !id.typeName().equals("varchar")) {
+            throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The id column " + names.display() + "."
+                    + id.name() + " is of type " + id.type() + ", but record ids are strings. Point PGVECTOR_ID_COLUMN"
+                    + " at a text column, or add one (e.g. chunk_id text UNIQUE) and fill it from the current id.");
+        }
+    }
+
+    static void checkExtension(TableShape shape) {
+        if (shape.extensionVersion() == null) {
+            String fix = shape.availableExtensionVersion() == null
+                    ? "pgvector is not installed on the PostgreSQL server: install it (the postgresql-NN-pgvector"
+                            + " package, or build it from source; version " + MIN_EXTENSION_VERSION + " or later), then"
+                            + " run `vectorstore schema upgrade`."
+                    : "pgvector " + shape.availableExtensionVersion() + " is installed on the server but not enabled in"
+                            + " this database: run `vectorstore schema upgrade`, or have a superuser run CREATE"
+                            + " EXTENSION vector in it.";
+            throw new ConfigurationException(ErrorCode.VECTOR_EXTENSION_MISSING,
+                    "The 'vector' extension is not enabled in this database. " + fix);
+        }
+        if (compareVersions(shape.extensionVersion(), MIN_EXTENSION_VERSION) < 0) {
+            boolean updatable = shape.availableExtensionVersion() != null
+                    && compareVersions(shape.availableExtensionVersion(), MIN_EXTENSION_VERSION) >= 0;
+            throw new ConfigurationException(ErrorCode.VECTOR_EXTENSION_TOO_OLD, "The 'vector' extension is version "
+                    + shape.extensionVersion() + "; the library needs " + MIN_EXTENSION_VERSION + " or later (iterative"
+                    + " index scans keep filtered queries from returning too few rows). " + (updatable
+                    ? "Version " + shape.availableExtensionVersion() + " is installed on the server: run ALTER EXTENSION"
+                            + " vector UPDATE as its owner or a superuser."
+                    : "Upgrade the pgvector package on the server, then run ALTER EXTENSION vector UPDATE."));
+        }
+    }
+
+    static VectorColumn vectorColumn(TableShape.Column column, PgVectorSettings settings, TableNames names) {
+        VectorColumn.Type type = switch (column.typeName()) {
+            case "vector" -> VectorColumn.Type.VECTOR;
+            case "halfvec" -> VectorColumn.Type.HALFVEC;
+            default -> throw new ConfigurationException(ErrorCode.COLUMN_NOT_VECTOR, "The column " + names.display()
+                    + ".embedding is of type " + column.type() + ", not a pgvector vector. Convert it, e.g. ALTER TABLE "
+                    + names.display() + " ALTER COLUMN embedding TYPE vector(" + (settings.dimension() > 0
+                    ? settings.dimension() : "<dimension>") + ") USING embedding::real[]::vector (arrays and '[1,2,3]'"
+                    + " text convert this way), or rename it and run `vectorstore schema upgrade` to add a new one.");
+        };
+        int dimension = column.typmod();
+        if (dimension <= 0) {
+            if (settings.dimension() == 0) {
+                throw new ConfigurationException(ErrorCode.COLUMN_NOT_VECTOR, "The column " + names.display()
+                        + ".embedding has no dimension (" + column.type() + "), so neither the store nor an HNSW index"
+                        + " knows it. Constrain it, e.g. ALTER TABLE " + names.display() + " ALTER COLUMN embedding TYPE "
+                        + type.sql() + "(384), or set PGVECTOR_DIMENSION.");
+            }
+            dimension = settings.dimension();
+        }
+        if (settings.dimension() != 0 && settings.dimension() != dimension) {
+            throw new ConfigurationException(ErrorCode.DIMENSION_MISMATCH, "PGVECTOR_DIMENSION is " + settings.dimension()
+                    + " but the column " + names.display() + ".embedding is " + column.type() + " (" + dimension
+                    + " dimensions). Set PGVECTOR_DIMENSION to " + dimension + " (or leave it unset), or use a table"
+                    + " made for " + settings.dimension() + "-dimensional embeddings (another PGVECTOR_TABLE).");
+        }
+        return new VectorColumn(type, dimension);
+    }
+
+    static void requireType(TableShape shape, TableNames names, String columnName, String typeName) {
+        TableShape.Column column = shape.column(columnName).orElse(null);
+        if (column != null && !column.typeName().equals(typeName)) {
+            throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The column " + names.display() + "." + columnName
+                    + " is of type " + column.type() + " but the library stores " + typeName + " there. Rename the"
+                    + " application's column, then run `vectorstore schema upgrade` to add the library's.");
+        }
+    }
+
+    /** Compares dotted version strings numerically ({@code 0.10.0 > 0.8.1}); missing parts count as 0. */
+    public static int compareVersions(String a, String b) {
+        String[] left = a.split("[.-]");
+        String[] right = b.split("[.-]");
+        for (int i = 0; i < Math.max(left.length, right.length); i++) {
+            int difference = Integer.compare(number(left, i), number(right, i));
+            if (difference != 0) {
+                return difference;
+            }
+        }
+        return 0;
+    }
+
+    private static int number(String[] parts, int index) {
+        if (index >= parts.length) {
+            return 0;
+        }
+        String digits = parts[index].replaceAll("\\D.*", "");
+        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+    }
+}

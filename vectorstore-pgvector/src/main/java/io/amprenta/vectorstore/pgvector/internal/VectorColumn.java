@@ -1,0 +1,113 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import io.amprenta.vectorstore.DistanceMetric;
+
+/**
+ * The embedding column's SQL type and dimension, and everything that follows from them: the distance operator
+ * and operator class per metric, the expression the HNSW index is built on, and how scores come from distances.
+ *
+ * <p>pgvector's HNSW index takes {@code vector} up to {@value #MAX_VECTOR_INDEX_DIMENSION} dimensions and
+ * {@code halfvec} up to {@value #MAX_HALFVEC_INDEX_DIMENSION}. Above 2000 dimensions the library keeps full
+ * precision in a {@code vector} column and indexes the expression {@code embedding::halfvec(n)}: stored values
+ * stay exact (a fetched vector equals the written one), only the index works in half precision, and results are
+ * re-scored exactly.
+ *
+ * @param type the column's type
+ * @param dimension the column's dimension
+ */
+public record VectorColumn(Type type, int dimension) {
+
+    /** The largest dimension pgvector indexes as {@code vector}. */
+    public static final int MAX_VECTOR_INDEX_DIMENSION = 2_000;
+    /** The largest dimension pgvector indexes as {@code halfvec}. */
+    public static final int MAX_HALFVEC_INDEX_DIMENSION = 4_000;
+
+    /** The pgvector types the library reads and writes. */
+    public enum Type {
+        /** Single precision: exact round trips. */
+        VECTOR("vector"),
+        /** Half precision, when an application already stores its embeddings this way. */
+        HALFVEC("halfvec");
+
+        private final String sql;
+
+        Type(String sql) {
+            this.sql = sql;
+        }
+
+        /** The type's SQL name. */
+        public String sql() {
+            return sql;
+        }
+    }
+
+    /** The column type as in DDL, e.g. {@code vector(384)}. */
+    public String ddlType() {
+        return type.sql() + "(" + dimension + ")";
+    }
+
+    /** Whether the index is on {@code embedding::halfvec(n)} rather than on the column itself. */
+    public boolean indexesHalfvecExpression() {
+        return type == Type.VECTOR && dimension > MAX_VECTOR_INDEX_DIMENSION;
+    }
+
+    /** Whether pgvector can build an HNSW index for this column at all. */
+    public boolean indexable() {
+        return dimension <= MAX_HALFVEC_INDEX_DIMENSION;
+    }
+
+    /** The type the index works in. */
+    public Type indexType() {
+        return indexesHalfvecExpression() ? Type.HALFVEC : type;
+    }
+
+    /** What the HNSW index is built on and queries order by: the quoted column, or its halfvec cast. */
+    public String indexExpression(String quotedColumn) {
+        return indexesHalfvecExpression() ? "(" + quotedColumn + "::halfvec(" + dimension + "))" : quotedColumn;
+    }
+
+    /** The query vector parameter, cast to the type the index works in. */
+    public String indexParameter() {
+        return "?::" + indexType().sql() + "(" + dimension + ")";
+    }
+
+    /** The query vector parameter, cast to the column's own type, for exact distances. */
+    public String columnParameter() {
+        return "?::" + ddlType();
+    }
+
+    /** How the column is read so that pgvector-java decodes it: halfvec is widened to vector. */
+    public String readExpression(String quotedColumn) {
+        return type == Type.HALFVEC ? quotedColumn + "::vector" : quotedColumn;
+    }
+
+    /** The operator class of the index for {@code metric}, e.g. {@code vector_cosine_ops}. */
+    public String operatorClass(DistanceMetric metric) {
+        return indexType().sql() + switch (metric) {
+            case COSINE -> "_cosine_ops";
+            case DOTPRODUCT -> "_ip_ops";
+            case EUCLIDEAN -> "_l2_ops";
+        };
+    }
+
+    /** pgvector's distance operator for {@code metric}. */
+    public static String operator(DistanceMetric metric) {
+        return switch (metric) {
+            case COSINE -> "<=>";
+            case DOTPRODUCT -> "<#>";
+            case EUCLIDEAN -> "<->";
+        };
+    }
+
+    /**
+     * The score of DESIGN §4 from a pgvector distance: cosine similarity {@code 1 - d}, the dot product
+     * {@code -d} ({@code <#>} is the negative inner product), the squared L2 distance {@code d * d}.
+     */
+    public static double score(DistanceMetric metric, double distance) {
+        return switch (metric) {
+            case COSINE -> 1 - distance;
+            case DOTPRODUCT -> -distance;
+            case EUCLIDEAN -> distance * distance;
+        };
+    }
+}
