@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vectorstore", mixinStandardHelpOptions = true, versionProvider = VectorstoreCli.Version.class,
         description = "Move vectors from Pinecone to PostgreSQL/pgvector, verify them, and operate both.",
-        subcommands = {HealthCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SchemaCommand.class, HealthCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class VectorstoreCli implements Runnable {
 
     private final VectorStoreConfig config;
