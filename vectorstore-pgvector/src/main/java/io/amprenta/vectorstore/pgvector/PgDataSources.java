@@ -7,6 +7,7 @@ import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.pgvector.internal.ConnectionSpec;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,7 +34,15 @@ public final class PgDataSources {
      * @throws io.amprenta.vectorstore.UnavailableException when the server cannot be reached
      */
     public static HikariDataSource create(VectorStoreConfig config, int poolSize) {
-        ConnectionSpec spec = ConnectionSpec.fromConfig(config);
+        return create(config, poolSize, Map.of());
+    }
+
+    /**
+     * A new pool whose sessions start with {@code sessionSettings} (sent as the startup {@code options}, so they are
+     * what {@code RESET} returns to); the caller closes it.
+     */
+    public static HikariDataSource create(VectorStoreConfig config, int poolSize, Map<String, String> sessionSettings) {
+        ConnectionSpec spec = ConnectionSpec.fromConfig(config).withSessionSettings(sessionSettings);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("vectorstore-pgvector-" + POOLS.incrementAndGet());
         hikari.setJdbcUrl(spec.jdbcUrl());

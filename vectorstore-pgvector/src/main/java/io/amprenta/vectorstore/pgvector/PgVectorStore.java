@@ -6,12 +6,14 @@ import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.pgvector.internal.Catalog;
 import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
+import io.amprenta.vectorstore.pgvector.internal.Searcher;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.pgvector.internal.TableLayout;
 import io.amprenta.vectorstore.pgvector.internal.TableNames;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -135,14 +137,17 @@ public final class PgVectorStore {
                 throw new IllegalStateException("Give the builder a dataSource(...) or a config(...) to connect with.");
             }
             PgVectorSettings requested = settings.build();
-            HikariDataSource ownedPool = dataSource == null ? PgDataSources.create(connectionConfig, requested.poolSize()) : null;
+            // The store's own pool starts every session with the scan settings, so queries need not set them.
+            Map<String, String> sessionDefaults = dataSource == null ? Searcher.sessionDefaults(requested) : Map.of();
+            HikariDataSource ownedPool = dataSource == null
+                    ? PgDataSources.create(connectionConfig, requested.poolSize(), sessionDefaults) : null;
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             try {
                 TableNames names = TableNames.of(requested);
                 TableLayout layout = PgVectorBackend.retryPolicy(requested.maxAttempts()).execute(
                         "Checking " + names.display(), () -> inspect(source, requested, names));
                 PgVectorSettings actual = requested.withDimension(layout.vector().dimension());
-                return new PgVectorTable(source, ownedPool, actual, layout);
+                return new PgVectorTable(source, ownedPool, actual, layout, sessionDefaults);
             } catch (RuntimeException e) {
                 if (ownedPool != null) {
                     ownedPool.close();

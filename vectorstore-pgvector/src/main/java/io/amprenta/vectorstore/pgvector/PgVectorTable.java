@@ -2,13 +2,17 @@ package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.internal.Catalog;
+import io.amprenta.vectorstore.pgvector.internal.IdKeyset;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
+import io.amprenta.vectorstore.pgvector.internal.PlanCheck;
 import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.SqlFragment;
 import io.amprenta.vectorstore.pgvector.internal.TableLayout;
 import io.amprenta.vectorstore.pgvector.internal.TableNames;
 import io.amprenta.vectorstore.pgvector.internal.TableShape;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 
@@ -39,10 +44,11 @@ public final class PgVectorTable {
     private final PgVectorSettings settings;
     private final PgVectorBackend backend;
 
-    PgVectorTable(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout) {
+    PgVectorTable(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
+                  Map<String, String> sessionDefaults) {
         this.dataSource = dataSource;
         this.settings = settings;
-        this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, this);
+        this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, sessionDefaults, this);
     }
 
     /** The backend the store is made of. */
@@ -76,19 +82,33 @@ public final class PgVectorTable {
     }
 
     /**
+     * Upserts {@code records} into {@code namespace} on {@code connection}, inside the caller's transaction, as
+     * {@link VectorStore#upsert} would: {@link #write} with {@link PgWriteOptions#upsert} and the configured
+     * embedding model.
+     */
+    public void upsert(Connection connection, String namespace, List<VectorRecord> records) {
+        write(connection, namespace, records, PgWriteOptions.upsert(settings.embeddingModel()));
+    }
+
+    /**
      * Writes {@code records} into {@code namespace} on {@code connection}, inside the caller's transaction: nothing is
      * committed, so the caller can record its progress on the same connection and commit both at once. When the
      * connection is in auto-commit mode, the write is a transaction of its own instead. Records are checked like
-     * {@link VectorStore#upsert} checks them, and when an id repeats the last record wins.
+     * {@link VectorStore#upsert} checks them, and when an id repeats the last record wins. Only the library's columns
+     * are written.
      *
      * <p>On failure the caller's transaction is aborted (roll it back); the exception is translated as the store's
      * are, and retryable ones ({@link io.amprenta.vectorstore.RetryableException}) are worth a new transaction.
      *
+     * @return the ids not written because they have no row and {@code options} say not to insert rows
      * @throws io.amprenta.vectorstore.InvalidRequestException when a record breaks a limit; nothing is written
+     * @throws io.amprenta.vectorstore.ConfigurationException ({@code SCHEMA_CONFLICT}) when rows must be inserted but
+     *     the application's table has NOT NULL columns the library cannot fill; nothing is written
      */
-    public void upsert(Connection connection, String namespace, List<VectorRecord> records) {
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(options, "options");
         Map<String, VectorRecord> lastById = new LinkedHashMap<>();
         OptionalInt dimension = OptionalInt.of(dimension());
         for (VectorRecord record : records) {
@@ -96,20 +116,24 @@ public final class PgVectorTable {
             lastById.put(record.id(), record);
         }
         List<VectorRecord> unique = new ArrayList<>(lastById.values());
-        String action = "Upsert into " + settings.qualifiedTable();
         try {
             Jdbc.registerVectorType(connection);
             if (connection.getAutoCommit()) {
-                Jdbc.inTransaction(connection, c -> {
-                    backend.writer().write(c, namespace, unique);
-                    return null;
-                });
-            } else {
-                backend.writer().write(connection, namespace, unique);
+                return Jdbc.inTransaction(connection, c -> backend.writer().write(c, namespace, unique, options));
             }
+            return backend.writer().write(connection, namespace, unique, options);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, action, TableNames.of(settings));
+            throw SqlErrors.translate(e, "Writing into " + settings.qualifiedTable(), TableNames.of(settings));
         }
+    }
+
+    /**
+     * Up to {@code limit} ids of rows in {@code namespace} without an embedding yet, in byte order, after
+     * {@code afterId} ({@code null} to start): plain keyset pagination for a backfill that tracks its own position.
+     */
+    public List<String> pendingIdsAfter(String namespace, String afterId, int limit) {
+        IdPageRequest request = IdPageRequest.first(limit);
+        return listPendingIds(namespace, afterId == null ? request : request.after(IdKeyset.cursorAfter(afterId))).ids();
     }
 
     /**
@@ -128,6 +152,21 @@ public final class PgVectorTable {
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "Listing pending ids of " + settings.qualifiedTable(), TableNames.of(settings));
         }
+    }
+
+    /** The SQL the store runs for {@code query} in {@code namespace}, with its parameters and scan settings. */
+    public SearchStatement searchStatement(String namespace, Query query) {
+        SqlFragment sql = backend.searcher().indexQuery(namespace, query);
+        return new SearchStatement(sql.sql(), sql.parameters(), backend.searcher().scanSettings(query.topK(), query.filter() != null));
+    }
+
+    /**
+     * The planner's plan for {@code query} under the store's per-query settings ({@code EXPLAIN} text): shows whether
+     * the HNSW index is used.
+     */
+    public String explain(String namespace, Query query) {
+        return backend.inTransaction("Explaining a query on " + settings.qualifiedTable(),
+                connection -> PlanCheck.explain(connection, backend.searcher(), namespace, query));
     }
 
     /** The name of the vector index that serves the configured metric, if there is one now. */

@@ -13,7 +13,7 @@ import org.postgresql.copy.CopyIn;
 /**
  * Streams records into {@code COPY ... FROM STDIN (FORMAT BINARY)}, PostgreSQL's fastest way in: no SQL parsing,
  * no text conversion of floats, one message per buffer. Each row has six fields: namespace, id, embedding,
- * embedding_model, metadata, embedding_updated_at (see {@link RecordWriter#copyColumns}); vectors use
+ * embedding_model, metadata, embedding_updated_at; vectors use
  * pgvector's binary format ({@code int16 dim, int16 0, dim x float4}), metadata jsonb's (version byte 1, then JSON
  * text), timestamps microseconds since 2000-01-01.
  */
@@ -32,11 +32,13 @@ public final class BinaryCopy {
      * Copies {@code records} into {@code target} (a quoted, possibly qualified table); {@code columnList} names its
      * columns for the six fields.
      *
+     * @param writeMetadata whether rows get the records' metadata (else {@code {}})
      * @param updatedAtMicros {@code embedding_updated_at} of every row, in PostgreSQL's epoch (2000-01-01)
      * @return the number of rows PostgreSQL reports copied
      */
     public static long copy(Connection connection, String target, String columnList, String namespace,
-                            List<VectorRecord> records, String embeddingModel, long updatedAtMicros) throws SQLException {
+                            List<VectorRecord> records, String embeddingModel, boolean writeMetadata,
+                            long updatedAtMicros) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + target + " (" + columnList + ") FROM STDIN (FORMAT BINARY)");
         try {
@@ -44,9 +46,10 @@ public final class BinaryCopy {
             encoder.header();
             byte[] namespaceBytes = utf8(namespace);
             byte[] modelBytes = embeddingModel == null ? null : utf8(embeddingModel);
+            byte[] noMetadata = utf8("{}");
             for (VectorRecord record : records) {
                 encoder.row(namespaceBytes, utf8(record.id()), record, modelBytes,
-                        utf8(MetadataJson.write(record.metadata())), updatedAtMicros);
+                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros);
             }
             encoder.trailer();
             return copy.endCopy();

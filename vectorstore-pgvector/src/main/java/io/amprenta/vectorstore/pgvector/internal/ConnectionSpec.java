@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,19 +33,42 @@ public final class ConnectionSpec {
             "connect_timeout", "connectTimeout",
             "target_session_attrs", "targetServerType");
 
-    private final String jdbcUrl;
+    private final String hosts;
+    private final String database;
+    private final Map<String, String> properties;
     private final String user;
     private final String password;
 
-    private ConnectionSpec(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
+    private ConnectionSpec(String hosts, String database, Map<String, String> properties, String user, String password) {
+        this.hosts = hosts;
+        this.database = database;
+        this.properties = Map.copyOf(properties);
         this.user = user;
         this.password = password;
     }
 
     /** The JDBC URL without credentials. */
     public String jdbcUrl() {
-        return jdbcUrl;
+        String query = new TreeMap<>(properties).entrySet().stream()
+                .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
+                .collect(Collectors.joining("&"));
+        return "jdbc:postgresql://" + hosts + "/" + encode(database) + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    /**
+     * The same connection with {@code settings} added to the startup {@code options} ({@code -c name=value}), which
+     * every session starts with and {@code RESET} returns to. Names and values must not contain spaces.
+     */
+    public ConnectionSpec withSessionSettings(Map<String, String> settings) {
+        if (settings.isEmpty()) {
+            return this;
+        }
+        StringBuilder options = new StringBuilder(properties.getOrDefault("options", ""));
+        settings.forEach((name, value) -> options.append(options.length() == 0 ? "" : " ").append("-c ").append(name)
+                .append('=').append(value));
+        Map<String, String> copy = new LinkedHashMap<>(properties);
+        copy.put("options", options.toString());
+        return new ConnectionSpec(hosts, database, copy, user, password);
     }
 
     /** The login. */
@@ -91,11 +115,7 @@ public final class ConnectionSpec {
             config.get("PGSSLMODE").ifPresent(mode -> parts.properties.put("sslmode", mode));
         }
         parts.properties.putIfAbsent("ApplicationName", "vectorstore");
-        String query = parts.properties.entrySet().stream()
-                .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
-                .collect(Collectors.joining("&"));
-        String jdbcUrl = "jdbc:postgresql://" + parts.hosts + "/" + encode(parts.database) + (query.isEmpty() ? "" : "?" + query);
-        return new ConnectionSpec(jdbcUrl, parts.user, parts.password);
+        return new ConnectionSpec(parts.hosts, parts.database, parts.properties, parts.user, parts.password);
     }
 
     private static Parts parseUrl(VectorStoreConfig config, String url) {
@@ -174,7 +194,7 @@ public final class ConnectionSpec {
     /** The URL and user; never the password. */
     @Override
     public String toString() {
-        return jdbcUrl + " as " + user;
+        return jdbcUrl() + " as " + user;
     }
 
     private static final class Parts {

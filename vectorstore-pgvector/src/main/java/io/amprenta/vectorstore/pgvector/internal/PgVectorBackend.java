@@ -10,6 +10,7 @@ import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import java.sql.Connection;
@@ -43,6 +44,7 @@ public final class PgVectorBackend implements VectorStoreBackend {
     private final PgVectorSettings settings;
     private final TableLayout layout;
     private final RecordWriter writer;
+    private final PgWriteOptions upsertOptions;
     private final Searcher searcher;
     private final Rows rows;
     private final RetryPolicy retry;
@@ -53,16 +55,18 @@ public final class PgVectorBackend implements VectorStoreBackend {
      * A backend over a validated table.
      *
      * @param ownedPool closed with the backend when the store built the pool itself; null otherwise
+     * @param sessionDefaults the settings every connection starts with (see {@link Searcher#sessionDefaults})
      * @param facade the public object {@code unwrap} hands out for bulk work (a {@code PgVectorTable})
      */
     public PgVectorBackend(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
-                           Object facade) {
+                           Map<String, String> sessionDefaults, Object facade) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.settings = settings;
         this.layout = layout;
-        this.writer = new RecordWriter(layout, settings.embeddingModel(), settings.copyThreshold());
-        this.searcher = new Searcher(settings, layout);
+        this.writer = new RecordWriter(layout, settings.copyThreshold());
+        this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
+        this.searcher = new Searcher(settings, layout, sessionDefaults);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.retry = retryPolicy(settings.maxAttempts());
         this.facade = facade;
@@ -124,7 +128,7 @@ public final class PgVectorBackend implements VectorStoreBackend {
     public void upsert(String namespace, List<VectorRecord> records) {
         inTransaction("Upsert into " + layout.names().display(), connection -> {
             Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
-            writer.write(connection, namespace, records);
+            writer.write(connection, namespace, records, upsertOptions);
             return null;
         });
     }

@@ -22,7 +22,7 @@ public final class PlanCheck {
      */
     public static String explain(Connection connection, Searcher searcher, String namespace, Query query)
             throws SQLException {
-        for (Map.Entry<String, String> setting : searcher.scanSettings(query.topK()).entrySet()) {
+        for (Map.Entry<String, String> setting : searcher.scanSettings(query.topK(), query.filter() != null).entrySet()) {
             try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
                 set.setString(1, setting.getKey());
                 set.setString(2, setting.getValue());

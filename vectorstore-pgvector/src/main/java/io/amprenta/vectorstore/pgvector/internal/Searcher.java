@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,13 +40,43 @@ public final class Searcher {
     private final PgVectorSettings settings;
     private final TableLayout layout;
     private final FilterCompiler filters;
+    private final Map<String, String> sessionDefaults;
     private final AtomicBoolean warnedShort = new AtomicBoolean();
 
-    /** A searcher over {@code layout} with the tuning of {@code settings}. */
-    public Searcher(PgVectorSettings settings, TableLayout layout) {
+    /**
+     * A searcher over {@code layout} with the tuning of {@code settings}.
+     *
+     * @param sessionDefaults settings every connection is known to start with (the store's own pool sets
+     *     {@link #sessionDefaults(PgVectorSettings)} at connection start); empty for an application's DataSource, whose
+     *     sessions could hold anything
+     */
+    public Searcher(PgVectorSettings settings, TableLayout layout, Map<String, String> sessionDefaults) {
         this.settings = settings;
         this.layout = layout;
+        this.sessionDefaults = Map.copyOf(sessionDefaults);
         this.filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+    }
+
+    /**
+     * What a pool dedicated to the store sets once per connection (as startup options, which {@code RESET} and
+     * {@code DISCARD ALL} return to): the scan settings of a query whose top-k does not exceed ef_search, custom plans,
+     * and the statement timeout. Queries then need no per-query settings, which costs a second statement in the
+     * round trip; PostgreSQL 15 measured here runs the query itself noticeably slower after one.
+     */
+    public static Map<String, String> sessionDefaults(PgVectorSettings settings) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("hnsw.ef_search", String.valueOf(settings.efSearch()));
+        defaults.put("hnsw.iterative_scan", settings.iterativeScan().sqlValue());
+        defaults.put("hnsw.max_scan_tuples", String.valueOf(settings.maxScanTuples()));
+        defaults.put("plan_cache_mode", "force_custom_plan");
+        if (!settings.statementTimeout().isZero()) {
+            defaults.put("statement_timeout", timeout(settings));
+        }
+        return defaults;
+    }
+
+    private static String timeout(PgVectorSettings settings) {
+        return settings.statementTimeout().toMillis() + "ms";
     }
 
     /** The matches for {@code query} in {@code namespace}, best first; ends the transaction it starts. */
@@ -73,14 +104,15 @@ public final class Searcher {
     }
 
     /**
-     * The approximate query as one statement list: the settings, then the query, so that in auto-commit mode
-     * both run in one implicit transaction and one round trip ({@code set_config(..., true)} lasts until it ends).
+     * The approximate query, preceded by the settings the session does not already have: in auto-commit mode both
+     * statements run in one implicit transaction and one round trip ({@code set_config(..., true)} lasts until it
+     * ends). {@link SqlFragment#sql()} starts with {@code SELECT set_config} when there is such a prologue.
      */
     public SqlFragment approximateSql(String namespace, Query query) {
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder(settingsPrologue(query.topK(), parameters)).append(";\n");
-        sql.append(indexSql(namespace, query, parameters));
-        return new SqlFragment(sql.toString(), parameters);
+        String prologue = settingsPrologue(query, parameters);
+        String sql = indexSql(namespace, query, parameters);
+        return new SqlFragment(prologue.isEmpty() ? sql : prologue + ";\n" + sql, parameters);
     }
 
     /**
@@ -93,26 +125,41 @@ public final class Searcher {
         return new SqlFragment(sql, parameters);
     }
 
-    /** The values {@code hnsw.ef_search}, {@code hnsw.iterative_scan} and {@code hnsw.max_scan_tuples} take for top-k. */
-    public Map<String, String> scanSettings(int topK) {
-        return Map.of(
-                "hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(settings.efSearch(), topK))),
-                "hnsw.iterative_scan", settings.iterativeScan().sqlValue(),
-                "hnsw.max_scan_tuples", String.valueOf(Math.max(settings.maxScanTuples(), (long) topK * 2 > Integer.MAX_VALUE
-                        ? Integer.MAX_VALUE : topK * 2)));
+    /**
+     * The settings a query runs with: {@code hnsw.ef_search}, {@code hnsw.iterative_scan} and
+     * {@code hnsw.max_scan_tuples} for top-k, and for filtered queries {@code plan_cache_mode = force_custom_plan}.
+     * A filtered query must be planned with its filter's values: a generic plan assumes a fixed selectivity for
+     * {@code metadata @> $1} and then sorts every row a broad filter matches (exact but several times slower) instead
+     * of scanning the HNSW index; with the values, the planner scans the index for broad filters and fetches the few
+     * rows of selective ones through the GIN index.
+     */
+    public Map<String, String> scanSettings(int topK, boolean filtered) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(settings.efSearch(), topK))));
+        values.put("hnsw.iterative_scan", settings.iterativeScan().sqlValue());
+        values.put("hnsw.max_scan_tuples", String.valueOf(Math.max(settings.maxScanTuples(),
+                (long) topK * 2 > Integer.MAX_VALUE ? Integer.MAX_VALUE : topK * 2)));
+        if (filtered) {
+            values.put("plan_cache_mode", "force_custom_plan");
+        }
+        return values;
     }
 
-    private String settingsPrologue(int topK, List<Object> parameters) {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        Map<String, String> values = scanSettings(topK);
-        List<String> names = List.of("hnsw.ef_search", "hnsw.iterative_scan", "hnsw.max_scan_tuples");
-        for (String name : names) {
-            sql.append(parameters.isEmpty() ? "" : ", ").append("set_config('").append(name).append("', ?, true)");
-            parameters.add(values.get(name));
-        }
+    // Only what differs from the session's known defaults; empty when nothing does.
+    private String settingsPrologue(Query query, List<Object> parameters) {
+        Map<String, String> needed = new LinkedHashMap<>(scanSettings(query.topK(), query.filter() != null));
         if (!settings.statementTimeout().isZero()) {
-            sql.append(", set_config('statement_timeout', ?, true)");
-            parameters.add(settings.statementTimeout().toMillis() + "ms");
+            needed.put("statement_timeout", timeout(settings));
+        }
+        needed.entrySet().removeIf(setting -> setting.getValue().equals(sessionDefaults.get(setting.getKey())));
+        if (needed.isEmpty()) {
+            return "";
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (Map.Entry<String, String> setting : needed.entrySet()) {
+            sql.append(sql.length() == "SELECT ".length() ? "" : ", ").append("set_config('").append(setting.getKey())
+                    .append("', ?, true)");
+            parameters.add(setting.getValue());
         }
         return sql.toString();
     }
@@ -192,7 +239,7 @@ public final class Searcher {
         try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
             Jdbc.bind(prepared, 1, statement.parameters());
             prepared.execute();
-            if (!prepared.getMoreResults()) {
+            if (statement.sql().startsWith("SELECT set_config") && !prepared.getMoreResults()) {
                 throw new SQLException("the query returned no result set");
             }
             try (ResultSet rows = prepared.getResultSet()) {

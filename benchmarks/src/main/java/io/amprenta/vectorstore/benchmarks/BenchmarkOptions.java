@@ -1,0 +1,70 @@
+package io.amprenta.vectorstore.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the pgvector benchmark runs on and how long. Read from {@code --key=value} arguments or {@code benchmark.*}
+ * system properties (the same names).
+ *
+ * @param dataset the directory of a data set in the {@code minilm-debian-20k} format; empty or missing means
+ *     generated clustered data
+ * @param queries how many query vectors to use
+ * @param ingestCopies how many times the base vectors are loaded (with distinct ids) in the ingest comparison
+ * @param repetitions how many times each ingest is measured; the median counts
+ * @param latencyRounds how many times every query is timed on each side
+ * @param generatedRows base vectors when generating data
+ * @param generatedDimension their dimension
+ * @param sweep whether to also measure recall and latency over a range of ef_search values
+ * @param parts which parts to run: {@code ingest}, {@code queries} (latency and recall), or both
+ */
+public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCopies, int repetitions, int latencyRounds,
+                               int generatedRows, int generatedDimension, boolean sweep, Set<String> parts) {
+
+    /** Where the project's shared real data set lives, relative to the project root (DESIGN §8). */
+    public static final Path DEFAULT_DATASET = Path.of("..", "shared", "datasets", "minilm-debian-20k");
+
+    /** Reads the options from {@code values} ({@code dataset}, {@code queries}, ...), defaults for the rest. */
+    public static BenchmarkOptions from(Map<String, String> values) {
+        Optional<Path> dataset = Optional.ofNullable(values.get("dataset")).filter(v -> !v.isBlank()).map(Path::of)
+                .or(BenchmarkOptions::findDefaultDataset);
+        return new BenchmarkOptions(dataset,
+                integer(values, "queries", 200),
+                integer(values, "ingestCopies", 3),
+                integer(values, "repetitions", 3),
+                integer(values, "latencyRounds", 3),
+                integer(values, "rows", 20_000),
+                integer(values, "dimension", 384),
+                Boolean.parseBoolean(values.getOrDefault("sweep", "false")),
+                Set.of(values.getOrDefault("parts", "ingest,queries").split(",")));
+    }
+
+    // The benchmark may run from the project root or from the benchmarks module.
+    private static Optional<Path> findDefaultDataset() {
+        for (Path candidate : new Path[] {DEFAULT_DATASET, Path.of("..").resolve(DEFAULT_DATASET)}) {
+            if (Files.isRegularFile(candidate.resolve("base.f32"))) {
+                return Optional.of(candidate.normalize());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int integer(Map<String, String> values, String key, int defaultValue) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("benchmark option " + key + " is '" + value + "' but must be a positive integer");
+    }
+}
