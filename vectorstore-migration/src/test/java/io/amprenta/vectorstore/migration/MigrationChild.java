@@ -2,6 +2,8 @@ package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStores;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,7 +14,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A migration in a process of its own, so that tests can kill it with SIGKILL at any instant. Arguments
  * are {@code KEY=VALUE}: the PINECONE_* keys of the source, {@code JDBC_URL}, {@code JDBC_USER},
- * {@code JDBC_PASSWORD} of the target database, and {@code RUN_ID}, {@code WORKERS}, {@code BATCH_SIZE},
+ * {@code JDBC_PASSWORD} of the target database (whose rag_chunks table is upgraded), and {@code RUN_ID}, {@code WORKERS}, {@code BATCH_SIZE},
  * {@code LEASE_SECONDS}. Prints {@code BATCH} after every committed batch and the outcome at the end;
  * exits 0 when the run completed.
  */
@@ -33,7 +35,8 @@ public final class MigrationChild {
         dataSource.setUser(settings.get("JDBC_USER"));
         dataSource.setPassword(settings.get("JDBC_PASSWORD"));
         try (VectorStore source = VectorStores.get(settings)) {
-            TableTarget target = new TableTarget(dataSource, source.stats().dimension().orElseThrow());
+            MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource,
+                    PgVectorSettings.builder().dimension(source.stats().dimension().orElseThrow()).build()));
             MigrationReport report = Migration.builder(source, target)
                     .runId(settings.get("RUN_ID"))
                     .workers(Integer.parseInt(settings.get("WORKERS")))
