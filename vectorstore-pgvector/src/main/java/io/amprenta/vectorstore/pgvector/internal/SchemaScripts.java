@@ -212,7 +212,7 @@ public final class SchemaScripts {
         sql.append("  IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = target AND i.indisunique AND i.indisvalid")
                 .append(" AND i.indpred IS NULL AND i.indnkeyatts = 2\n")
                 .append("      AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = target")
-                .append(" AND a.attnum = ANY (i.indkey::int2[]) ORDER BY 1 COLLATE \"C\") = ARRAY[").append(sortedKey)
+                .append(" AND a.attnum = ANY (i.indkey::int2[]) ORDER BY a.attname::text COLLATE \"C\") = ARRAY[").append(sortedKey)
                 .append("]) THEN\n")
                 .append("    CREATE UNIQUE INDEX ").append(Identifiers.quote(names.keyIndex())).append(" ON ")
                 .append(names.qualified()).append(" (").append(TableNames.column(TableNames.NAMESPACE)).append(", ")
