@@ -10,8 +10,9 @@ import java.util.Set;
  * What the pgvector benchmark runs on and how long. Read from {@code --key=value} arguments or {@code benchmark.*}
  * system properties (the same names).
  *
- * @param dataset the directory of a data set in the {@code minilm-debian-20k} format; empty or missing means
- *     generated clustered data
+ * @param dataset the directory of a data set in the {@code minilm-debian-20k} format; empty means generated
+ *     clustered data
+ * @param missingDataset a data set directory that was asked for but holds no {@code base.f32}, for the report
  * @param queries how many query vectors to use
  * @param ingestCopies how many times the base vectors are loaded (with distinct ids) in the ingest comparison
  * @param repetitions how many times each ingest is measured; the median counts
@@ -21,7 +22,7 @@ import java.util.Set;
  * @param sweep whether to also measure recall and latency over a range of ef_search values
  * @param parts which parts to run: {@code ingest}, {@code queries} (latency and recall), or both
  */
-public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCopies, int repetitions, int latencyRounds,
+public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDataset, int queries, int ingestCopies, int repetitions, int latencyRounds,
                                int generatedRows, int generatedDimension, boolean sweep, Set<String> parts) {
 
     /** Where the project's shared real data set lives, relative to the project root (DESIGN §8). */
@@ -29,9 +30,9 @@ public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCo
 
     /** Reads the options from {@code values} ({@code dataset}, {@code queries}, ...), defaults for the rest. */
     public static BenchmarkOptions from(Map<String, String> values) {
-        Optional<Path> dataset = Optional.ofNullable(values.get("dataset")).filter(v -> !v.isBlank()).map(Path::of)
-                .or(BenchmarkOptions::findDefaultDataset);
-        return new BenchmarkOptions(dataset,
+        Optional<Path> asked = Optional.ofNullable(values.get("dataset")).filter(v -> !v.isBlank()).map(Path::of);
+        Optional<Path> dataset = asked.isPresent() ? asked.filter(BenchmarkOptions::isDataset) : findDefaultDataset();
+        return new BenchmarkOptions(dataset, asked.filter(path -> !isDataset(path)),
                 integer(values, "queries", 200),
                 integer(values, "ingestCopies", 3),
                 integer(values, "repetitions", 3),
@@ -45,11 +46,15 @@ public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCo
     // The benchmark may run from the project root or from the benchmarks module.
     private static Optional<Path> findDefaultDataset() {
         for (Path candidate : new Path[] {DEFAULT_DATASET, Path.of("..").resolve(DEFAULT_DATASET)}) {
-            if (Files.isRegularFile(candidate.resolve("base.f32"))) {
+            if (isDataset(candidate)) {
                 return Optional.of(candidate.normalize());
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isDataset(Path directory) {
+        return Files.isRegularFile(directory.resolve("base.f32")) && Files.isRegularFile(directory.resolve("queries.f32"));
     }
 
     private static int integer(Map<String, String> values, String key, int defaultValue) {

@@ -125,7 +125,8 @@ public final class PgVectorBenchmark {
         out.println("== pgvector benchmark ==");
         out.println("data:      " + data.description());
         if (!data.real()) {
-            out.println("NOTE:      the real data set was not found (pass --dataset=DIR or -Dbenchmark.dataset=DIR);"
+            out.println("NOTE:      the real data set was not found" + options.missingDataset().map(p -> " at " + p).orElse("")
+                    + " (pass --dataset=DIR or -Dbenchmark.dataset=DIR);"
                     + " these figures come from generated clustered vectors, and the recall targets are stated for real"
                     + " embeddings.");
         }
