@@ -224,6 +224,49 @@ class PgVectorStoreIT {
         }
     }
 
+    @Test
+    void theStoresOwnPoolStartsSessionsWithTheScanSettings() {
+        prepared("sessions");
+        Map<String, String> config = config("sessions");
+        config.put("PGVECTOR_EF_SEARCH", "123");
+        try (VectorStore store = VectorStores.get(config)) {
+            DataSource pool = store.unwrap(DataSource.class);
+            assertThat(Sql.value(pool, "SELECT current_setting('hnsw.ef_search') || ' ' || current_setting('hnsw.iterative_scan')"
+                    + " || ' ' || current_setting('plan_cache_mode')")).isEqualTo("123 relaxed_order force_custom_plan");
+            // A session reset returns to the startup settings, not to pgvector's defaults.
+            Sql.execute(pool, "RESET ALL");
+            assertThat(Sql.value(pool, "SELECT current_setting('hnsw.ef_search')")).isEqualTo("123");
+        }
+    }
+
+    @Test
+    void anApplicationPoolMayPresetTheSessionSettingsAndIsCheckedForThem() {
+        PgVectorSettings settings = prepared("preset");
+        try (HikariDataSource withOptions = pool(PgVectorStore.sessionOptions(settings));
+             HikariDataSource without = pool(null)) {
+            try (VectorStore store = PgVectorStore.builder().dataSource(withOptions).settings(settings)
+                    .sessionSettingsPreset().build()) {
+                store.upsert(List.of(VectorRecord.of("a", TestData.unit(DIMENSION, 0))));
+                assertThat(store.query(Query.builder(TestData.unit(DIMENSION, 0)).topK(600).build())).hasSize(1);
+            }
+            assertThatThrownBy(() -> PgVectorStore.builder().dataSource(without).settings(settings).sessionSettingsPreset().build())
+                    .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SETTING))
+                    .hasMessageContaining("hnsw.ef_search").hasMessageContaining("-c hnsw.ef_search=" + settings.efSearch());
+        }
+    }
+
+    private HikariDataSource pool(String options) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(db.jdbcUrl());
+        config.setUsername(db.user());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(2);
+        if (options != null) {
+            config.addDataSourceProperty("options", options);
+        }
+        return new HikariDataSource(config);
+    }
+
     private static List<String> ids(VectorStore store, Filter filter) {
         return store.query(Query.builder(TestData.unit(DIMENSION, 0)).topK(10).filter(filter).build()).stream()
                 .map(Match::id).toList();
