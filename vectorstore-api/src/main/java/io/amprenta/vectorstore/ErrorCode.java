@@ -53,7 +53,6 @@ public enum ErrorCode {
     // Migration
     MIGRATION_FAILED("migration-failed"),
     MIGRATION_RUN_EXISTS("migration-run-exists"),
-    VERIFICATION_FAILED("verification-failed"),
 
     /** A failure the library did not expect; the message carries the underlying cause. */
     BACKEND_ERROR("backend-error");

@@ -60,8 +60,7 @@ public final class BackendVectorStore implements VectorStore {
         for (VectorRecord record : records) {
             Objects.requireNonNull(record, "records must not contain null");
             // A store that learns its dimension from the first write still needs one dimension per batch.
-            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()),
-                    backend.metric());
+            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()));
             if (dimension.isEmpty()) {
                 dimension = OptionalInt.of(record.dimension());
             }
@@ -74,7 +73,7 @@ public final class BackendVectorStore implements VectorStore {
     public List<Match> query(Query query) {
         ensureOpen();
         Objects.requireNonNull(query, "query");
-        Limits.checkQuery(query, backend.dimension(), backend.metric());
+        Limits.checkQuery(query, backend.dimension());
         return backend.query(namespace, query);
     }
 

@@ -1,7 +1,6 @@
 package io.amprenta.vectorstore.spi;
 
 import io.amprenta.vectorstore.DimensionMismatchException;
-import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Query;
@@ -67,21 +66,20 @@ public final class Limits {
      * @param dimension the store's dimension; empty when it is not fixed yet
      * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
      */
-    public static void checkRecord(VectorRecord record, OptionalInt dimension, DistanceMetric metric) {
+    public static void checkRecord(VectorRecord record, OptionalInt dimension) {
         checkId(record.id());
         String subject = "record " + quoteId(record.id());
-        checkVector(subject, record.dimension(), record::value, dimension, metric);
+        checkVector(subject, record.dimension(), record::value, dimension);
         checkMetadata(record.id(), record.metadata());
     }
 
-    /** Checks a query vector against the store's dimension and metric. */
-    public static void checkQuery(Query query, OptionalInt dimension, DistanceMetric metric) {
-        checkVector("the query vector", query.dimension(), query::value, dimension, metric);
+    /** Checks a query vector against the store's dimension. */
+    public static void checkQuery(Query query, OptionalInt dimension) {
+        checkVector("the query vector", query.dimension(), query::value, dimension);
     }
 
     // Reads values by index so that checking a record does not copy its vector.
-    private static void checkVector(String subject, int length, IntToFloat valueAt, OptionalInt dimension,
-                                    DistanceMetric metric) {
+    private static void checkVector(String subject, int length, IntToFloat valueAt, OptionalInt dimension) {
         if (dimension.isPresent() && length != dimension.getAsInt()) {
             throw new DimensionMismatchException(subject, dimension.getAsInt(), length);
         }
@@ -95,9 +93,11 @@ public final class Limits {
             }
             allZero &= value == 0f;
         }
-        if (allZero && metric == DistanceMetric.COSINE) {
-            throw new InvalidRequestException(ErrorCode.ZERO_VECTOR, capitalize(subject) + " is all zeros, which has"
-                    + " no direction, so cosine similarity is undefined. Check the embedding step that produced it.");
+        // Pinecone refuses all-zero dense vectors under every metric, so every backend does.
+        if (allZero) {
+            throw new InvalidRequestException(ErrorCode.ZERO_VECTOR, capitalize(subject) + " is all zeros. Vectors need"
+                    + " at least one non-zero value: Pinecone rejects all-zero vectors under every metric, and under cosine"
+                    + " they have no direction. Check the embedding step that produced it.");
         }
     }
 

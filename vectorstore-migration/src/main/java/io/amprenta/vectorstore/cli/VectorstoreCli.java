@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vectorstore", mixinStandardHelpOptions = true, versionProvider = VectorstoreCli.Version.class,
         description = "Move vectors from Pinecone to PostgreSQL/pgvector, verify them, and operate both.",
-        subcommands = {HealthCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MigrateCommand.class, SchemaCommand.class, HealthCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class VectorstoreCli implements Runnable {
 
     private final VectorStoreConfig config;
@@ -68,7 +68,12 @@ public final class VectorstoreCli implements Runnable {
 
     /** The store of backend {@code backend} (null: whatever VECTOR_BACKEND says), configured from the environment. */
     VectorStore store(String backend) {
-        return VectorStores.get(backend == null ? config : config.with(VectorStoreConfig.VECTOR_BACKEND, backend));
+        return store(backend, config);
+    }
+
+    /** The store of backend {@code backend} (null: whatever VECTOR_BACKEND says), configured from {@code settings}. */
+    VectorStore store(String backend, VectorStoreConfig settings) {
+        return VectorStores.get(backend == null ? settings : settings.with(VectorStoreConfig.VECTOR_BACKEND, backend));
     }
 
     private static int report(Exception exception, PrintWriter err) {

@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.migration;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.Limits;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.sql.Connection;
@@ -29,12 +30,12 @@ final class BatchCopier {
     private final VectorStore source;
     private final MigrationTarget target;
     private final ProgressTable progress;
-    private final WriteOptions options;
+    private final PgWriteOptions options;
     private final RetryPolicy retry;
     private final AdaptivePace pace;
     private final String owner;
 
-    BatchCopier(VectorStore source, MigrationTarget target, ProgressTable progress, WriteOptions options, RetryPolicy retry,
+    BatchCopier(VectorStore source, MigrationTarget target, ProgressTable progress, PgWriteOptions options, RetryPolicy retry,
                 AdaptivePace pace, String owner) {
         this.source = source;
         this.target = target;
@@ -64,7 +65,7 @@ final class BatchCopier {
                 continue;
             }
             try {
-                Limits.checkRecord(record, target.dimension(), target.metric());
+                Limits.checkRecord(record, target.dimension());
                 writable.add(record);
             } catch (InvalidRequestException invalid) {
                 failures.put(id, invalid.problem());

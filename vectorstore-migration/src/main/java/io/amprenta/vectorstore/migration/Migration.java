@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class Migration {
 
     /** The immutable settings of a migration. */
     record Settings(VectorStore source, MigrationTarget target, String runId, List<String> namespaces, IdSource idSource,
-                    WriteOptions writeOptions, int batchSize, int workers, boolean resume, boolean dryRun, boolean deferIndex,
+                    PgWriteOptions writeOptions, int batchSize, int workers, boolean resume, boolean dryRun, boolean deferIndex,
                     double maxRequestsPerSecond, Duration lease, RetryPolicy retryPolicy, List<MigrationListener> listeners) {
     }
 
@@ -57,8 +58,9 @@ public final class Migration {
      * Returns when every id is done or failed, when {@link #stop()} was called, or when an error needs a
      * person; in every case the state in {@code migration_progress} is consistent and resumable.
      *
-     * @throws io.amprenta.vectorstore.ConfigurationException when the target is not prepared or the run
-     *     already has progress and {@code resume} is off
+     * @throws io.amprenta.vectorstore.ConfigurationException when the target is not prepared, the run
+     *     already has progress and {@code resume} is off, or the target turns out not to accept the records
+     *     (e.g. new rows in a table with NOT NULL columns); claims are released and the run stays resumable
      */
     public MigrationReport run() {
         MigrationRun run = new MigrationRun(settings);
@@ -91,7 +93,7 @@ public final class Migration {
         private String runId = "default";
         private List<String> namespaces = List.of();
         private IdSource idSource = IdSource.sourceListing("");
-        private WriteOptions writeOptions = WriteOptions.defaults();
+        private PgWriteOptions writeOptions = PgWriteOptions.upsert(null);
         private int batchSize = 1000;
         private int workers = 4;
         private boolean resume;
@@ -130,7 +132,7 @@ public final class Migration {
         }
 
         /** What is written besides the embedding. */
-        public Builder writeOptions(WriteOptions writeOptions) {
+        public Builder writeOptions(PgWriteOptions writeOptions) {
             this.writeOptions = Objects.requireNonNull(writeOptions, "writeOptions");
             return this;
         }

@@ -304,6 +304,10 @@ final class MigrationRun {
     }
 
     private MigrationReport finish(long alreadyDone) {
+        if (fatal.get() instanceof ConfigurationException misconfigured) {
+            // Found mid-run (e.g. the table cannot take new rows): as fixable as a preflight error, and reported the same way.
+            throw misconfigured;
+        }
         Map<String, Long> counts = db("counting progress", progress::countsByStatus);
         long done = counts.get(ProgressTable.DONE);
         long failedTotal = counts.get(ProgressTable.FAILED);

@@ -1,7 +1,7 @@
 package io.amprenta.vectorstore.migration;
 
-import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -25,16 +25,13 @@ public interface MigrationTarget {
     /** The target's vector dimension, when fixed. */
     OptionalInt dimension();
 
-    /** The target's metric (for the zero-vector check). */
-    DistanceMetric metric();
-
     /**
      * Writes {@code records} on {@code connection} inside the caller's transaction, without committing.
      *
      * @return the ids that were not written because the target table has no row for them and
-     *     {@link WriteOptions#insertMissingRows()} is false; empty otherwise
+     *     {@link PgWriteOptions#insertMissingRows()} is false; empty otherwise
      */
-    Set<String> write(Connection connection, String namespace, List<VectorRecord> records, WriteOptions options) throws SQLException;
+    Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) throws SQLException;
 
     /** Up to {@code limit} ids of rows in {@code namespace} that have no embedding yet, in id order, after {@code afterId} (null to start). */
     List<String> idsWithoutEmbedding(String namespace, String afterId, int limit);

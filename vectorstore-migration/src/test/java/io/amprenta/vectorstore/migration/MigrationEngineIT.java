@@ -12,6 +12,7 @@ import io.amprenta.vectorstore.RateLimitedException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.amprenta.vectorstore.testkit.TestData;
 import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
@@ -86,7 +87,7 @@ class MigrationEngineIT {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
         List<Integer> batchSizes = new ArrayList<>();
 
-        MigrationReport report = migration(target).writeOptions(new WriteOptions("minilm", true, true))
+        MigrationReport report = migration(target).writeOptions(new PgWriteOptions("minilm", true, true))
                 .listener(new MigrationListener() {
                     @Override
                     public synchronized void batchCommitted(String namespace, int copied, int failed, Duration took) {
@@ -157,7 +158,7 @@ class MigrationEngineIT {
     void aRecordTheTargetRejectsIsIsolatedFromItsBatch() throws SQLException {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION) {
             @Override
-            public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, WriteOptions options)
+            public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options)
                     throws SQLException {
                 if (records.stream().anyMatch(record -> record.id().equals("doc-500"))) {
                     throw new InvalidRequestException(ErrorCode.UNSUPPORTED_METADATA, "target refuses doc-500");
@@ -324,7 +325,7 @@ class MigrationEngineIT {
         execute("INSERT INTO copied (namespace, id) VALUES ('', 'not-in-pinecone')");
 
         MigrationReport report = migration(target).namespaces(List.of("")).idSource(IdSource.targetRowsWithoutEmbedding())
-                .writeOptions(new WriteOptions(null, true, false)).build().run();
+                .writeOptions(new PgWriteOptions(null, true, false)).build().run();
 
         assertThat(report.copied()).isEqualTo(100);
         assertThat(report.failures()).singleElement().satisfies(failure -> {
@@ -342,7 +343,7 @@ class MigrationEngineIT {
         Path file = Files.writeString(dir.resolve("ids.txt"), "# ids to copy\ndoc-1\n\ndoc-2\ndoc-3\n");
 
         MigrationReport report = migration(target).namespaces(List.of("")).idSource(IdSource.file(file))
-                .writeOptions(new WriteOptions(null, true, false)).build().run();
+                .writeOptions(new PgWriteOptions(null, true, false)).build().run();
 
         assertThat(report.copied()).isEqualTo(2);
         assertThat(report.failures()).singleElement().satisfies(failure -> {

@@ -1,7 +1,7 @@
 package io.amprenta.vectorstore.migration;
 
-import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
@@ -60,12 +60,7 @@ class TableTarget implements MigrationTarget {
     }
 
     @Override
-    public DistanceMetric metric() {
-        return DistanceMetric.COSINE;
-    }
-
-    @Override
-    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, WriteOptions options)
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options)
             throws SQLException {
         Set<String> missing = new HashSet<>();
         for (VectorRecord record : records) {

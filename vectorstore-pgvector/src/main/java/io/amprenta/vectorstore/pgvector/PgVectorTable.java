@@ -112,7 +112,7 @@ public final class PgVectorTable {
         Map<String, VectorRecord> lastById = new LinkedHashMap<>();
         OptionalInt dimension = OptionalInt.of(dimension());
         for (VectorRecord record : records) {
-            Limits.checkRecord(Objects.requireNonNull(record, "records must not contain null"), dimension, settings.metric());
+            Limits.checkRecord(Objects.requireNonNull(record, "records must not contain null"), dimension);
             lastById.put(record.id(), record);
         }
         List<VectorRecord> unique = new ArrayList<>(lastById.values());

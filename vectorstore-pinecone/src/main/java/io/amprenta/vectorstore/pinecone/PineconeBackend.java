@@ -129,26 +129,8 @@ final class PineconeBackend implements VectorStoreBackend {
 
     @Override
     public void upsert(String namespace, List<VectorRecord> records) {
-        rejectZeroVectors(records);
         for (UpsertRequest request : RequestSplitting.upserts(namespace, records)) {
             dataPlane.call("upsert", stub -> stub.upsert(request));
-        }
-    }
-
-    // Checked for the whole batch before the first request, so that a bad record fails the batch before
-    // anything is written, rather than after its earlier requests succeeded.
-    private void rejectZeroVectors(List<VectorRecord> records) {
-        for (VectorRecord record : records) {
-            boolean allZero = true;
-            for (int i = 0; i < record.dimension() && allZero; i++) {
-                allZero = record.value(i) == 0f;
-            }
-            if (allZero) {
-                throw new InvalidRequestException(ErrorCode.ZERO_VECTOR, "Record " + Limits.quoteId(record.id())
-                        + " is all zeros. Pinecone rejects dense vectors without a non-zero value under every metric,"
-                        + " including " + shape.metric().configName() + "; nothing of this batch was written. Check the"
-                        + " embedding step that produced it.");
-            }
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bad input is rejected before anything is written, with the right exception and a message naming the
@@ -74,16 +76,16 @@ public interface ValidationContract extends StoreFixture {
         assertRejectedBatch(VectorRecord.of("inf", infinite), ErrorCode.NON_FINITE_VALUE, "position 5");
     }
 
-    @Test
-    default void allZeroVectorsAreRejectedUnderCosine() {
-        assertRejectedBatch(VectorRecord.of("zero", new float[DIMENSION]), ErrorCode.ZERO_VECTOR, "'zero'");
-    }
+    @ParameterizedTest
+    @EnumSource(DistanceMetric.class)
+    default void allZeroVectorsAreRejectedUnderEveryMetric(DistanceMetric metric) {
+        VectorStore store = newStore(DIMENSION, metric);
 
-    @Test
-    default void allZeroVectorsAreAcceptedUnderOtherMetrics() {
-        VectorStore store = newStore(DIMENSION, DistanceMetric.EUCLIDEAN);
-        store.upsert(List.of(VectorRecord.of("zero", new float[DIMENSION])));
-        assertThat(store.fetch(List.of("zero"))).hasSize(1);
+        assertThatThrownBy(() -> store.upsert(List.of(good("fine"), VectorRecord.of("zero", new float[DIMENSION]))))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ZERO_VECTOR))
+                .hasMessageContaining("'zero'");
+        assertInvalid(() -> store.query(Query.builder(new float[DIMENSION]).build()), ErrorCode.ZERO_VECTOR);
+        assertThat(store.stats().count("")).isZero();
     }
 
     @Test

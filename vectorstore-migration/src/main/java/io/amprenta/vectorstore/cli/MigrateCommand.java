@@ -1,0 +1,205 @@
+package io.amprenta.vectorstore.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStoreConfig;
+import io.amprenta.vectorstore.migration.FailedRecord;
+import io.amprenta.vectorstore.migration.IdSource;
+import io.amprenta.vectorstore.migration.Migration;
+import io.amprenta.vectorstore.migration.MigrationListener;
+import io.amprenta.vectorstore.migration.MigrationPlan;
+import io.amprenta.vectorstore.migration.MigrationReport;
+import io.amprenta.vectorstore.migration.PgVectorTarget;
+import io.amprenta.vectorstore.pgvector.PgDataSources;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.PgVectorTable;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vectorstore migrate}: the resumable, parallel backfill from Pinecone into the pgvector table. */
+@Command(name = "migrate", mixinStandardHelpOptions = true, description = {
+    "Copy every vector from Pinecone into the pgvector table (run `vectorstore schema upgrade` first).",
+    "Progress is kept in the table migration_progress: a failed or interrupted run continues with --resume,",
+    "losing and duplicating nothing, and several processes can work on one run (each with --resume).",
+    "Exit codes: 0 completed, 3 configuration, 4 some records failed, 5 stopped (fix and --resume), 130 Ctrl-C."})
+final class MigrateCommand implements Callable<Integer> {
+
+    /** Pinecone's own retries would hide each 429 from the migrator's shared pace; it retries itself. */
+    static final String NO_STORE_RETRIES = "0";
+    private static final int SHOWN_FAILURES = 20;
+
+    enum IdSourceKind { LISTING, TARGET_ROWS, FILE }
+
+    enum MissingRows { INSERT, REPORT }
+
+    @ParentCommand
+    private VectorstoreCli cli;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Ids per batch, at most 1000 (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--workers", defaultValue = "4", description = "Parallel workers in this process (default: ${DEFAULT-VALUE}).")
+    private int workers;
+
+    @Option(names = "--resume", description = "Continue the run: skip done ids, retry failed ones. Needed when the run has progress.")
+    private boolean resume;
+
+    @Option(names = "--dry-run", description = {"Check the configuration and the database (read-only), count what is pending",
+        "and print the plan; write nothing and read no records from Pinecone."})
+    private boolean dryRun;
+
+    @Option(names = "--run-id", defaultValue = "default", description = "Name of the run in migration_progress (default: ${DEFAULT-VALUE}).")
+    private String runId;
+
+    @Option(names = "--namespace", description = "Namespace to copy; repeat for several (default: every namespace of the index).")
+    private List<String> namespaces = List.of();
+
+    @Option(names = "--id-source", defaultValue = "listing", description = {"Where the ids come from: listing (Pinecone's id",
+        "listing, serverless indexes), target-rows (rows of the table without an embedding; the only way for pod",
+        "indexes), file (--id-file). Default: ${DEFAULT-VALUE}."})
+    private IdSourceKind idSource;
+
+    @Option(names = "--prefix", defaultValue = "", description = "With --id-source listing: only ids with this prefix.")
+    private String prefix;
+
+    @Option(names = "--id-file", description = "With --id-source file: a file with one id per line (one --namespace).")
+    private Path idFile;
+
+    @Option(names = "--missing-rows", defaultValue = "insert", description = {"Ids without a row in the table: insert a row",
+        "(insert) or report them as failed (report). Default: ${DEFAULT-VALUE}."})
+    private MissingRows missingRows;
+
+    @Option(names = "--no-metadata", description = "Leave the table's metadata column as it is (default: copy Pinecone's metadata).")
+    private boolean noMetadata;
+
+    @Option(names = "--embedding-model", description = "Written to embedding_model (default: EMBEDDING_MODEL, else left as is).")
+    private String embeddingModel;
+
+    @Option(names = "--defer-index", description = "Drop the HNSW index first and build it once at the end (much faster backfill).")
+    private boolean deferIndex;
+
+    @Option(names = "--max-requests-per-second", defaultValue = "50",
+            description = "Ceiling of Pinecone requests per second for this process (default: ${DEFAULT-VALUE}).")
+    private double maxRequestsPerSecond;
+
+    @Option(names = "--lease", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long a crashed process's batches stay claimed before others take them over (default: ${DEFAULT-VALUE}).")
+    private Duration lease;
+
+    @Option(names = "--source", defaultValue = "pinecone", description = "Source backend (default: ${DEFAULT-VALUE}).")
+    private String source;
+
+    @Option(names = "--log-every", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Without a terminal, log progress this often (default: ${DEFAULT-VALUE}).")
+    private Duration logEvery;
+
+    @Option(names = "--json", description = "Print the report (or, with --dry-run, the plan) as JSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        Output output = cli.output(json);
+        VectorStoreConfig config = cli.config();
+        PgVectorSettings settings = PgVectorSettings.fromConfig(config);
+        try (VectorStore from = cli.store(source, config.with("PINECONE_MAX_RETRIES", NO_STORE_RETRIES));
+             HikariDataSource dataSource = PgDataSources.create(config, workers + 4)) {
+            PgVectorTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings));
+            PlanPrinter plan = new PlanPrinter(output);
+            Migration migration = Migration.builder(from, target)
+                    .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
+                    .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
+                    .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
+                            !noMetadata, missingRows == MissingRows.INSERT))
+                    .listener(plan)
+                    .listener(new ProgressDisplay(output, logEvery))
+                    .build();
+            MigrationReport report;
+            try (Interrupts.Handle interrupt = Interrupts.onInterrupt(migration::stop, Duration.ofMinutes(2))) {
+                report = migration.run();
+                print(output, report, plan.plan);
+                interrupt.done();
+            }
+            return exitCode(report.outcome());
+        }
+    }
+
+    private IdSource idSource() {
+        return switch (idSource) {
+            case LISTING -> IdSource.sourceListing(prefix);
+            case TARGET_ROWS -> IdSource.targetRowsWithoutEmbedding();
+            case FILE -> {
+                if (idFile == null) {
+                    throw new ParameterException(new CommandLine(this),
+                            "--id-source file needs --id-file PATH");
+                }
+                yield IdSource.file(idFile);
+            }
+        };
+    }
+
+    static int exitCode(MigrationReport.Outcome outcome) {
+        return switch (outcome) {
+            case COMPLETED, DRY_RUN -> ExitCode.OK;
+            case COMPLETED_WITH_FAILURES -> ExitCode.FINDINGS;
+            case INTERRUPTED -> ExitCode.INTERRUPTED;
+            case STOPPED -> ExitCode.STOPPED;
+        };
+    }
+
+    private static void print(Output output, MigrationReport report, MigrationPlan plan) {
+        output.result(report.outcome() == MigrationReport.Outcome.DRY_RUN ? plan : report);
+        if (report.outcome() == MigrationReport.Outcome.DRY_RUN) {
+            printPlan(output, plan);
+            output.line(report.message());
+            return;
+        }
+        output.line(String.format("%s: %,d copied by this process, %,d done in all (%,d were done before), %,d failed,"
+                        + " %s, %,.0f records/s.", report.outcome(), report.copied(), report.totalDone(), report.alreadyDone(),
+                report.failedCount(), ProgressDisplay.format(report.elapsed()), report.recordsPerSecond()));
+        for (FailedRecord failure : report.failures().subList(0, Math.min(SHOWN_FAILURES, report.failures().size()))) {
+            output.line("  failed: namespace '" + failure.namespace() + "' id " + failure.id() + ": " + failure.reason());
+        }
+        if (report.failedCount() > SHOWN_FAILURES) {
+            output.line("  ... and " + (report.failedCount() - SHOWN_FAILURES) + " more: SELECT namespace, chunk_id,"
+                    + " last_error FROM migration_progress WHERE run_id = '" + report.runId() + "' AND status = 'failed'");
+        }
+        output.line(report.message());
+    }
+
+    private static void printPlan(Output output, MigrationPlan plan) {
+        output.line("Plan for run '" + plan.runId() + "': " + plan.source() + " -> " + plan.target());
+        plan.checks().forEach(check -> output.line("  check: " + check));
+        plan.sourceCounts().forEach((namespace, count) -> output.line(String.format("  namespace '%s': %,d records", namespace, count)));
+        output.line(String.format("  already done: %,d; to copy: %,d in %,d batches of %d with %d workers", plan.alreadyDone(),
+                plan.pending(), plan.batches(), plan.batchSize(), plan.workers()));
+        output.line(String.format("  estimated Pinecone read units: %,d; estimated time: %s", plan.estimatedReadUnits(),
+                ProgressDisplay.format(plan.estimatedTime())));
+        plan.assumptions().forEach(assumption -> output.line("  assuming " + assumption));
+    }
+
+    /** Keeps the plan for the final printout. */
+    private static final class PlanPrinter implements MigrationListener {
+        private final Output output;
+        private volatile MigrationPlan plan;
+
+        PlanPrinter(Output output) {
+            this.output = output;
+        }
+
+        @Override
+        public void started(MigrationPlan started) {
+            this.plan = started;
+            if (!started.checks().isEmpty() && !output.json()) {
+                started.checks().forEach(check -> output.info("check: " + check));
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.amprenta.vectorstore.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amprenta.vectorstore.pgvector.DowngradeOptions;
+import io.amprenta.vectorstore.pgvector.PgDataSources;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.SchemaChange;
+import io.amprenta.vectorstore.pgvector.SchemaManager;
+import io.amprenta.vectorstore.pgvector.SchemaScript;
+import io.amprenta.vectorstore.pgvector.SchemaStatus;
+import io.amprenta.vectorstore.pgvector.UpgradeOptions;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code vectorstore schema upgrade | downgrade | status | sql}: the pgvector table's schema, from the
+ * {@code DATABASE_URL} and {@code PGVECTOR_*} settings.
+ */
+@Command(name = "schema", mixinStandardHelpOptions = true,
+        description = "Prepare, inspect or remove the pgvector schema of the table (PGVECTOR_TABLE, default rag_chunks).")
+final class SchemaCommand {
+
+    @ParentCommand
+    private VectorstoreCli cli;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as JSON.")
+    private boolean json;
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, description = {
+        "Enable the vector extension, add the library's columns to the existing table (or create it), and build",
+        "the HNSW index and the filtering indexes. Idempotent; the application's columns and rows are untouched."})
+    int upgrade(@Option(names = "--defer-index", description = "Do not build the HNSW index now (build it after a bulk"
+                        + " load: `vectorstore migrate --defer-index` does).") boolean deferIndex,
+                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version) {
+        UpgradeOptions options = UpgradeOptions.latest();
+        options = deferIndex ? options.deferVectorIndex() : options;
+        options = version == null ? options : options.to(version);
+        UpgradeOptions chosen = options;
+        return change(manager -> manager.upgrade(chosen));
+    }
+
+    @Command(name = "downgrade", mixinStandardHelpOptions = true, description = {
+        "Remove the library's schema down to a version (default 0: nothing left). Refuses to drop embeddings that",
+        "rows hold unless --backup-table or --drop-embeddings says what to do with them."})
+    int downgrade(@Option(names = "--to", defaultValue = "0", description = "Schema version to go back to (default: ${DEFAULT-VALUE}).") int version,
+                  @ArgGroup(exclusive = true) Populated populated) {
+        DowngradeOptions options = DowngradeOptions.toNothing().to(version);
+        if (populated != null && populated.backupTable != null) {
+            options = options.backupTo(populated.backupTable);
+        } else if (populated != null && populated.dropEmbeddings) {
+            options = options.dropEmbeddings();
+        }
+        DowngradeOptions chosen = options;
+        return change(manager -> manager.downgrade(chosen));
+    }
+
+    /** What a downgrade does with populated embeddings. */
+    static final class Populated {
+        @Option(names = "--backup-table", description = "First copy the embedded rows' library columns into this new table.")
+        String backupTable;
+
+        @Option(names = "--drop-embeddings", description = "Drop populated embeddings without a backup.")
+        boolean dropEmbeddings;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {
+        "Report the extension, table, columns, dimension, indexes, schema version and row counts.",
+        "Exit code 0 when the schema is current, 4 when an upgrade is needed or there are problems."})
+    int status() {
+        Output output = cli.output(json);
+        SchemaStatus status = withManager(SchemaManager::status);
+        output.result(status);
+        output.line(status.describe().stripTrailing());
+        return status.isCurrent() ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    @Command(name = "sql", mixinStandardHelpOptions = true, description = {
+        "Print the upgrade (or downgrade) SQL without connecting, for Flyway, Liquibase or Alembic.",
+        "Needs PGVECTOR_DIMENSION, since there is no table to read it from."})
+    int sql(@Option(names = "--downgrade", description = "Print the downgrade SQL instead.") boolean downgrade,
+            @Option(names = "--defer-index", description = "Leave the HNSW index out of the upgrade.") boolean deferIndex) {
+        Output output = cli.output(json);
+        UpgradeOptions upgrade = deferIndex ? UpgradeOptions.latest().deferVectorIndex() : UpgradeOptions.latest();
+        SchemaScript script = SchemaManager.sql(PgVectorSettings.fromConfig(cli.config()), upgrade, DowngradeOptions.toNothing());
+        output.result(script);
+        output.line(downgrade ? script.downgradeSql() : script.upgradeSql());
+        return ExitCode.OK;
+    }
+
+    private int change(Function<SchemaManager, SchemaChange> action) {
+        Output output = cli.output(json);
+        SchemaChange change = withManager(action);
+        output.result(change);
+        output.line("schema version " + change.fromVersion() + " -> " + change.toVersion()
+                + (change.changedAnything() ? "" : " (nothing to change)"));
+        change.changes().forEach(line -> output.line("  " + line));
+        change.backupTable().ifPresent(table -> output.line("embeddings preserved in table " + table));
+        return ExitCode.OK;
+    }
+
+    private <T> T withManager(Function<SchemaManager, T> action) {
+        try (HikariDataSource dataSource = PgDataSources.create(cli.config(), 2)) {
+            return action.apply(SchemaManager.create(dataSource, PgVectorSettings.fromConfig(cli.config())));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.amprenta.vectorstore.migration;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.IndexBuildOptions;
+import io.amprenta.vectorstore.pgvector.PgVectorTable;
+import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.pgvector.SchemaManager;
+import io.amprenta.vectorstore.pgvector.SchemaStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The pgvector table as a migration target: batches are written on the migrator's connection, in the same
+ * transaction as their progress marks ({@link PgVectorTable#write}).
+ *
+ * <pre>{@code
+ * MigrationTarget target = PgVectorTarget.of(pgvectorStore);            // a store from VectorStores.get()
+ * MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings));
+ * }</pre>
+ */
+public final class PgVectorTarget implements MigrationTarget {
+
+    // Serializes the index build when several migrating processes finish at once.
+    private static final long INDEX_BUILD_LOCK = 0x7665_6374_6f72_4958L;
+
+    private final PgVectorTable table;
+    private final IndexBuildOptions indexBuild;
+
+    private PgVectorTarget(PgVectorTable table, IndexBuildOptions indexBuild) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.indexBuild = Objects.requireNonNull(indexBuild, "indexBuild");
+    }
+
+    /** The table behind a pgvector store. */
+    public static PgVectorTarget of(VectorStore pgvectorStore) {
+        return of(pgvectorStore.unwrap(PgVectorTable.class));
+    }
+
+    /** {@code table}, building a deferred index with the default build options. */
+    public static PgVectorTarget of(PgVectorTable table) {
+        return new PgVectorTarget(table, IndexBuildOptions.defaults());
+    }
+
+    /** The same target building a deferred index with {@code options} (memory, parallel workers). */
+    public PgVectorTarget withIndexBuild(IndexBuildOptions options) {
+        return new PgVectorTarget(table, options);
+    }
+
+    @Override
+    public String describe() {
+        return "pgvector table " + table.settings().qualifiedTable();
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return table.dataSource();
+    }
+
+    @Override
+    public OptionalInt dimension() {
+        return OptionalInt.of(table.dimension());
+    }
+
+    @Override
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) {
+        return table.write(connection, namespace, records, options);
+    }
+
+    @Override
+    public List<String> idsWithoutEmbedding(String namespace, String afterId, int limit) {
+        return table.pendingIdsAfter(namespace, afterId, limit);
+    }
+
+    /**
+     * Reads the schema status (no writes) and refuses when a store could not use the table; otherwise
+     * returns what it found, for the plan.
+     */
+    @Override
+    public List<String> preflight() {
+        SchemaStatus status = SchemaManager.create(table.dataSource(), table.settings()).status();
+        if (!status.tableExists() || status.extensionVersion().isEmpty() || status.schemaVersion() == 0) {
+            throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, describe() + " is not prepared: "
+                    + String.join("; ", status.problems().isEmpty() ? List.of("schema version 0") : status.problems())
+                    + ". Run `vectorstore schema upgrade` first.");
+        }
+        List<String> checks = new ArrayList<>();
+        checks.add("vector extension " + status.extensionVersion().get());
+        checks.add(status.table() + (status.createdByLibrary() ? " (created by vectorstore)" : " (application table)")
+                + ", schema version " + status.schemaVersion() + " of " + status.latestVersion());
+        checks.add("embedding dimension " + table.dimension());
+        checks.add(status.vectorIndex().map(index -> "vector index " + index.name())
+                .orElse("no vector index: queries scan the table until it is built"));
+        checks.add(status.embeddedRows() + " rows with an embedding, " + status.pendingRows() + " without");
+        status.problems().forEach(problem -> checks.add("warning: " + problem));
+        return checks;
+    }
+
+    @Override
+    public void dropVectorIndex() {
+        table.dropVectorIndex();
+    }
+
+    @Override
+    public void buildVectorIndex() {
+        try (Connection connection = table.dataSource().getConnection()) {
+            advisoryLock(connection, "SELECT pg_advisory_lock(?)");
+            try {
+                table.buildVectorIndex(indexBuild);
+            } finally {
+                advisoryLock(connection, "SELECT pg_advisory_unlock(?)");
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.map("building the vector index", e);
+        }
+    }
+
+    private static void advisoryLock(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, INDEX_BUILD_LOCK);
+            statement.execute();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.amprenta.vectorstore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.Match;
+import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStores;
+import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.testkit.TestData;
+import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
+import io.amprenta.vectorstore.testkit.pinecone.PineconeOperation;
+import io.amprenta.vectorstore.testkit.pinecone.RecordedRequest;
+import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
+import io.amprenta.vectorstore.testkit.postgres.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The user's story of DESIGN §1 through the real command line: schema upgrade on an application's table,
+ * a dry run, the migration from the Pinecone emulator (through the real client), verify, resume, and the
+ * switch of VECTOR_BACKEND; then the same under throttling, an outage and an exhausted quota.
+ */
+@ExtendWith(PostgresExtension.class)
+class MigrateCommandIT {
+
+    private static final int DIMENSION = 8;
+
+    private PineconeEmulator emulator;
+    private TestDatabase database;
+    private Map<String, String> environment;
+
+    @BeforeEach
+    void setUp(TestDatabase classDatabase) throws SQLException {
+        database = classDatabase.createAnother();
+        emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE).indexName("docs").start();
+        Random random = new Random(5);
+        emulator.load("", TestData.randomRecords(random, 2_400, DIMENSION, "chunk-"));
+        emulator.load("tenant-b", TestData.randomRecords(random, 600, DIMENSION, "b-"));
+        environment = new HashMap<>(emulator.config());
+        environment.putAll(database.config());
+        environment.put("EMBEDDING_MODEL", "test-model-v1");
+        environment.put("PGVECTOR_DIMENSION", String.valueOf(DIMENSION));
+        // An application table whose rows may be created by the backfill: its own columns are nullable or defaulted.
+        execute("CREATE TABLE rag_chunks (id text PRIMARY KEY, content text, created_at timestamptz NOT NULL DEFAULT now())");
+        execute("INSERT INTO rag_chunks SELECT 'chunk-' || g, 'body of chunk ' || g FROM generate_series(0, 99) g");
+        CliRun upgrade = run("schema", "upgrade");
+        assertThat(upgrade.exitCode()).as(upgrade.out() + upgrade.err()).isZero();
+    }
+
+    @AfterEach
+    void tearDown() {
+        emulator.close();
+    }
+
+    private CliRun run(String... args) {
+        return CliRun.of(environment, args);
+    }
+
+    @Test
+    void dryRunThenMigrateThenVerifyThenSwitchBackends() throws SQLException {
+        emulator.clearRequests();
+        CliRun plan = run("migrate", "--dry-run", "--batch-size", "1000", "--workers", "5");
+        assertThat(plan.exitCode()).as(plan.out() + plan.err()).isZero();
+        assertThat(plan.out()).contains("namespace '': 2,400 records").contains("namespace 'tenant-b': 600 records")
+                .contains("to copy: 3,000 in 3 batches").contains("estimated Pinecone read units: 330").contains("Dry run");
+        assertThat(emulator.requests()).extracting(RecordedRequest::operation)
+                .as("a dry run reads no records").doesNotContain(PineconeOperation.FETCH, PineconeOperation.LIST,
+                        PineconeOperation.QUERY, PineconeOperation.UPSERT, PineconeOperation.DELETE);
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'migration_progress'")).isZero();
+
+        CliRun migrate = run("migrate", "--batch-size", "500", "--workers", "3");
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
+        assertThat(migrate.out()).contains("COMPLETED: 3,000 copied");
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL AND embedding_model = 'test-model-v1'"))
+                .isEqualTo(3_000);
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE content = 'body of chunk ' || substr(id, 7)")).as("application rows")
+                .isEqualTo(100);
+
+        CliRun verify = run("verify", "--sample", "3000");
+        assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("OK: the target matches the source");
+
+        CliRun again = run("migrate");
+        assertThat(again.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(again.err()).contains("--resume");
+        CliRun resumed = run("migrate", "--resume");
+        assertThat(resumed.exitCode()).isZero();
+        assertThat(resumed.out()).contains("COMPLETED: 0 copied by this process, 3,000 done in all");
+
+        assertSameAnswersOnBothBackends();
+    }
+
+    private void assertSameAnswersOnBothBackends() {
+        Map<String, String> pinecone = new HashMap<>(environment);
+        pinecone.put("VECTOR_BACKEND", "pinecone");
+        Map<String, String> pgvector = new HashMap<>(environment);
+        pgvector.put("VECTOR_BACKEND", "pgvector");
+        float[] vector = TestData.randomVector(new Random(77), DIMENSION);
+        Query query = Query.builder(vector).topK(10).filter(Filter.fromJson("{\"genre\": {\"$in\": [\"drama\", \"action\"]}}")).build();
+        try (VectorStore before = VectorStores.get(pinecone); VectorStore after = VectorStores.get(pgvector)) {
+            List<Match> expected = before.query(query);
+            List<Match> actual = after.query(query);
+            assertThat(actual).extracting(Match::id).containsExactlyElementsOf(expected.stream().map(Match::id).toList());
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(actual.get(i).score()).isCloseTo(expected.get(i).score(), within(1e-5));
+                assertThat(actual.get(i).metadata()).isEqualTo(expected.get(i).metadata());
+            }
+        }
+    }
+
+    @Test
+    void aRateLimitStormAndAnOutageAreRiddenOut() {
+        emulator.faults().limitTo(PineconeOperation.FETCH, PineconeOperation.LIST).rateLimitFraction(0.3);
+
+        CliRun stormy = run("migrate", "--batch-size", "200", "--workers", "3", "--log-every", "1s");
+        assertThat(stormy.exitCode()).as(stormy.out() + stormy.err()).isZero();
+        assertThat(emulator.faults().injectedCount()).isPositive();
+        assertThat(stormy.err()).contains("throttled by the source");
+
+        emulator.faults().clear().limitTo(PineconeOperation.FETCH).unavailableFor(Duration.ofSeconds(2));
+        CliRun outage = run("migrate", "--run-id", "second", "--batch-size", "200", "--namespace", "tenant-b");
+        assertThat(outage.exitCode()).as(outage.out() + outage.err()).isZero();
+
+        assertThat(run("verify").exitCode()).isZero();
+    }
+
+    @Test
+    void anExhaustedQuotaStopsResumablyAndResumeFinishes() throws SQLException {
+        emulator.faults().limitTo(PineconeOperation.FETCH).exhaustMonthlyQuota();
+
+        CliRun stopped = run("migrate", "--batch-size", "250");
+        assertThat(stopped.exitCode()).isEqualTo(ExitCode.STOPPED);
+        assertThat(stopped.out()).contains("STOPPED").contains("--resume");
+        assertThat(count("SELECT count(*) FROM migration_progress WHERE claimed_by IS NOT NULL")).isZero();
+
+        emulator.faults().clear();
+        CliRun resumed = run("migrate", "--resume", "--batch-size", "250");
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(run("verify").exitCode()).isZero();
+    }
+
+    @Test
+    void aWrongApiKeyStopsBeforeAnythingHappens() {
+        environment.put("PINECONE_API_KEY", "not-the-key-9f8e7d");
+
+        CliRun run = run("migrate");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.STOPPED);
+        assertThat(run.err()).contains("docs/errors.md#authentication-failed").doesNotContain("not-the-key-9f8e7d");
+    }
+
+    @Test
+    void badRecordsAreReportedAndTheRestCopied() throws SQLException {
+        CliRun report = run("migrate", "--missing-rows", "report", "--namespace", "");
+
+        assertThat(report.exitCode()).as(report.out() + report.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(report.out()).contains("COMPLETED_WITH_FAILURES: 100 copied").contains("2,300 failed")
+                .contains("no row with this id");
+        assertThat(count("SELECT count(*) FROM rag_chunks")).isEqualTo(100);
+    }
+
+    @Test
+    void aTableThatCannotTakeNewRowsIsAConfigurationError() throws SQLException {
+        execute("ALTER TABLE rag_chunks ALTER COLUMN content SET DEFAULT NULL, ALTER COLUMN content SET NOT NULL");
+
+        CliRun run = run("migrate", "--namespace", "");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(run.err()).contains("NOT NULL").contains("docs/errors.md#schema-conflict");
+        assertThat(count("SELECT count(*) FROM migration_progress WHERE claimed_by IS NOT NULL")).isZero();
+    }
+
+    @Test
+    void theDeferredIndexIsBuiltAtTheEnd() throws SQLException {
+        CliRun deferred = run("migrate", "--defer-index");
+
+        assertThat(deferred.exitCode()).as(deferred.out() + deferred.err()).isZero();
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'rag_chunks' AND indexdef LIKE '%hnsw%'")).isEqualTo(1);
+        assertThat(run("schema", "status").exitCode()).isZero();
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+}

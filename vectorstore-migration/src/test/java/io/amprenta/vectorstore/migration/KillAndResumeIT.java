@@ -1,0 +1,143 @@
+package io.amprenta.vectorstore.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStores;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.SchemaManager;
+import io.amprenta.vectorstore.testkit.TestData;
+import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
+import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
+import io.amprenta.vectorstore.testkit.postgres.TestDatabase;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The migrator killed with SIGKILL at random points, again and again, then resumed: the pgvector table ends
+ * equal to the source, no row written twice. The source is the Pinecone emulator reached through the real
+ * client; each migration runs in a process of its own.
+ */
+@ExtendWith(PostgresExtension.class)
+class KillAndResumeIT {
+
+    private static final int DIMENSION = 16;
+    private static final int KILLS = 6;
+
+    private PineconeEmulator emulator;
+    private TestDatabase database;
+    private final List<String> childOutput = new ArrayList<>();
+
+    @BeforeEach
+    void setUp(TestDatabase classDatabase) {
+        database = classDatabase;
+        SchemaManager.create(database.dataSource(), PgVectorSettings.builder().dimension(DIMENSION).build()).upgrade();
+        emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE).indexName("kill-test").start();
+        Random random = new Random(11);
+        emulator.load("", TestData.randomRecords(random, 12_000, DIMENSION, "doc#"));
+        emulator.load("tenant-b", TestData.randomRecords(random, 3_000, DIMENSION, "b#"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        emulator.close();
+    }
+
+    @Test
+    void killedAtRandomAndResumedTheTargetEqualsTheSourceExactly() throws Exception {
+        Random random = new Random(99);
+        for (int kill = 0; kill < KILLS; kill++) {
+            Process child = startChild();
+            int batchesBeforeKill = 1 + random.nextInt(6);
+            boolean reachedTarget = awaitBatches(child, batchesBeforeKill);
+            Thread.sleep(random.nextInt(150));
+            child.destroyForcibly();
+            assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            if (!reachedTarget) {
+                break; // the run finished before this kill; nothing left to interrupt
+            }
+        }
+        long doneBeforeFinalRun = count("SELECT count(*) FROM migration_progress WHERE status = 'done'");
+
+        Process last = startChild();
+        awaitBatches(last, Integer.MAX_VALUE);
+        assertThat(last.waitFor(3, TimeUnit.MINUTES)).as(String.join("\n", childOutput)).isTrue();
+
+        assertThat(last.exitValue()).as(String.join("\n", childOutput)).isZero();
+        assertThat(doneBeforeFinalRun).as("the killed runs made progress").isPositive().isLessThan(15_000);
+        assertThat(count("SELECT count(*) FROM rag_chunks")).isEqualTo(15_000);
+        try (VectorStore target = VectorStores.get(pgvectorConfig())) {
+            assertEqualsSource(target, "");
+            assertEqualsSource(target, "tenant-b");
+        }
+        // Every write is INSERT ... ON CONFLICT DO UPDATE: a record copied twice would have been updated.
+        assertThat(count("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'rag_chunks'")).as("rows written twice").isZero();
+        assertThat(count("SELECT count(*) FROM migration_progress WHERE status <> 'done'")).isZero();
+    }
+
+    private void assertEqualsSource(VectorStore target, String namespace) {
+        List<VectorRecord> expected = emulator.records(namespace);
+        Map<String, VectorRecord> actual = target.inNamespace(namespace).fetch(expected.stream().map(VectorRecord::id).toList());
+        assertThat(actual).hasSize(expected.size());
+        expected.forEach(record -> assertThat(actual.get(record.id())).as(record.id()).isEqualTo(record));
+    }
+
+    private Map<String, String> pgvectorConfig() {
+        Map<String, String> config = new HashMap<>(database.config());
+        config.put("VECTOR_BACKEND", "pgvector");
+        config.put("PGVECTOR_DIMENSION", String.valueOf(DIMENSION));
+        return config;
+    }
+
+    private Process startChild() throws IOException {
+        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", MigrationChild.class.getName()));
+        emulator.hostConfig().forEach((key, value) -> command.add(key + "=" + value));
+        command.addAll(List.of("PINECONE_MAX_RETRIES=0", "JDBC_URL=" + database.jdbcUrl(), "JDBC_USER=" + database.user(),
+                "JDBC_PASSWORD=" + database.password(), "RUN_ID=kill-test", "WORKERS=3", "BATCH_SIZE=250", "LEASE_SECONDS=2"));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Reads the child's output until it reported {@code batches} committed batches or ended; true if it got there. */
+    private boolean awaitBatches(Process child, int batches) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        int seen = 0;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            childOutput.add(line);
+            if (line.startsWith("BATCH") && ++seen >= batches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+}
