@@ -191,6 +191,7 @@ public final class PgVectorBenchmark {
         SchemaManager.create(pool, upsertSettings).upgrade(UpgradeOptions.latest().to(1));
         double[] raw = new double[options.repetitions()];
         double[] upsert = new double[options.repetitions()];
+        double[] ratios = new double[options.repetitions()];
         try (VectorStore store = PgVectorStore.builder().dataSource(pool).settings(upsertSettings).build()) {
             for (int rep = 0; rep < options.repetitions(); rep++) {
                 truncate(pool, INGEST_RAW, INGEST_UPSERT);
@@ -202,14 +203,17 @@ public final class PgVectorBenchmark {
                     upsert[rep] = rowsPerSecond(rows, () -> store.upsert(records));
                     raw[rep] = rowsPerSecond(rows, () -> rawCopy(pool, data));
                 }
-                out.printf(Locale.ROOT, "  run %d: raw COPY %,.0f rows/s, upsert %,.0f rows/s%n", rep + 1, raw[rep], upsert[rep]);
+                ratios[rep] = upsert[rep] / raw[rep];
+                out.printf(Locale.ROOT, "  run %d: raw COPY %,.0f rows/s, upsert %,.0f rows/s, ratio %.2f%n", rep + 1, raw[rep],
+                        upsert[rep], ratios[rep]);
             }
             double rawMedian = median(raw);
             double upsertMedian = median(upsert);
-            out.printf(Locale.ROOT, "raw binary COPY (one COPY, one transaction)     %,10.0f rows/s%n", rawMedian);
-            out.printf(Locale.ROOT, "VectorStore.upsert (one call, all rows)         %,10.0f rows/s   ratio %.2f%n",
-                    upsertMedian, upsertMedian / rawMedian);
-            report.target("upsert rate / raw binary COPY rate", upsertMedian / rawMedian, ">=", 0.80);
+            out.printf(Locale.ROOT, "raw binary COPY (one COPY, one transaction)     %,10.0f rows/s (median)%n", rawMedian);
+            out.printf(Locale.ROOT, "VectorStore.upsert (one call, all rows)         %,10.0f rows/s (median)   ratio of"
+                    + " medians %.2f, median of the runs' ratios %.2f%n", upsertMedian, upsertMedian / rawMedian, median(ratios));
+            // Each run measures both back to back, so its ratio cancels load that changes between runs.
+            report.target("upsert rate / raw binary COPY rate (median of runs)", median(ratios), ">=", 0.80);
 
             truncate(pool, INGEST_UPSERT);
             double batched = rowsPerSecond(rows, () -> {

@@ -7,7 +7,6 @@ import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.Limits;
-import io.amprenta.vectorstore.spi.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -247,7 +246,7 @@ public final class RecordWriter {
             statement.setString(index++, record.id());
             statement.setObject(index++, new PGvector(record.values()));
             statement.setString(index++, options.embeddingModel());
-            statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
+            statement.setString(index++, options.writeMetadata() ? MetadataJsonWriter.write(record.metadata()) : "{}");
         }
     }
 
