@@ -276,4 +276,31 @@ class ApplicationTableIT {
                     assertThat(index.operatorClasses()).containsExactly("halfvec_cosine_ops"));
         }
     }
+
+    @Test
+    void aConcurrentInsertOfAnIdBeingCopiedInFallsBackToMergingAndLosesNothing() throws Exception {
+        PgVectorSettings settings = PgVectorSettings.builder().table("raced").dimension(DIMENSION).copyThreshold(100).build();
+        SchemaManager.create(dataSource, settings).upgrade();
+        List<VectorRecord> batch = records(1, 300);
+        try (VectorStore store = store(settings); Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement statement = other.createStatement()) {
+                statement.execute("INSERT INTO raced (namespace, id, embedding, metadata) VALUES"
+                        + " ('', 'c00150', '[1,0,0,0]', '{\"who\": \"other\"}')");
+            }
+            // The namespace looks empty to the store (the row is not committed), so it copies straight in and
+            // waits on that id's uncommitted key; once the other transaction commits, the COPY fails with a unique
+            // violation, is rolled back to its savepoint, and the batch is merged instead.
+            java.util.concurrent.CompletableFuture<Void> upsert =
+                    java.util.concurrent.CompletableFuture.runAsync(() -> store.upsert(batch));
+            while (!upsert.isDone() && Sql.count(dataSource, "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+                Thread.onSpinWait();
+            }
+            other.commit();
+            upsert.get(2, java.util.concurrent.TimeUnit.MINUTES);
+
+            assertThat(store.stats().count("")).isEqualTo(300);
+            assertThat(store.fetch(List.of("c00150")).get("c00150")).isEqualTo(batch.get(149));
+        }
+    }
 }
