@@ -15,7 +15,7 @@ import java.util.Set;
  * @param missingDataset a data set directory that was asked for but holds no {@code base.f32}, for the report
  * @param queries how many query vectors to use
  * @param ingestCopies how many times the base vectors are loaded (with distinct ids) in the ingest comparison
- * @param repetitions how many times each ingest is measured; the median counts
+ * @param repetitions how many times each ingest is measured; the median of the runs' ratios counts
  * @param latencyRounds how many times every query is timed on each side
  * @param generatedRows base vectors when generating data
  * @param generatedDimension their dimension
@@ -35,7 +35,7 @@ public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDat
         return new BenchmarkOptions(dataset, asked.filter(path -> !isDataset(path)),
                 integer(values, "queries", 200),
                 integer(values, "ingestCopies", 3),
-                integer(values, "repetitions", 3),
+                integer(values, "repetitions", 5),
                 integer(values, "latencyRounds", 3),
                 integer(values, "rows", 20_000),
                 integer(values, "dimension", 384),
