@@ -2,6 +2,8 @@ package io.amprenta.vectorstore.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,9 +23,12 @@ import java.util.Set;
  * @param generatedDimension their dimension
  * @param sweep whether to also measure recall and latency over a range of ef_search values
  * @param parts which parts to run: {@code ingest}, {@code queries} (latency and recall), or both
+ * @param heapSizes the migration sizes whose peak heap the migration benchmark measures ({@code 50000,200000})
+ * @param heapLimitMb the -Xmx of the migration heap probes, in MB (256)
  */
-public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDataset, int queries, int ingestCopies, int repetitions, int latencyRounds,
-                               int generatedRows, int generatedDimension, boolean sweep, Set<String> parts) {
+public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDataset, int queries, int ingestCopies,
+                               int repetitions, int latencyRounds, int generatedRows, int generatedDimension,
+                               boolean sweep, Set<String> parts, List<Integer> heapSizes, int heapLimitMb) {
 
     /** Where the project's shared real data set lives, relative to the project root (DESIGN §8). */
     public static final Path DEFAULT_DATASET = Path.of("..", "shared", "datasets", "minilm-debian-20k");
@@ -40,7 +45,10 @@ public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDat
                 integer(values, "rows", 20_000),
                 integer(values, "dimension", 384),
                 Boolean.parseBoolean(values.getOrDefault("sweep", "false")),
-                Set.of(values.getOrDefault("parts", "ingest,queries").split(",")));
+                Set.of(values.getOrDefault("parts", "ingest,queries").split(",")),
+                Arrays.stream(values.getOrDefault("heapSizes", "50000,200000").split(",")).map(String::trim)
+                        .map(Integer::valueOf).toList(),
+                integer(values, "heapLimitMb", 256));
     }
 
     // The benchmark may run from the project root or from the benchmarks module.

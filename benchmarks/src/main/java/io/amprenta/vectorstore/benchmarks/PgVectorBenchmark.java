@@ -17,12 +17,7 @@ import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.pgvector.SearchStatement;
 import io.amprenta.vectorstore.pgvector.UpgradeOptions;
 import io.amprenta.vectorstore.spi.MetadataJson;
-import io.amprenta.vectorstore.testkit.postgres.ThrowawayPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,7 +52,7 @@ import java.util.function.UnaryOperator;
  * Nothing here asserts a time; the targets are printed with the figures.
  *
  * <p>Run it with {@code ./mvnw -B -q -pl benchmarks -am verify -DskipTests -Pbenchmark} (see docs/pgvector.md),
- * which calls {@link #main}.
+ * which starts it through {@code PgVectorBenchmarkRun} on the test harness's PostgreSQL.
  */
 public final class PgVectorBenchmark {
 
@@ -76,43 +71,6 @@ public final class PgVectorBenchmark {
         this.connection = connection;
         this.options = options;
         this.out = out;
-    }
-
-    /**
-     * Runs the benchmark and writes the report to {@code benchmark.report} (when set) as well as to standard output.
-     * Options come from {@code benchmark.*} system properties and {@code --key=value} arguments (which win). The
-     * database is {@code DATABASE_URL} (or the libpq variables) when set, else a throwaway PostgreSQL with pgvector
-     * ({@code VECTORSTORE_TEST_DATABASE_URL}, or a local cluster as the tests use).
-     */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> values = new HashMap<>();
-        System.getProperties().forEach((key, value) -> {
-            if (key.toString().startsWith("benchmark.")) {
-                values.put(key.toString().substring("benchmark.".length()), value.toString());
-            }
-        });
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            values.put(pair[0], pair.length > 1 ? pair[1] : "true");
-        }
-        BenchmarkOptions options = BenchmarkOptions.from(values);
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(new TeeOutputStream(System.out, copy), true, StandardCharsets.UTF_8);
-        VectorStoreConfig environment = VectorStoreConfig.fromEnvironment();
-        if (environment.has("DATABASE_URL") || environment.has("PGHOST")) {
-            new PgVectorBenchmark(environment, options, out).run();
-        } else {
-            try (ThrowawayPostgres postgres = ThrowawayPostgres.start("benchmark")) {
-                new PgVectorBenchmark(VectorStoreConfig.of(postgres.database().config()), options, out).run();
-            }
-        }
-        String report = values.get("report");
-        if (report != null) {
-            Path file = Path.of(report);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(file, copy.toByteArray());
-            out.println("report written to " + file.toAbsolutePath());
-        }
     }
 
     /** The id of base row {@code row} in copy {@code copy} of the data. */

@@ -9,8 +9,11 @@ import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.VectorStores;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code vectorstore} command line: {@code migrate}, {@code verify}, {@code schema}, {@code health},
@@ -37,6 +40,7 @@ public final class VectorstoreCli implements Runnable {
 
     /** Runs the command line with the process's environment and exits with its {@link ExitCode}. */
     public static void main(String[] args) {
+        quietLibraryLogging(List.of(args).contains("--verbose"));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = execute(args, VectorStoreConfig.fromEnvironment(), out, err, System.console() != null);
@@ -44,6 +48,19 @@ public final class VectorstoreCli implements Runnable {
             System.exit(code);
         }
     }
+
+    // The command prints what matters itself; the libraries' INFO lines (pool start, index lookup) are noise
+    // on a terminal. --verbose, or an explicit -Dorg.slf4j.simpleLogger.defaultLogLevel, shows them.
+    private static void quietLibraryLogging(boolean verbose) {
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, verbose ? "info" : "warn");
+        }
+    }
+
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Also log what the libraries do (INFO level).")
+    private boolean verbose;
 
     /** Runs the command line with an explicit configuration; returns the exit code. */
     static int execute(String[] args, VectorStoreConfig config, PrintWriter out, PrintWriter err, boolean terminal) {

@@ -4,7 +4,6 @@ import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.spi.Limits;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies one claimed batch: fetches it from the source, sets aside records the target cannot take
- * (wrong dimension, NaN, missing from the source) as failed, and writes the rest together with their
- * {@code done} marks in one transaction. A batch the target rejects is split in halves until the bad
- * record is alone, so one bad record never blocks its neighbours.
+ * Copies one claimed batch: fetches it from the source, sets aside ids the source no longer has as
+ * failed, and writes the rest together with their {@code done} marks in one transaction. A batch the
+ * target rejects (a wrong dimension, a NaN) is split in halves until the bad record is alone and marked
+ * failed with the reason, so one bad record never blocks its neighbours.
  */
 final class BatchCopier {
 
@@ -56,19 +55,16 @@ final class BatchCopier {
         Map<String, VectorRecord> fetched = retry.execute("fetch from the source", () -> source.inNamespace(namespace).fetch(ids));
         pace.succeeded();
 
+        // Records are not checked here: the target checks every record it writes anyway, and source data is
+        // nearly always valid, so a batch the target rejects is split until the bad record is alone instead.
         List<VectorRecord> writable = new ArrayList<>(fetched.size());
         Map<String, String> failures = new LinkedHashMap<>();
         for (String id : ids) {
             VectorRecord record = fetched.get(id);
             if (record == null) {
                 failures.put(id, "not found in the source (deleted after it was listed?)");
-                continue;
-            }
-            try {
-                Limits.checkRecord(record, target.dimension());
+            } else {
                 writable.add(record);
-            } catch (InvalidRequestException invalid) {
-                failures.put(id, invalid.problem());
             }
         }
         Tally tally = new Tally();

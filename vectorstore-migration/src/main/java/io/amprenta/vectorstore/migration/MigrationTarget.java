@@ -30,6 +30,9 @@ public interface MigrationTarget {
      *
      * @return the ids that were not written because the target table has no row for them and
      *     {@link PgWriteOptions#insertMissingRows()} is false; empty otherwise
+     * @throws io.amprenta.vectorstore.InvalidRequestException when a record breaks a limit
+     *     ({@link io.amprenta.vectorstore.spi.Limits#checkRecord}); nothing is written, and the migrator splits
+     *     the batch to find the record
      */
     Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) throws SQLException;
 

@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
+import io.amprenta.vectorstore.testkit.pinecone.PineconeOperation;
+import io.amprenta.vectorstore.testkit.postgres.ThrowawayPostgres;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +38,18 @@ class CliJarIT {
         throw new IllegalStateException("no -cli.jar in target/: the package phase builds it before integration tests");
     }
 
-    private static Result run(Map<String, String> environment, String... args) throws Exception {
+    private static Process start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", cliJar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("PINECONE_") || key.startsWith("VECTOR_"));
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    private static Result run(Map<String, String> environment, String... args) throws Exception {
+        Process process = start(environment, args);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         return new Result(process.exitValue(), output);
@@ -52,6 +62,41 @@ class CliJarIT {
 
         assertThat(version.output()).contains("vectorstore 0.");
         assertThat(help.output()).contains("schema").contains("verify").contains("health");
+    }
+
+    @Test
+    void ctrlCFinishesTheBatchInFlightAndResumeCompletes() throws Exception {
+        try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(4).metric(DistanceMetric.COSINE).indexName("ctrlc").start();
+             ThrowawayPostgres postgres = ThrowawayPostgres.start("ctrl-c")) {
+            List<VectorRecord> records = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                records.add(VectorRecord.of("r" + i, new float[] {1, i, 0, 0}));
+            }
+            emulator.load("", records);
+            emulator.faults().limitTo(PineconeOperation.FETCH).latency(Duration.ofMillis(300));
+            Map<String, String> environment = new HashMap<>(emulator.config());
+            environment.putAll(postgres.database().config());
+            environment.put("PGVECTOR_DIMENSION", "4");
+            assertThat(run(environment, "schema", "upgrade").exitCode()).isZero();
+
+            Process migrate = start(environment, "migrate", "--batch-size", "10", "--workers", "1");
+            StringBuilder output = new StringBuilder();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(migrate.getInputStream(), StandardCharsets.UTF_8));
+            Thread.sleep(4_000);
+            // SIGINT, what Ctrl-C sends: the JVM runs its shutdown hooks and exits with 130.
+            assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(migrate.pid())).start().waitFor()).isZero();
+            for (String line; (line = reader.readLine()) != null; ) {
+                output.append(line).append('\n');
+            }
+            assertThat(migrate.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+            assertThat(migrate.exitValue()).as(output.toString()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(output).contains("INTERRUPTED").contains("--resume");
+            emulator.faults().clear();
+            Result resumed = run(environment, "migrate", "--resume");
+            assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+            assertThat(resumed.output()).contains("400 done in all");
+        }
     }
 
     @Test

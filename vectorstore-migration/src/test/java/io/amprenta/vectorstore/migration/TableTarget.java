@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.spi.Limits;
 import io.amprenta.vectorstore.spi.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
@@ -62,6 +63,8 @@ class TableTarget implements MigrationTarget {
     @Override
     public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options)
             throws SQLException {
+        // The contract of MigrationTarget.write: reject a batch with an invalid record, as PgVectorTable does.
+        records.forEach(record -> Limits.checkRecord(record, dimension()));
         Set<String> missing = new HashSet<>();
         for (VectorRecord record : records) {
             try (PreparedStatement statement = connection.prepareStatement(options.insertMissingRows() ? UPSERT : UPDATE)) {

@@ -176,7 +176,7 @@ final class PineconeBackend implements VectorStoreBackend {
         List<Match> matches = new ArrayList<>(response.getMatchesCount());
         for (ScoredVector scored : response.getMatchesList()) {
             matches.add(Match.of(scored.getId(), scored.getScore(),
-                    query.includeValues() ? floats(scored.getValuesList()) : null,
+                    query.includeValues() ? floats(scored.getValuesCount(), scored::getValues) : null,
                     query.includeMetadata() ? MetadataStructs.fromStruct(scored.getId(), scored.getMetadata()) : null));
         }
         return matches;
@@ -211,7 +211,7 @@ final class PineconeBackend implements VectorStoreBackend {
             for (String id : chunk) {
                 Vector vector = vectors.get(id);
                 if (vector != null) {
-                    found.put(id, VectorRecord.of(id, floats(vector.getValuesList()),
+                    found.put(id, VectorRecord.of(id, floats(vector.getValuesCount(), vector::getValues),
                             MetadataStructs.fromStruct(id, vector.getMetadata())));
                 }
             }
@@ -361,12 +361,17 @@ final class PineconeBackend implements VectorStoreBackend {
         dataPlane.close();
     }
 
-    private static float[] floats(List<Float> boxed) {
-        float[] values = new float[boxed.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = boxed.get(i);
+    /** Reads a protobuf repeated float through its primitive accessor: the List view would box every value. */
+    private static float[] floats(int count, IntToFloat valueAt) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = valueAt.get(i);
         }
         return values;
+    }
+
+    private interface IntToFloat {
+        float get(int index);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.testkit.pinecone;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
+import io.pinecone.proto.Vector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,8 +28,29 @@ final class EmulatedIndex {
     /** Unicode code point order: UTF-16 {@code compareTo} would misplace characters beyond the BMP. */
     static final Comparator<String> CODE_POINT_ORDER = EmulatedIndex::compareCodePoints;
 
-    /** A stored record; the values array is owned by the index and never handed out. */
-    record Stored(float[] values, Map<String, Object> metadata) {
+    /**
+     * A stored record: the values array (owned by the index, never handed out) for exact search, the metadata
+     * for filters, and the {@code Vector} message a fetch returns, built once when the record is written so
+     * that serving a fetch costs the emulator nearly nothing, as a remote Pinecone costs the client nothing.
+     */
+    record Stored(float[] values, Map<String, Object> metadata, Vector message) {
+
+        /** A record written through gRPC, keeping the message as received. */
+        static Stored received(Vector message, float[] values, Map<String, Object> metadata) {
+            return new Stored(values, metadata, message);
+        }
+
+        /** A record seeded without gRPC; its message is built here. */
+        static Stored seeded(String id, float[] values, Map<String, Object> metadata) {
+            Vector.Builder message = Vector.newBuilder().setId(id);
+            for (float value : values) {
+                message.addValues(value);
+            }
+            if (!metadata.isEmpty()) {
+                message.setMetadata(StructValues.toStruct(metadata));
+            }
+            return new Stored(values, metadata, message.build());
+        }
     }
 
     /** One search result. */
@@ -69,7 +91,7 @@ final class EmulatedIndex {
                 throw new IllegalArgumentException("record '" + record.id() + "' has " + record.dimension()
                         + " dimensions but the emulated index has " + dimension);
             }
-            batch.put(record.id(), new Stored(record.values(), record.metadata()));
+            batch.put(record.id(), Stored.seeded(record.id(), record.values(), record.metadata()));
         }
         put(namespace, batch);
     }

@@ -103,7 +103,7 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
         int metadataSize = MetadataJson.sizeInBytes(metadata);
         require(metadataSize <= Limits.MAX_METADATA_BYTES, "Metadata size is " + metadataSize
                 + " bytes, which exceeds the limit of " + Limits.MAX_METADATA_BYTES + " bytes per vector (vector '" + id + "').");
-        return new EmulatedIndex.Stored(values, metadata);
+        return EmulatedIndex.Stored.received(vector, values, metadata);
     }
 
     // Pinecone rejects all-zero dense vectors whatever the metric.
@@ -161,14 +161,7 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
             checkIdCount(request.getIdsCount(), "fetch");
             FetchResponse.Builder response = FetchResponse.newBuilder().setNamespace(request.getNamespace())
                     .setUsage(Usage.newBuilder().setReadUnits(Math.max(1, request.getIdsCount() / 10)));
-            index.fetch(namespace, request.getIdsList()).forEach((id, stored) -> {
-                Vector.Builder vector = Vector.newBuilder().setId(id);
-                addValues(stored.values(), vector::addValues);
-                if (!stored.metadata().isEmpty()) {
-                    vector.setMetadata(StructValues.toStruct(stored.metadata()));
-                }
-                response.putVectors(id, vector.build());
-            });
+            index.fetch(namespace, request.getIdsList()).forEach((id, stored) -> response.putVectors(id, stored.message()));
             return response.build();
         });
     }
