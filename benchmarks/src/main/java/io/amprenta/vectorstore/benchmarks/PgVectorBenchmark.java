@@ -116,7 +116,7 @@ public final class PgVectorBenchmark {
         out.println("data:      " + data.description());
         if (!data.real()) {
             out.println("NOTE:      the real data set was not found" + options.missingDataset().map(p -> " at " + p).orElse("")
-                    + " (pass --dataset=DIR or -Dbenchmark.dataset=DIR);"
+                    + " (pass -Dbenchmark.dataset=DIR);"
                     + " these figures come from generated clustered vectors, and the recall targets are stated for real"
                     + " embeddings.");
         }
