@@ -12,11 +12,12 @@ import java.util.Set;
  * What the pgvector benchmark runs on and how long. Read from {@code --key=value} arguments or {@code benchmark.*}
  * system properties (the same names).
  *
- * @param dataset the directory of a data set in the {@code minilm-debian-20k} format; empty or missing means
- *     generated clustered data
+ * @param dataset the directory of a data set in the {@code minilm-debian-20k} format; empty means generated
+ *     clustered data
+ * @param missingDataset a data set directory that was asked for but holds no {@code base.f32}, for the report
  * @param queries how many query vectors to use
  * @param ingestCopies how many times the base vectors are loaded (with distinct ids) in the ingest comparison
- * @param repetitions how many times each ingest is measured; the median counts
+ * @param repetitions how many times each ingest is measured; the median of the runs' ratios counts
  * @param latencyRounds how many times every query is timed on each side
  * @param generatedRows base vectors when generating data
  * @param generatedDimension their dimension
@@ -25,21 +26,21 @@ import java.util.Set;
  * @param heapSizes the migration sizes whose peak heap the migration benchmark measures ({@code 50000,200000})
  * @param heapLimitMb the -Xmx of the migration heap probes, in MB (256)
  */
-public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCopies, int repetitions, int latencyRounds,
-                               int generatedRows, int generatedDimension, boolean sweep, Set<String> parts,
-                               List<Integer> heapSizes, int heapLimitMb) {
+public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDataset, int queries, int ingestCopies,
+                               int repetitions, int latencyRounds, int generatedRows, int generatedDimension,
+                               boolean sweep, Set<String> parts, List<Integer> heapSizes, int heapLimitMb) {
 
     /** Where the project's shared real data set lives, relative to the project root (DESIGN §8). */
     public static final Path DEFAULT_DATASET = Path.of("..", "shared", "datasets", "minilm-debian-20k");
 
     /** Reads the options from {@code values} ({@code dataset}, {@code queries}, ...), defaults for the rest. */
     public static BenchmarkOptions from(Map<String, String> values) {
-        Optional<Path> dataset = Optional.ofNullable(values.get("dataset")).filter(v -> !v.isBlank()).map(Path::of)
-                .or(BenchmarkOptions::findDefaultDataset);
-        return new BenchmarkOptions(dataset,
+        Optional<Path> asked = Optional.ofNullable(values.get("dataset")).filter(v -> !v.isBlank()).map(Path::of);
+        Optional<Path> dataset = asked.isPresent() ? asked.filter(BenchmarkOptions::isDataset) : findDefaultDataset();
+        return new BenchmarkOptions(dataset, asked.filter(path -> !isDataset(path)),
                 integer(values, "queries", 200),
                 integer(values, "ingestCopies", 3),
-                integer(values, "repetitions", 3),
+                integer(values, "repetitions", 5),
                 integer(values, "latencyRounds", 3),
                 integer(values, "rows", 20_000),
                 integer(values, "dimension", 384),
@@ -53,11 +54,15 @@ public record BenchmarkOptions(Optional<Path> dataset, int queries, int ingestCo
     // The benchmark may run from the project root or from the benchmarks module.
     private static Optional<Path> findDefaultDataset() {
         for (Path candidate : new Path[] {DEFAULT_DATASET, Path.of("..").resolve(DEFAULT_DATASET)}) {
-            if (Files.isRegularFile(candidate.resolve("base.f32"))) {
+            if (isDataset(candidate)) {
                 return Optional.of(candidate.normalize());
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isDataset(Path directory) {
+        return Files.isRegularFile(directory.resolve("base.f32")) && Files.isRegularFile(directory.resolve("queries.f32"));
     }
 
     private static int integer(Map<String, String> values, String key, int defaultValue) {

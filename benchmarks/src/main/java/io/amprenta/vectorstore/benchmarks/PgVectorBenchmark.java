@@ -51,8 +51,8 @@ import java.util.function.UnaryOperator;
  * </ol>
  * Nothing here asserts a time; the targets are printed with the figures.
  *
- * <p>Run it with {@code scripts/benchmark-pgvector} (see docs/pgvector.md), or call {@link #main} with
- * {@code DATABASE_URL} set.
+ * <p>Run it with {@code ./mvnw -B -q -pl benchmarks -am verify -DskipTests -Pbenchmark} (see docs/pgvector.md),
+ * which starts it through {@code PgVectorBenchmarkRun} on the test harness's PostgreSQL.
  */
 public final class PgVectorBenchmark {
 
@@ -71,16 +71,6 @@ public final class PgVectorBenchmark {
         this.connection = connection;
         this.options = options;
         this.out = out;
-    }
-
-    /** Runs against {@code DATABASE_URL}; arguments {@code --dataset=DIR --queries=N --sweep=true ...}. */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> values = new HashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            values.put(pair[0], pair.length > 1 ? pair[1] : "true");
-        }
-        new PgVectorBenchmark(VectorStoreConfig.fromEnvironment(), BenchmarkOptions.from(values), System.out).run();
     }
 
     /** The id of base row {@code row} in copy {@code copy} of the data. */
@@ -125,7 +115,8 @@ public final class PgVectorBenchmark {
         out.println("== pgvector benchmark ==");
         out.println("data:      " + data.description());
         if (!data.real()) {
-            out.println("NOTE:      the real data set was not found (pass --dataset=DIR or -Dbenchmark.dataset=DIR);"
+            out.println("NOTE:      the real data set was not found" + options.missingDataset().map(p -> " at " + p).orElse("")
+                    + " (pass -Dbenchmark.dataset=DIR);"
                     + " these figures come from generated clustered vectors, and the recall targets are stated for real"
                     + " embeddings.");
         }
@@ -158,6 +149,7 @@ public final class PgVectorBenchmark {
         SchemaManager.create(pool, upsertSettings).upgrade(UpgradeOptions.latest().to(1));
         double[] raw = new double[options.repetitions()];
         double[] upsert = new double[options.repetitions()];
+        double[] ratios = new double[options.repetitions()];
         try (VectorStore store = PgVectorStore.builder().dataSource(pool).settings(upsertSettings).build()) {
             for (int rep = 0; rep < options.repetitions(); rep++) {
                 truncate(pool, INGEST_RAW, INGEST_UPSERT);
@@ -169,14 +161,17 @@ public final class PgVectorBenchmark {
                     upsert[rep] = rowsPerSecond(rows, () -> store.upsert(records));
                     raw[rep] = rowsPerSecond(rows, () -> rawCopy(pool, data));
                 }
-                out.printf(Locale.ROOT, "  run %d: raw COPY %,.0f rows/s, upsert %,.0f rows/s%n", rep + 1, raw[rep], upsert[rep]);
+                ratios[rep] = upsert[rep] / raw[rep];
+                out.printf(Locale.ROOT, "  run %d: raw COPY %,.0f rows/s, upsert %,.0f rows/s, ratio %.2f%n", rep + 1, raw[rep],
+                        upsert[rep], ratios[rep]);
             }
             double rawMedian = median(raw);
             double upsertMedian = median(upsert);
-            out.printf(Locale.ROOT, "raw binary COPY (one COPY, one transaction)     %,10.0f rows/s%n", rawMedian);
-            out.printf(Locale.ROOT, "VectorStore.upsert (one call, all rows)         %,10.0f rows/s   ratio %.2f%n",
-                    upsertMedian, upsertMedian / rawMedian);
-            report.target("upsert rate / raw binary COPY rate", upsertMedian / rawMedian, ">=", 0.80);
+            out.printf(Locale.ROOT, "raw binary COPY (one COPY, one transaction)     %,10.0f rows/s (median)%n", rawMedian);
+            out.printf(Locale.ROOT, "VectorStore.upsert (one call, all rows)         %,10.0f rows/s (median)   ratio of"
+                    + " medians %.2f, median of the runs' ratios %.2f%n", upsertMedian, upsertMedian / rawMedian, median(ratios));
+            // Each run measures both back to back, so its ratio cancels load that changes between runs.
+            report.target("upsert rate / raw binary COPY rate (median of runs)", median(ratios), ">=", 0.80);
 
             truncate(pool, INGEST_UPSERT);
             double batched = rowsPerSecond(rows, () -> {

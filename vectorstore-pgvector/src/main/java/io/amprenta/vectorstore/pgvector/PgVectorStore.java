@@ -1,9 +1,12 @@
 package io.amprenta.vectorstore.pgvector;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
+import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.pgvector.internal.Catalog;
 import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
 import io.amprenta.vectorstore.pgvector.internal.Searcher;
@@ -12,11 +15,15 @@ import io.amprenta.vectorstore.pgvector.internal.TableLayout;
 import io.amprenta.vectorstore.pgvector.internal.TableNames;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates {@link VectorStore}s over a PostgreSQL table with pgvector.
@@ -36,6 +43,8 @@ import javax.sql.DataSource;
  */
 public final class PgVectorStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PgVectorStore.class);
+
     private PgVectorStore() {
     }
 
@@ -44,9 +53,21 @@ public final class PgVectorStore {
         return new Builder();
     }
 
+    /**
+     * The value of the {@code options} connection property (PgJDBC; {@code PGOPTIONS} for libpq) with which an
+     * application's pool can start every session with the store's scan settings, for
+     * {@link Builder#sessionSettingsPreset()}: e.g. {@code -c hnsw.ef_search=100 -c hnsw.iterative_scan=relaxed_order
+     * -c hnsw.max_scan_tuples=20000 -c plan_cache_mode=force_custom_plan}. They then apply to the pool's other work
+     * too: {@code plan_cache_mode} makes every prepared statement be planned with its parameter values.
+     */
+    public static String sessionOptions(PgVectorSettings settings) {
+        return Searcher.startupOptions(Searcher.sessionDefaults(settings));
+    }
+
     /** Configures a pgvector store; {@link #build()} connects, checks the table and creates the store. */
     public static final class Builder {
         private DataSource dataSource;
+        private boolean sessionSettingsPreset;
         private VectorStoreConfig connectionConfig;
         private PgVectorSettings.Builder settings = PgVectorSettings.builder();
 
@@ -57,6 +78,17 @@ public final class PgVectorStore {
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.connectionConfig = null;
+            return this;
+        }
+
+        /**
+         * Declares that every connection of the {@link #dataSource(DataSource) DataSource} starts its session with
+         * {@link PgVectorStore#sessionOptions(PgVectorSettings)} (the pool's {@code options} connection property), so
+         * queries need not send their scan settings each time; {@link #build()} checks that a connection has them.
+         * Without it, each query sets them for its own transaction, which costs a second statement per query.
+         */
+        public Builder sessionSettingsPreset() {
+            this.sessionSettingsPreset = true;
             return this;
         }
 
@@ -137,17 +169,28 @@ public final class PgVectorStore {
                 throw new IllegalStateException("Give the builder a dataSource(...) or a config(...) to connect with.");
             }
             PgVectorSettings requested = settings.build();
+            TableNames names = TableNames.of(requested);
             // The store's own pool starts every session with the scan settings, so queries need not set them.
-            Map<String, String> sessionDefaults = dataSource == null ? Searcher.sessionDefaults(requested) : Map.of();
-            HikariDataSource ownedPool = dataSource == null
-                    ? PgDataSources.create(connectionConfig, requested.poolSize(), sessionDefaults) : null;
+            Map<String, String> wanted = Searcher.sessionDefaults(requested);
+            OwnPool own = dataSource == null ? ownPool(requested, wanted) : null;
+            HikariDataSource ownedPool = own == null ? null : own.pool;
             DataSource source = ownedPool != null ? ownedPool : dataSource;
+            boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
             try {
-                TableNames names = TableNames.of(requested);
-                TableLayout layout = PgVectorBackend.retryPolicy(requested.maxAttempts()).execute(
-                        "Checking " + names.display(), () -> inspect(source, requested, names));
-                PgVectorSettings actual = requested.withDimension(layout.vector().dimension());
-                return new PgVectorTable(source, ownedPool, actual, layout, sessionDefaults);
+                Inspection inspection = PgVectorBackend.retryPolicy(requested.maxAttempts()).execute(
+                        "Checking " + names.display(), () -> inspect(source, requested, names, presetSessions ? wanted : Map.of()));
+                Map<String, String> sessionDefaults = presetSessions ? wanted : Map.of();
+                if (inspection.sessionProblem != null) {
+                    if (ownedPool == null) {
+                        throw new ConfigurationException(ErrorCode.INVALID_SETTING, inspection.sessionProblem
+                                + " Leave out sessionSettingsPreset() so that queries set them themselves.");
+                    }
+                    // E.g. a connection pooler that drops startup options: fall back to settings per query.
+                    LOG.warn("{} Queries of {} will set them themselves.", inspection.sessionProblem, names.display());
+                    sessionDefaults = Map.of();
+                }
+                PgVectorSettings actual = requested.withDimension(inspection.layout.vector().dimension());
+                return new PgVectorTable(source, ownedPool, actual, inspection.layout, sessionDefaults);
             } catch (RuntimeException e) {
                 if (ownedPool != null) {
                     ownedPool.close();
@@ -156,12 +199,56 @@ public final class PgVectorStore {
             }
         }
 
-        private static TableLayout inspect(DataSource source, PgVectorSettings settings, TableNames names) {
+        // A pooler (PgBouncer) may refuse startup options; then the pool goes without them.
+        private OwnPool ownPool(PgVectorSettings settings, Map<String, String> sessionSettings) {
+            try {
+                return new OwnPool(PgDataSources.create(connectionConfig, settings.poolSize(), sessionSettings), true);
+            } catch (VectorStoreException e) {
+                if (!String.valueOf(e.getMessage()).contains("startup parameter")) {
+                    throw e;
+                }
+                LOG.warn("The server refused the startup options that carry the scan settings ({}); queries will set them"
+                        + " themselves.", e.problem());
+                return new OwnPool(PgDataSources.create(connectionConfig, settings.poolSize(), Map.of()), false);
+            }
+        }
+
+        // Sessions that should start with the scan settings must really do so, or queries would silently run with
+        // pgvector's defaults. Durations are compared in milliseconds, as pg_settings keeps them.
+        private static String sessionProblem(Connection connection, Map<String, String> expected) throws SQLException {
+            for (Map.Entry<String, String> setting : expected.entrySet()) {
+                boolean duration = setting.getValue().endsWith("ms");
+                String wanted = duration ? setting.getValue().substring(0, setting.getValue().length() - 2) : setting.getValue();
+                try (PreparedStatement statement = connection.prepareStatement(duration
+                        ? "SELECT setting FROM pg_settings WHERE name = ?" : "SELECT current_setting(?, true)")) {
+                    statement.setString(1, setting.getKey());
+                    try (ResultSet result = statement.executeQuery()) {
+                        String actual = result.next() ? result.getString(1) : null;
+                        if (!wanted.equals(actual)) {
+                            return "Sessions start with " + setting.getKey() + " = " + actual + " but the store expects "
+                                    + setting.getValue() + " (connection property options = \""
+                                    + Searcher.startupOptions(expected) + "\").";
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static Inspection inspect(DataSource source, PgVectorSettings settings, TableNames names,
+                                          Map<String, String> sessionDefaults) {
             try (Connection connection = source.getConnection()) {
-                return TableLayout.validate(Catalog.read(connection, names), settings);
+                String problem = sessionProblem(connection, sessionDefaults);
+                return new Inspection(TableLayout.validate(Catalog.read(connection, names), settings), problem);
             } catch (SQLException e) {
                 throw SqlErrors.translate(e, "Checking the table " + names.display(), names);
             }
+        }
+
+        private record Inspection(TableLayout layout, String sessionProblem) {
+        }
+
+        private record OwnPool(HikariDataSource pool, boolean withSessionSettings) {
         }
     }
 }

@@ -225,7 +225,7 @@ public final class SchemaManager {
             throw new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, populated + " row(s) of " + names.display()
                     + " hold embeddings, which the downgrade would drop. Nothing was changed. Preserve them in a backup"
                     + " table first (--backup-table NAME, DowngradeOptions.backupTo(name)), or confirm that they may go"
-                    + " (--force, DowngradeOptions.dropEmbeddings()).");
+                    + " (--drop-embeddings, DowngradeOptions.dropEmbeddings()).");
         }
     }
 

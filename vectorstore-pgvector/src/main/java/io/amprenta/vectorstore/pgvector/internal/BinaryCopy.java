@@ -1,7 +1,6 @@
 package io.amprenta.vectorstore.pgvector.internal;
 
 import io.amprenta.vectorstore.VectorRecord;
-import io.amprenta.vectorstore.spi.MetadataJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -49,7 +48,7 @@ public final class BinaryCopy {
             byte[] noMetadata = utf8("{}");
             for (VectorRecord record : records) {
                 encoder.row(namespaceBytes, utf8(record.id()), record, modelBytes,
-                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros);
+                        writeMetadata ? utf8(MetadataJsonWriter.write(record.metadata())) : noMetadata, updatedAtMicros);
             }
             encoder.trailer();
             return copy.endCopy();

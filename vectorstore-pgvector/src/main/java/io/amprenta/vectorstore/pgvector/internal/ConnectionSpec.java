@@ -63,11 +63,9 @@ public final class ConnectionSpec {
         if (settings.isEmpty()) {
             return this;
         }
-        StringBuilder options = new StringBuilder(properties.getOrDefault("options", ""));
-        settings.forEach((name, value) -> options.append(options.length() == 0 ? "" : " ").append("-c ").append(name)
-                .append('=').append(value));
+        String existing = properties.getOrDefault("options", "");
         Map<String, String> copy = new LinkedHashMap<>(properties);
-        copy.put("options", options.toString());
+        copy.put("options", (existing.isEmpty() ? "" : existing + " ") + Searcher.startupOptions(settings));
         return new ConnectionSpec(hosts, database, copy, user, password);
     }
 

@@ -7,7 +7,6 @@ import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.Limits;
-import io.amprenta.vectorstore.spi.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes valid, id-unique records into the table inside the caller's transaction (it never commits). Rows are
@@ -46,6 +46,8 @@ import java.util.stream.Collectors;
  * <p>Only the library's columns are written; application columns of existing rows are never touched.
  */
 public final class RecordWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
 
     private static final int MAX_ROWS_PER_STATEMENT = 1_000;
     private static final int MAX_IDS_SHOWN = 5;
@@ -138,6 +140,8 @@ public final class RecordWriter {
                 throw e;
             }
             connection.rollback(savepoint);
+            LOG.debug("A concurrent writer inserted one of {} new ids into {} during the COPY; merging them instead",
+                    fresh.size(), names.display());
             return false;
         }
     }
@@ -247,25 +251,39 @@ public final class RecordWriter {
             statement.setString(index++, record.id());
             statement.setObject(index++, new PGvector(record.values()));
             statement.setString(index++, options.embeddingModel());
-            statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
+            statement.setString(index++, options.writeMetadata() ? MetadataJsonWriter.write(record.metadata()) : "{}");
         }
     }
 
+    // Which of the ids have a row in the namespace. A namespace without any row (a first bulk load) is answered by one
+    // index probe instead of sending every id.
     private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
-        String[] ids = records.stream().map(VectorRecord::id).toArray(String[]::new);
-        Array array = connection.createArrayOf("text", ids);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + NOW_MICROS + ", ARRAY(SELECT "
-                + names.id() + "::text FROM " + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE)
-                + " = ? AND " + names.id() + " = ANY (?::text[]))")) {
+        long nowMicros;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + NOW_MICROS + ", EXISTS (SELECT 1 FROM "
+                + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ?)")) {
             statement.setString(1, namespace);
-            statement.setArray(2, array);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                Array found = rows.getArray(2);
-                Set<String> existing = new HashSet<>(Arrays.asList((String[]) found.getArray()));
-                found.free();
-                return new Lookup(rows.getLong(1), existing);
+                nowMicros = rows.getLong(1);
+                if (!rows.getBoolean(2)) {
+                    return new Lookup(nowMicros, Set.of());
+                }
             }
+        }
+        String[] ids = records.stream().map(VectorRecord::id).toArray(String[]::new);
+        Array array = connection.createArrayOf("text", ids);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + "::text FROM "
+                + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id()
+                + " = ANY (?::text[])")) {
+            statement.setString(1, namespace);
+            statement.setArray(2, array);
+            Set<String> existing = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    existing.add(rows.getString(1));
+                }
+            }
+            return new Lookup(nowMicros, existing);
         } finally {
             array.free();
         }

@@ -148,7 +148,7 @@ public final class SchemaScripts {
                     .append("    RAISE EXCEPTION 'vectorstore: % row(s) of ").append(names.display())
                     .append(" hold embeddings, which this downgrade would drop', populated\n")
                     .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
-                    .append(" them deliberately (schema downgrade --backup-table NAME or --force).';\n  END IF;\n");
+                    .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
             case BACKUP -> {
                 List<String> columns = new ArrayList<>();
                 columns.add(names.id());

@@ -75,6 +75,14 @@ public final class Searcher {
         return defaults;
     }
 
+    /** {@code settings} as startup options: {@code -c name=value ...} (names and values have no spaces). */
+    public static String startupOptions(Map<String, String> settings) {
+        StringBuilder options = new StringBuilder();
+        settings.forEach((name, value) -> options.append(options.length() == 0 ? "" : " ").append("-c ").append(name)
+                .append('=').append(value));
+        return options.toString();
+    }
+
     private static String timeout(PgVectorSettings settings) {
         return settings.statementTimeout().toMillis() + "ms";
     }

@@ -1,0 +1,72 @@
+package io.amprenta.vectorstore.pgvector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.VectorStoreConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PgVectorSettingsTest {
+
+    @Test
+    void defaults() {
+        PgVectorSettings settings = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of()));
+
+        assertThat(settings.qualifiedTable()).isEqualTo("public.rag_chunks");
+        assertThat(settings.idColumn()).isEqualTo("id");
+        assertThat(settings.configuredDimension()).isEmpty();
+        assertThat(settings.metric()).isEqualTo(DistanceMetric.COSINE);
+        assertThat(settings.namespace()).isEmpty();
+        assertThat(settings.efSearch()).isEqualTo(PgVectorSettings.DEFAULT_EF_SEARCH);
+        assertThat(settings.hnswM()).isEqualTo(16);
+        assertThat(settings.hnswEfConstruction()).isEqualTo(64);
+        assertThat(settings.iterativeScan()).isEqualTo(PgVectorSettings.IterativeScan.RELAXED_ORDER);
+        assertThat(settings.exactFallback()).isTrue();
+        assertThat(settings.statementTimeout()).isZero();
+        assertThat(settings.deleteMode()).isEqualTo(PgVectorSettings.DeleteMode.AUTO);
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        PgVectorSettings settings = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.ofEntries(
+                Map.entry("PGVECTOR_SCHEMA", "app"), Map.entry("PGVECTOR_TABLE", "chunks"),
+                Map.entry("PGVECTOR_ID_COLUMN", "chunk_id"), Map.entry("PGVECTOR_DIMENSION", "1536"),
+                Map.entry("PGVECTOR_METRIC", "dotproduct"), Map.entry("PGVECTOR_NAMESPACE", "tenant-a"),
+                Map.entry("EMBEDDING_MODEL", "text-embedding-3-small"), Map.entry("PGVECTOR_EF_SEARCH", "200"),
+                Map.entry("PGVECTOR_HNSW_M", "24"), Map.entry("PGVECTOR_HNSW_EF_CONSTRUCTION", "128"),
+                Map.entry("PGVECTOR_ITERATIVE_SCAN", "strict_order"), Map.entry("PGVECTOR_MAX_SCAN_TUPLES", "50000"),
+                Map.entry("PGVECTOR_EXACT_FALLBACK", "false"), Map.entry("PGVECTOR_STATEMENT_TIMEOUT", "30s"),
+                Map.entry("PGVECTOR_COPY_THRESHOLD", "2000"), Map.entry("PGVECTOR_DELETE_MODE", "embedding"),
+                Map.entry("PGVECTOR_MAX_ATTEMPTS", "5"), Map.entry("PGVECTOR_POOL_SIZE", "20"))));
+
+        assertThat(settings).isEqualTo(new PgVectorSettings("app", "chunks", "chunk_id", 1536, DistanceMetric.DOTPRODUCT,
+                "tenant-a", "text-embedding-3-small", 200, 24, 128, PgVectorSettings.IterativeScan.STRICT_ORDER, 50_000,
+                false, Duration.ofSeconds(30), 2000, PgVectorSettings.DeleteMode.EMBEDDING, 5, 20));
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertInvalid("PGVECTOR_EF_SEARCH", "0");
+        assertInvalid("PGVECTOR_EF_SEARCH", "1001");
+        assertInvalid("PGVECTOR_DIMENSION", "16001");
+        assertInvalid("PGVECTOR_METRIC", "manhattan");
+        assertInvalid("PGVECTOR_ITERATIVE_SCAN", "sometimes");
+        assertInvalid("PGVECTOR_TABLE", "rag_chunks; DROP TABLE users");
+        assertInvalid("PGVECTOR_SCHEMA", "public\"");
+        assertInvalid("PGVECTOR_STATEMENT_TIMEOUT", "soon");
+        assertThatThrownBy(() -> PgVectorSettings.builder().hnswM(48).hnswEfConstruction(64).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_HNSW_EF_CONSTRUCTION")
+                .hasMessageContaining("96");
+    }
+
+    private static void assertInvalid(String key, String value) {
+        assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of(key, value))))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SETTING))
+                .hasMessageContaining(key);
+    }
+}

@@ -1,0 +1,86 @@
+package io.amprenta.vectorstore.pgvector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+/** {@code schema sql}: the DDL printed for teams that apply it with their own tools, without a connection. */
+class SchemaSqlTest {
+
+    private static PgVectorSettings settings(int dimension, DistanceMetric metric) {
+        return PgVectorSettings.builder().dimension(dimension).metric(metric).hnswM(24).hnswEfConstruction(100).build();
+    }
+
+    @Test
+    void theUpgradeEnablesTheExtensionAddsColumnsIndexesAndRecordsVersions() {
+        String sql = SchemaManager.sql(settings(384, DistanceMetric.COSINE)).upgradeSql();
+
+        assertThat(sql).contains("SELECT pg_advisory_xact_lock(")
+                .contains("CREATE EXTENSION IF NOT EXISTS vector")
+                .contains("CREATE TABLE IF NOT EXISTS \"public\".\"vectorstore_schema_version\"")
+                .contains("CREATE TABLE \"public\".\"rag_chunks\"")
+                .contains("ADD COLUMN \"embedding\" vector(384)")
+                .contains("ADD COLUMN \"metadata\" jsonb NOT NULL DEFAULT '{}'::jsonb")
+                .contains("ADD COLUMN \"namespace\" text NOT NULL DEFAULT ''")
+                .contains("CREATE UNIQUE INDEX \"rag_chunks_vs_key\"")
+                .contains("USING hnsw (\"embedding\" vector_cosine_ops) WITH (m = 24, ef_construction = 100)")
+                .contains("USING gin (\"metadata\" jsonb_path_ops)")
+                .contains("WHERE \"embedding\" IS NULL")
+                .contains("VALUES ('public', 'rag_chunks', 1,").contains("VALUES ('public', 'rag_chunks', 2,");
+        assertThat(sql.indexOf("pg_advisory_xact_lock")).isLessThan(sql.indexOf("CREATE EXTENSION"));
+    }
+
+    @Test
+    void theMetricChoosesTheOperatorClass() {
+        assertThat(SchemaManager.sql(settings(8, DistanceMetric.DOTPRODUCT)).upgradeSql()).contains("vector_ip_ops");
+        assertThat(SchemaManager.sql(settings(8, DistanceMetric.EUCLIDEAN)).upgradeSql()).contains("vector_l2_ops");
+    }
+
+    @Test
+    void above2000DimensionsTheIndexIsAHalfvecExpression() {
+        String sql = SchemaManager.sql(settings(3072, DistanceMetric.COSINE)).upgradeSql();
+
+        assertThat(sql).contains("\"embedding\" vector(3072)")
+                .contains("USING hnsw ((\"embedding\"::halfvec(3072)) halfvec_cosine_ops)");
+        assertThat(SchemaManager.sql(settings(5000, DistanceMetric.COSINE)).upgradeSql()).doesNotContain("USING hnsw");
+    }
+
+    @Test
+    void theDowngradeRefusesBacksUpOrDropsAsAsked() {
+        PgVectorSettings settings = settings(384, DistanceMetric.COSINE);
+        String refuse = SchemaManager.sql(settings).downgradeSql();
+        String backup = SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().backupTo("rag_backup"))
+                .downgradeSql();
+        String drop = SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().dropEmbeddings())
+                .downgradeSql();
+
+        assertThat(refuse).contains("RAISE EXCEPTION 'vectorstore: % row(s) of public.rag_chunks hold embeddings")
+                .contains("DROP INDEX IF EXISTS \"public\".\"rag_chunks_embedding_hnsw\"")
+                .contains("LIKE 'vectorstore:%'").contains("DROP COLUMN \"embedding\"")
+                .contains("DELETE FROM \"public\".\"vectorstore_schema_version\"");
+        assertThat(backup).contains("CREATE TABLE \"public\".\"rag_backup\" AS SELECT").doesNotContain("RAISE EXCEPTION");
+        assertThat(drop).doesNotContain("RAISE EXCEPTION").doesNotContain("rag_backup");
+        assertThat(SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().to(1)).downgradeSql())
+                .contains("DROP INDEX IF EXISTS").doesNotContain("DROP COLUMN");
+    }
+
+    @Test
+    void theDimensionIsRequired() {
+        assertThatThrownBy(() -> SchemaManager.sql(PgVectorSettings.builder().build()))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_SETTING))
+                .hasMessageContaining("PGVECTOR_DIMENSION");
+    }
+
+    @Test
+    void namesFromSettingsAreQuotedEverywhere() {
+        String sql = SchemaManager.sql(PgVectorSettings.builder().schema("App").table("Chunks").idColumn("chunkId")
+                .dimension(4).build()).upgradeSql();
+
+        assertThat(sql).contains("\"App\".\"Chunks\"").contains("\"chunkId\" text COLLATE \"C\" NOT NULL")
+                .contains("to_regclass('\"App\".\"Chunks\"')");
+    }
+}

@@ -1,0 +1,71 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.VectorStoreConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConnectionSpecTest {
+
+    private static ConnectionSpec spec(Map<String, String> config) {
+        return ConnectionSpec.fromConfig(VectorStoreConfig.of(config));
+    }
+
+    @Test
+    void aPostgresqlUrlBecomesAJdbcUrlWithoutTheCredentials() {
+        ConnectionSpec spec = spec(Map.of("DATABASE_URL",
+                "postgresql://app%40corp:p%40ss%3Aw%2Frd@db.example.com:6543/rag?sslmode=require&application_name=indexer"));
+
+        assertThat(spec.user()).isEqualTo("app@corp");
+        assertThat(spec.password()).isEqualTo("p@ss:w/rd");
+        assertThat(spec.jdbcUrl()).startsWith("jdbc:postgresql://db.example.com:6543/rag?")
+                .contains("sslmode=require").contains("ApplicationName=indexer").doesNotContain("p%40ss").doesNotContain("p@ss");
+        assertThat(spec.toString()).doesNotContain("p@ss").doesNotContain("p%40ss");
+    }
+
+    @Test
+    void postgresSchemeAndJdbcUrlsWork() {
+        assertThat(spec(Map.of("DATABASE_URL", "postgres://u:pw@h/db")).jdbcUrl()).startsWith("jdbc:postgresql://h/db");
+        ConnectionSpec jdbc = spec(Map.of("DATABASE_URL", "jdbc:postgresql://h:5433/db?user=u&password=secret&sslmode=disable"));
+        assertThat(jdbc.user()).isEqualTo("u");
+        assertThat(jdbc.password()).isEqualTo("secret");
+        assertThat(jdbc.jdbcUrl()).doesNotContain("secret").contains("sslmode=disable");
+    }
+
+    @Test
+    void libpqVariablesFillWhatTheUrlLeavesOut() {
+        ConnectionSpec fromUrl = spec(Map.of("DATABASE_URL", "postgresql://u@h:5432/db", "PGPASSWORD", "from-env", "PGSSLMODE", "verify-full"));
+        assertThat(fromUrl.password()).isEqualTo("from-env");
+        assertThat(fromUrl.jdbcUrl()).contains("sslmode=verify-full");
+
+        ConnectionSpec libpq = spec(Map.of("PGHOST", "pg.internal", "PGPORT", "6000", "PGUSER", "svc", "PGDATABASE", "vectors"));
+        assertThat(libpq.jdbcUrl()).startsWith("jdbc:postgresql://pg.internal:6000/vectors");
+        assertThat(libpq.user()).isEqualTo("svc");
+        assertThat(libpq.password()).isNull();
+    }
+
+    @Test
+    void missingOrUnusableSettingsAreNamed() {
+        assertThatThrownBy(() -> spec(Map.of()))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_SETTING))
+                .hasMessageContaining("DATABASE_URL");
+        assertThatThrownBy(() -> spec(Map.of("DATABASE_URL", "mysql://u:hunter2@h/db")))
+                .hasMessageContaining("DATABASE_URL").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> spec(Map.of("DATABASE_URL", "postgresql://u:pw@/db")))
+                .hasMessageContaining("Unix-domain");
+        assertThatThrownBy(() -> spec(Map.of("PGHOST", "/var/run/postgresql")))
+                .hasMessageContaining("PGHOST").hasMessageContaining("Unix-domain");
+    }
+
+    @Test
+    void sessionSettingsJoinTheStartupOptions() {
+        ConnectionSpec spec = spec(Map.of("DATABASE_URL", "postgresql://u@h/db?options=-c%20search_path%3Dapp"))
+                .withSessionSettings(Map.of("hnsw.ef_search", "100"));
+
+        assertThat(spec.jdbcUrl()).contains("options=-c+search_path%3Dapp+-c+hnsw.ef_search%3D100");
+    }
+}

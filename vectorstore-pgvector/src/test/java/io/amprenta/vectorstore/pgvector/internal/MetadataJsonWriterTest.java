@@ -1,0 +1,42 @@
+package io.amprenta.vectorstore.pgvector.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.testkit.TestData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MetadataJsonWriterTest {
+
+    @Test
+    void writesWhatTheLibrarysSerializerWrites() {
+        Random random = new Random(8);
+        for (int i = 0; i < 2_000; i++) {
+            Map<String, Object> metadata = VectorRecord.of("r", new float[] {1}, TestData.randomMetadata(random)).metadata();
+            assertThat(MetadataJsonWriter.write(metadata)).isEqualTo(MetadataJson.write(metadata));
+        }
+    }
+
+    @Test
+    void awkwardTextAndNumbersAreWrittenTheSameWay() {
+        Map<String, Object> awkward = new LinkedHashMap<>();
+        awkward.put("quote\"back\\slash", "line\nfeed\ttab\r\b\f\u0001\u001f end");
+        awkward.put("ünïcode ✓ 😀", "\u2028 / <script>");
+        awkward.put("tiny", 1e-300);
+        awkward.put("huge", 9.007199254740991E15);
+        awkward.put("negative zero", -0.0);
+        awkward.put("third", 1.0 / 3);
+        awkward.put("flag", false);
+        awkward.put("empty", List.of());
+        awkward.put("tags", List.of("a\"b", ""));
+        Map<String, Object> metadata = VectorRecord.of("r", new float[] {1}, awkward).metadata();
+
+        assertThat(MetadataJsonWriter.write(metadata)).isEqualTo(MetadataJson.write(metadata));
+        assertThat(MetadataJsonWriter.write(Map.of())).isEqualTo("{}");
+    }
+}
