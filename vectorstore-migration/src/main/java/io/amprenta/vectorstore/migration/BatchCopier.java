@@ -49,8 +49,10 @@ final class BatchCopier {
     record Result(int copied, int failed, boolean claimLost, Duration took) {
     }
 
-    Result copy(String namespace, List<String> ids) throws InterruptedException {
+    Result copy(ProgressTable.Batch batch) throws InterruptedException {
         long started = System.nanoTime();
+        String namespace = batch.namespace();
+        List<String> ids = batch.ids();
         pace.acquire();
         Map<String, VectorRecord> fetched = retry.execute("fetch from the source", () -> source.inNamespace(namespace).fetch(ids));
         pace.succeeded();
@@ -68,7 +70,7 @@ final class BatchCopier {
             }
         }
         Tally tally = new Tally();
-        commit(namespace, writable, failures, tally);
+        commit(batch, writable, failures, tally);
         return new Result(tally.copied, tally.failed, tally.claimLost, Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -78,23 +80,27 @@ final class BatchCopier {
         boolean claimLost;
     }
 
-    private void commit(String namespace, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+    private void commit(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+        if (tally.claimLost) {
+            return;
+        }
         try {
-            retry.run("write to " + target.describe(), () -> transaction(namespace, records, failures, tally));
+            retry.run("write to " + target.describe(), () -> transaction(batch, records, failures, tally));
         } catch (InvalidRequestException rejected) {
             if (records.size() <= 1) {
                 Map<String, String> all = new LinkedHashMap<>(failures);
                 records.forEach(record -> all.put(record.id(), rejected.problem()));
-                commit(namespace, List.of(), all, tally);
+                commit(batch, List.of(), all, tally);
                 return;
             }
             int half = records.size() / 2;
-            commit(namespace, records.subList(0, half), failures, tally);
-            commit(namespace, records.subList(half, records.size()), Map.of(), tally);
+            commit(batch, records.subList(0, half), failures, tally);
+            commit(batch, records.subList(half, records.size()), Map.of(), tally);
         }
     }
 
-    private void transaction(String namespace, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+    private void transaction(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+        String namespace = batch.namespace();
         try (Connection connection = target.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -103,9 +109,7 @@ final class BatchCopier {
                 missingRows.forEach(id -> allFailures.put(id, "no row with this id in " + target.describe()
                         + " (rows missing from the target are reported, not inserted)"));
                 List<String> done = records.stream().map(VectorRecord::id).filter(id -> !missingRows.contains(id)).toList();
-                boolean stillOurs = progress.markDone(connection, namespace, done, owner)
-                        && progress.markFailed(connection, namespace, allFailures, owner);
-                if (!stillOurs) {
+                if (!progress.complete(connection, batch, done, allFailures, owner)) {
                     connection.rollback();
                     LOG.warn("The claim on a batch of {} ids in namespace '{}' lapsed and another process took it over;"
                             + " this process's copy was rolled back.", done.size() + allFailures.size(), namespace);

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -112,8 +113,9 @@ final class MigrationRun {
 
         BatchCopier copier = new BatchCopier(settings.source(), settings.target(), progress, settings.writeOptions(),
                 throttleAware(retry), pace, owner);
+        // One listing page becomes one batch, so pages are as large as batches.
         IdLister lister = new IdLister(settings.idSource(), settings.source(), settings.target(), progress, throttleAware(retry),
-                pace, Math.max(100, settings.batchSize()));
+                pace, settings.batchSize());
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("vectorstore-migration-timer"));
         ExecutorService threads = Executors.newFixedThreadPool(settings.workers() + 1, daemon("vectorstore-migration"));
         try {
@@ -168,11 +170,11 @@ final class MigrationRun {
                 if (stopping()) {
                     return;
                 }
-                List<String> ids = claim(namespace);
-                if (ids.isEmpty()) {
+                Optional<ProgressTable.Batch> batch = claim(namespace);
+                if (batch.isEmpty()) {
                     continue;
                 }
-                BatchCopier.Result result = copier.copy(namespace, ids);
+                BatchCopier.Result result = copier.copy(batch.get());
                 copied.add(result.copied());
                 failedHere.add(result.failed());
                 settings.listeners().forEach(listener -> listener.batchCommitted(namespace, result.copied(), result.failed(), result.took()));
@@ -187,8 +189,8 @@ final class MigrationRun {
         }
     }
 
-    private List<String> claim(String namespace) {
-        return db("claiming a batch", () -> progress.claim(namespace, settings.batchSize(), owner, settings.lease()));
+    private Optional<ProgressTable.Batch> claim(String namespace) {
+        return db("claiming a batch", () -> progress.claim(namespace, owner, settings.lease()));
     }
 
     private boolean complete() throws SQLException {

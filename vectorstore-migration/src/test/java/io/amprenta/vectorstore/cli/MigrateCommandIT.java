@@ -146,7 +146,7 @@ class MigrateCommandIT {
         CliRun stopped = run("migrate", "--batch-size", "250");
         assertThat(stopped.exitCode()).isEqualTo(ExitCode.STOPPED);
         assertThat(stopped.out()).contains("STOPPED").contains("--resume");
-        assertThat(count("SELECT count(*) FROM migration_progress WHERE claimed_by IS NOT NULL")).isZero();
+        assertThat(count("SELECT count(*) FROM migration_batches WHERE claimed_by IS NOT NULL")).isZero();
 
         emulator.faults().clear();
         CliRun resumed = run("migrate", "--resume", "--batch-size", "250");
@@ -182,7 +182,7 @@ class MigrateCommandIT {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
         assertThat(run.err()).contains("NOT NULL").contains("docs/errors.md#schema-conflict");
-        assertThat(count("SELECT count(*) FROM migration_progress WHERE claimed_by IS NOT NULL")).isZero();
+        assertThat(count("SELECT count(*) FROM migration_batches WHERE claimed_by IS NOT NULL")).isZero();
     }
 
     @Test

@@ -210,7 +210,7 @@ class MigrationEngineIT {
         assertThat(stopped.outcome()).isEqualTo(MigrationReport.Outcome.STOPPED);
         assertThat(stopped.message()).contains("rejected the API key").contains("--resume");
         assertThat(fetches.get()).as("no retries of an authentication error").isLessThanOrEqualTo(4 + 3);
-        assertThat(countWhere("claimed_by IS NOT NULL")).as("claims released").isZero();
+        assertThat(count("SELECT count(*) FROM migration_batches WHERE claimed_by IS NOT NULL")).as("claims released").isZero();
 
         source.script().beforeFetch = () -> { };
         MigrationReport resumed = migration(target).resume(true).build().run();
@@ -259,8 +259,8 @@ class MigrationEngineIT {
         running.set(first);
         first.run();
         // A process that died holding claims: its lease is in the future and it never renews.
-        execute("UPDATE migration_progress SET claimed_by = 'dead-host/1/x', claimed_until = now() + interval '2 seconds'"
-                + " WHERE chunk_id IN (SELECT chunk_id FROM migration_progress WHERE status = 'pending' ORDER BY chunk_id LIMIT 150)");
+        execute("UPDATE migration_batches SET claimed_by = 'dead-host/1/x', claimed_until = now() + interval '2 seconds'"
+                + " WHERE batch_no IN (SELECT batch_no FROM migration_batches WHERE status = 'pending' ORDER BY batch_no LIMIT 2)");
 
         MigrationReport resumed = migration(target).namespaces(List.of("")).resume(true).build().run();
 
@@ -395,9 +395,9 @@ class MigrationEngineIT {
         assertThat(countTables("migration_progress")).isZero();
     }
 
-    private long countWhere(String condition) throws SQLException {
+    private long count(String sql) throws SQLException {
         try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             var result = statement.executeQuery("SELECT count(*) FROM migration_progress WHERE " + condition)) {
+             var result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }
