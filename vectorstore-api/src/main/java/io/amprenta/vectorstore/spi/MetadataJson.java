@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +30,72 @@ public final class MetadataJson {
         }
     }
 
-    /** The size of {@link #write} in UTF-8 bytes. */
+    /**
+     * The size of {@link #write} in UTF-8 bytes, computed without writing it: every backend checks it for
+     * every record written, and serializing only to count the bytes was the costliest part of that check.
+     * Normalized metadata (strings, doubles, booleans, lists of strings) is counted exactly as Jackson
+     * writes it; anything else, or a string with an unpaired surrogate, is measured by serializing.
+     */
     public static int sizeInBytes(Map<String, Object> metadata) {
-        return metadata.isEmpty() ? 2 : write(metadata).getBytes(StandardCharsets.UTF_8).length;
+        long size = 2; // {}
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            long value = valueSize(entry.getValue());
+            long key = stringSize(entry.getKey());
+            if (value < 0 || key < 0) {
+                return write(metadata).getBytes(StandardCharsets.UTF_8).length;
+            }
+            size += key + 1 + value + 1; // "key":value,
+        }
+        return (int) (metadata.isEmpty() ? size : size - 1);
+    }
+
+    private static long valueSize(Object value) {
+        if (value instanceof String text) {
+            return stringSize(text);
+        }
+        if (value instanceof Double number) {
+            return Double.toString(number).length();
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? 4 : 5;
+        }
+        if (value instanceof List<?> list) {
+            long size = 2; // []
+            for (Object element : list) {
+                if (!(element instanceof String text) || stringSize(text) < 0) {
+                    return -1;
+                }
+                size += stringSize(text) + 1;
+            }
+            return list.isEmpty() ? size : size - 1;
+        }
+        return -1;
+    }
+
+    // Quotes plus the UTF-8 bytes of the text as Jackson escapes it: quote, backslash and control characters escaped,
+    // everything else (non-ASCII included) written raw. -1 for an unpaired surrogate.
+    private static long stringSize(String text) {
+        long size = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+                size += 2;
+            } else if (c < 0x20) {
+                size += 6;
+            } else if (c < 0x80) {
+                size += 1;
+            } else if (c < 0x800) {
+                size += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                size += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return -1;
+            } else {
+                size += 3;
+            }
+        }
+        return size;
     }
 
     /** Parses a JSON object written by {@link #write} (or by PostgreSQL); numbers come back as any {@link Number}. */
