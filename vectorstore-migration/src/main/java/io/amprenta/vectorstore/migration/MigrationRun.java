@@ -333,7 +333,9 @@ final class MigrationRun {
             message = "Every record is copied.";
         }
         if (complete && settings.deferIndex()) {
-            settings.target().buildVectorIndex();
+            settings.target().buildVectorIndex(); // which analyzes too
+        } else if (complete && copied.sum() > 0) {
+            settings.target().analyze();
         }
         double seconds = Math.max(1e-9, elapsed().toNanos() / 1e9);
         MigrationReport report = new MigrationReport(settings.runId(), outcome, message, copied.sum(), alreadyDone, done,

@@ -47,4 +47,11 @@ public interface MigrationTarget {
 
     /** Builds the vector index after a bulk load, with memory and parallel workers set for the build, then ANALYZE. */
     void buildVectorIndex();
+
+    /**
+     * Refreshes the planner's statistics after a load. A table that was empty when last analyzed looks empty to the
+     * planner, which then answers every query by scanning the whole table instead of using the vector index, until
+     * autovacuum gets round to it.
+     */
+    void analyze();
 }

@@ -124,6 +124,11 @@ public final class PgVectorTarget implements MigrationTarget {
         }
     }
 
+    @Override
+    public void analyze() {
+        table.analyze();
+    }
+
     private static void advisoryLock(Connection connection, String sql) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, INDEX_BUILD_LOCK);

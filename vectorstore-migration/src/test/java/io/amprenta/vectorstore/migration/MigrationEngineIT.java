@@ -103,6 +103,7 @@ class MigrationEngineIT {
         assertThat(target.rows().values()).allSatisfy(row -> assertThat(row.model()).isEqualTo("minilm"));
         assertThat(batchSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(100));
         assertThat(source.script().fetches.get()).isEqualTo(batchSizes.size());
+        assertThat(target.analyzes).as("statistics refreshed once the load is complete").isEqualTo(1);
     }
 
     @Test
@@ -122,6 +123,7 @@ class MigrationEngineIT {
         assertThat(resumed.alreadyDone()).isEqualTo(1_555);
         assertThat(source.script().fetches.get()).isEqualTo(fetchesOfFirstRun);
         assertTargetEqualsSource(target);
+        assertThat(target.analyzes).as("a resume that copied nothing leaves the statistics alone").isEqualTo(1);
     }
 
     @Test
@@ -384,6 +386,7 @@ class MigrationEngineIT {
 
         assertThat(target.indexDrops).isEqualTo(1);
         assertThat(target.indexBuilds).isEqualTo(1);
+        assertThat(target.analyzes).as("the index build analyzes").isZero();
     }
 
     @Test

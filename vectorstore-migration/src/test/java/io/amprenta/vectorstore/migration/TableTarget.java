@@ -35,6 +35,7 @@ class TableTarget implements MigrationTarget {
     private final int dimension;
     int indexDrops;
     int indexBuilds;
+    int analyzes;
 
     TableTarget(DataSource dataSource, int dimension) throws SQLException {
         this.dataSource = dataSource;
@@ -130,6 +131,11 @@ class TableTarget implements MigrationTarget {
     @Override
     public void buildVectorIndex() {
         indexBuilds++;
+    }
+
+    @Override
+    public void analyze() {
+        analyzes++;
     }
 
     /** Every row: namespace/id -> [embedding as float[], metadata map, writes]. */

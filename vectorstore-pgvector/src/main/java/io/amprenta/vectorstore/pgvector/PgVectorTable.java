@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -161,6 +162,32 @@ public final class PgVectorTable {
     }
 
     /**
+     * The exact answer to {@code query} in {@code namespace}: every matching row's distance computed, never the HNSW
+     * index. Slow on large tables (a full scan of the namespace); it is the ground truth that recall is measured
+     * against ({@code vectorstore benchmark}, {@code vectorstore calibrate}).
+     */
+    public List<Match> exactSearch(String namespace, Query query) {
+        Objects.requireNonNull(namespace, "namespace");
+        Limits.checkQuery(Objects.requireNonNull(query, "query"), OptionalInt.of(dimension()));
+        return backend.inTransaction("Exact search in " + settings.qualifiedTable(),
+                connection -> backend.searcher().exactSearch(connection, namespace, query));
+    }
+
+    /**
+     * Up to {@code count} ids of records in {@code namespace}, spread over the whole table and the same for the same
+     * {@code seed} (and contents): query vectors for benchmarks that should look like the stored data. Reads every
+     * id of the namespace once.
+     */
+    public List<String> sampleIds(String namespace, int count, long seed) {
+        Objects.requireNonNull(namespace, "namespace");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        return withConnection("Sampling ids of " + settings.qualifiedTable(),
+                connection -> backend.rows().sampleIds(connection, namespace, count, seed));
+    }
+
+    /**
      * The planner's plan for {@code query} under the store's per-query settings ({@code EXPLAIN} text): shows whether
      * the HNSW index is used.
      */
@@ -227,9 +254,24 @@ public final class PgVectorTable {
                     return null;
                 });
             }
-            Jdbc.execute(connection, "ANALYZE " + names.qualified());
+            analyze(connection);
             return null;
         });
+    }
+
+    /**
+     * Runs {@code ANALYZE} on the table. After a bulk load into a table the planner last saw empty, it would otherwise
+     * estimate a handful of rows and scan the table instead of using the HNSW index, until autovacuum analyzes it.
+     */
+    public void analyze() {
+        withConnection("Analyzing " + settings.qualifiedTable(), connection -> {
+            analyze(connection);
+            return null;
+        });
+    }
+
+    private void analyze(Connection connection) throws SQLException {
+        Jdbc.execute(connection, "ANALYZE " + TableNames.of(settings).qualified());
     }
 
     private static void setForBuild(Connection connection, IndexBuildOptions options, boolean local) throws SQLException {

@@ -70,6 +70,26 @@ public final class Rows {
         return ordered;
     }
 
+    /**
+     * Up to {@code count} ids of records in {@code namespace}, a pseudo-random sample that is the same for the same
+     * {@code seed} and contents (ordered by a hash of seed and id), so benchmark runs can be repeated.
+     */
+    public List<String> sampleIds(Connection connection, String namespace, int count, long seed) throws SQLException {
+        List<String> ids = new ArrayList<>(count);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + " FROM " + names.qualified()
+                + " WHERE " + visible() + " ORDER BY md5(?::text || " + names.id() + "), " + names.idInByteOrder() + " LIMIT ?")) {
+            statement.setString(1, namespace);
+            statement.setString(2, Long.toString(seed));
+            statement.setInt(3, count);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     /** Deletes the records with these ids; returns how many there were. */
     public int delete(Connection connection, String namespace, List<String> ids) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(deletePrefix() + " AND " + names.id()

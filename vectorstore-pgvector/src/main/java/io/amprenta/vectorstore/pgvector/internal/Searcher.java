@@ -93,7 +93,7 @@ public final class Searcher {
         try {
             List<Match> matches = approximate(connection, namespace, query);
             if (matches.size() < query.topK() && settings.exactFallback()) {
-                List<Match> exact = exact(connection, namespace, query);
+                List<Match> exact = exactSearch(connection, namespace, query);
                 if (exact.size() > matches.size()) {
                     logShortScan(matches.size(), exact.size(), query.topK());
                     matches = exact;
@@ -256,7 +256,8 @@ public final class Searcher {
         }
     }
 
-    private List<Match> exact(Connection connection, String namespace, Query query) throws SQLException {
+    /** The true top-k by a full scan of the namespace, never the vector index: the ground truth recall is measured against. */
+    public List<Match> exactSearch(Connection connection, String namespace, Query query) throws SQLException {
         Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
         SqlFragment statement = exactSql(namespace, query);
         try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
