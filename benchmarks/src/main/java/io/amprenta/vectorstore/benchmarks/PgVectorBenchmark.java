@@ -6,6 +6,7 @@ import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.cutover.LatencySummary;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.IndexBuildOptions;
@@ -281,18 +282,18 @@ public final class PgVectorBenchmark {
                         }
                     }
                 }
-                Percentiles jdbcLatency = new Percentiles(nanos[0]);
-                Percentiles ownLatency = new Percentiles(nanos[1]);
-                Percentiles dataSourceLatency = new Percentiles(nanos[2]);
+                LatencySummary jdbcLatency = LatencySummary.of(nanos[0]);
+                LatencySummary ownLatency = LatencySummary.of(nanos[1]);
+                LatencySummary dataSourceLatency = LatencySummary.of(nanos[2]);
                 out.printf(Locale.ROOT, "%-11s plain JDBC, same SQL and settings   p50 %6.3f ms  p99 %6.3f ms%n", name,
-                        jdbcLatency.at(50), jdbcLatency.at(99));
+                        jdbcLatency.p50Millis(), jdbcLatency.p99Millis());
                 out.printf(Locale.ROOT, "%-11s VectorStore.query                   p50 %6.3f ms  p99 %6.3f ms  p50 ratio %.2f%n",
-                        name, ownLatency.at(50), ownLatency.at(99), ownLatency.at(50) / jdbcLatency.at(50));
+                        name, ownLatency.p50Millis(), ownLatency.p99Millis(), ownLatency.p50Millis() / jdbcLatency.p50Millis());
                 out.printf(Locale.ROOT, "%-11s VectorStore.query on a DataSource   p50 %6.3f ms  p99 %6.3f ms  p50 ratio %.2f (info)%n",
-                        name, dataSourceLatency.at(50), dataSourceLatency.at(99), dataSourceLatency.at(50) / jdbcLatency.at(50));
+                        name, dataSourceLatency.p50Millis(), dataSourceLatency.p99Millis(), dataSourceLatency.p50Millis() / jdbcLatency.p50Millis());
                 out.println("  the SQL all three run, with " + new TreeMap<>(statement.settings()) + ":");
                 out.println("    " + statement.sql().replace("\n", "\n    "));
-                return ownLatency.at(50) / jdbcLatency.at(50);
+                return ownLatency.p50Millis() / jdbcLatency.p50Millis();
             }
         }
     }
@@ -386,7 +387,7 @@ public final class PgVectorBenchmark {
                     double recall = found / queries.length;
                     double rows = returned / queries.length;
                     out.printf(Locale.ROOT, "%-59s %-12s  %9.4f  %10.2f  %6.3f%n", configuration.getKey(), testCase.name,
-                            recall, rows, new Percentiles(nanos).at(50));
+                            recall, rows, LatencySummary.of(nanos).p50Millis());
                     if (configuration.getKey().startsWith("library defaults (")) {
                         if (c != 2) {
                             report.target("recall@10 at defaults, " + testCase.name, recall, ">=", 0.95);

@@ -47,15 +47,6 @@ class DatasetTest {
     }
 
     @Test
-    void percentilesUseTheNearestRank() {
-        Percentiles percentiles = new Percentiles(new long[] {4_000_000, 1_000_000, 3_000_000, 2_000_000});
-
-        assertThat(percentiles.at(50)).isEqualTo(2.0);
-        assertThat(percentiles.at(99)).isEqualTo(4.0);
-        assertThat(percentiles.count()).isEqualTo(4);
-    }
-
-    @Test
     void optionsDefaultAndValidate() {
         BenchmarkOptions options = BenchmarkOptions.from(Map.of("dataset", "/nowhere", "queries", "50"));
 

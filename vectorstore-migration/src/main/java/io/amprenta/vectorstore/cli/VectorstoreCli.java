@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vectorstore", mixinStandardHelpOptions = true, versionProvider = VectorstoreCli.Version.class,
         description = "Move vectors from Pinecone to PostgreSQL/pgvector, verify them, and operate both.",
-        subcommands = {MigrateCommand.class, SchemaCommand.class, HealthCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MigrateCommand.class, SchemaCommand.class, HealthCommand.class, VerifyCommand.class,
+            BenchmarkCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class VectorstoreCli implements Runnable {
 
     private final VectorStoreConfig config;

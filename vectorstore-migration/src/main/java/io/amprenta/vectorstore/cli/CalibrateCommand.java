@@ -1,0 +1,87 @@
+package io.amprenta.vectorstore.cli;
+
+import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStoreConfig;
+import io.amprenta.vectorstore.cutover.BenchmarkQuery;
+import io.amprenta.vectorstore.cutover.CalibrationReport;
+import io.amprenta.vectorstore.cutover.RecallCalibration;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings;
+import io.amprenta.vectorstore.pgvector.PgVectorStore;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vectorstore calibrate}: the smallest ef_search that meets a recall target, as configuration to paste. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true, description = {
+    "Measure recall@k of the pgvector store against exact search for increasing PGVECTOR_EF_SEARCH (and, with",
+    "--filter, both iterative-scan modes) and print the fastest setting that meets --target-recall. Reads only.",
+    "Exit codes: 0 target met, 3 configuration, 4 no setting met the target."})
+final class CalibrateCommand implements Callable<Integer> {
+
+    // Settings are measured one after another: a store needs no more connections than this.
+    private static final int POOL_SIZE = 2;
+
+    @ParentCommand
+    private VectorstoreCli cli;
+
+    @Mixin
+    private QueryOptions options;
+
+    @Option(names = "--target-recall", defaultValue = "0.95", description = "The recall@k to reach (default: ${DEFAULT-VALUE}).")
+    private double targetRecall;
+
+    @Option(names = "--ef-search", split = ",", description = "The ef_search values to try, e.g. 40,80,160 (default: 10 to 1000).")
+    private List<Integer> efSearch = RecallCalibration.DEFAULT_EF_SEARCH;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        Output output = cli.output(json);
+        VectorStoreConfig config = options.namespace == null ? cli.config()
+                : cli.config().with(PgVectorSettings.PGVECTOR_NAMESPACE, options.namespace);
+        PgVectorSettings base = PgVectorSettings.fromConfig(config).toBuilder().poolSize(POOL_SIZE).build();
+        List<BenchmarkQuery> queries;
+        try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
+            queries = options.load(store);
+        }
+        output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + targetRecall + ": "
+                + options.describe(queries) + " ...");
+        RecallCalibration calibration;
+        try {
+            calibration = RecallCalibration.builder(base, settings -> PgVectorStore.builder().config(config).settings(settings).build())
+                    .queries(queries).topK(options.topK).filter(options.filter()).targetRecall(targetRecall)
+                    .efSearchValues(efSearch).build();
+        } catch (IllegalArgumentException e) {
+            throw options.usage(e.getMessage());
+        }
+        CalibrationReport report = calibration.run();
+        output.result(report);
+        print(report, output);
+        return report.met() ? ExitCode.OK : ExitCode.FINDINGS;
+    }
+
+    private static void print(CalibrationReport report, Output output) {
+        output.line(String.format("%10s %-15s %10s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
+                "rows/query", "p50 ms", "p99 ms"));
+        for (CalibrationReport.Trial trial : report.trials()) {
+            output.line(String.format("%10d %-15s %10.4f %11.2f %9.2f %9.2f%s", trial.efSearch(), trial.iterativeScan().sqlValue(),
+                    trial.recall(), trial.meanRows(), trial.latency().p50Millis(), trial.latency().p99Millis(),
+                    trial.equals(report.chosen()) ? "   <- chosen" : ""));
+        }
+        if (report.met()) {
+            output.line(String.format("Recall@%d >= %.3f with p50 %.2f ms. Configure:", report.topK(), report.targetRecall(),
+                    report.chosen().latency().p50Millis()));
+            output.line("  " + report.configurationLine().orElseThrow());
+        } else {
+            CalibrationReport.Trial best = report.best();
+            output.line(String.format("NOT MET: the best recall@%d was %.3f (%s), below %.3f. Rebuild the index with a larger"
+                    + " PGVECTOR_HNSW_M or PGVECTOR_HNSW_EF_CONSTRUCTION, or lower the target.", report.topK(), best.recall(),
+                    best.configuration(), report.targetRecall()));
+        }
+    }
+}
