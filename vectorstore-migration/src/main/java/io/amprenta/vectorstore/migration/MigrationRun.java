@@ -104,6 +104,7 @@ final class MigrationRun {
                 LOG.info("Resuming run '{}': retrying {} failed ids", settings.runId(), retried);
             }
         }
+        releaseClaimsOfDeadLocalProcesses();
         long alreadyDone = db("counting progress", progress::countsByStatus).get(ProgressTable.DONE);
         MigrationPlan plan = plan(checks, alreadyDone);
         settings.listeners().forEach(listener -> listener.started(plan));
@@ -397,7 +398,40 @@ final class MigrationRun {
         };
     }
 
-    private static String processName() {
+    // A run resumed on the machine where the last one was killed need not wait a lease for the batches the dead
+    // process held. Should a live process only look dead from here (same host name, another PID namespace), nothing
+    // is lost: its commit finds the batch taken over and rolls back (ProgressTable.complete).
+    private void releaseClaimsOfDeadLocalProcesses() {
+        for (String claimant : db("reading claims", progress::claimants)) {
+            if (deadOnThisHost(claimant, owner)) {
+                int released = db("releasing claims", () -> progress.release(claimant));
+                LOG.info("Took over {} batches claimed by {}, a process of this host that is no longer running", released, claimant);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code claimant} (a {@link #processName()}) names a process of the host {@code self} runs on that has
+     * ended. A claimant with this process's PID but another name has ended (a container's JVM is PID 1 at every start);
+     * a PID that another live process holds now counts as alive, which at worst means waiting for the lease.
+     */
+    static boolean deadOnThisHost(String claimant, String self) {
+        String[] claim = claimant.split("/");
+        String[] mine = self.split("/");
+        if (claim.length != 3 || mine.length != 3 || !claim[0].equals(mine[0]) || claimant.equals(self)) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(claim[1]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return claim[1].equals(mine[1]) || ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+    }
+
+    /** This process's name in claims: host, PID and a random part, e.g. {@code worker-3/4711/9f2c1a0b}. */
+    static String processName() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

@@ -337,6 +337,22 @@ final class ProgressTable {
         }
     }
 
+    /** The processes holding claims on unfinished batches of the run. */
+    List<String> claimants() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT claimed_by FROM migration_batches"
+                     + " WHERE run_id = ? AND status = 'pending' AND claimed_by IS NOT NULL")) {
+            statement.setString(1, runId);
+            List<String> owners = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    owners.add(result.getString(1));
+                }
+            }
+            return owners;
+        }
+    }
+
     /** Gives back the unfinished claims of {@code owner}, so other processes need not wait for the lease. */
     int release(String owner) throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -272,6 +272,51 @@ class MigrationEngineIT {
     }
 
     @Test
+    void claimsOfAKilledProcessOfThisHostAreTakenOverAtOnce() throws Exception {
+        TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
+        AtomicReference<Migration> running = new AtomicReference<>();
+        Migration first = migration(target).namespaces(List.of("")).workers(1).listener(new MigrationListener() {
+            @Override
+            public void batchCommitted(String namespace, int copied, int failed, Duration took) {
+                running.get().stop();
+            }
+        }).build();
+        running.set(first);
+        first.run();
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        String host = MigrationRun.processName().split("/")[0];
+        // Killed an instant ago on this machine: its lease would hold for an hour.
+        execute("UPDATE migration_batches SET claimed_by = '" + host + "/" + ended.pid() + "/x', claimed_until = now() + interval '1 hour'"
+                + " WHERE batch_no IN (SELECT batch_no FROM migration_batches WHERE status = 'pending' ORDER BY batch_no LIMIT 2)");
+
+        MigrationReport resumed = CompletableFuture.supplyAsync(() -> migration(target).namespaces(List.of("")).resume(true).build().run())
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(resumed.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+        assertThat(target.rows()).hasSize(1_234);
+        assertThat(target.rows().values()).allSatisfy(row -> assertThat(row.writes()).isEqualTo(1));
+    }
+
+    @Test
+    void onlyEndedProcessesOfThisHostCountAsDead() throws Exception {
+        String self = MigrationRun.processName();
+        String host = self.split("/")[0];
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        long alive = ProcessHandle.current().parent().orElseThrow().pid();
+
+        assertThat(MigrationRun.deadOnThisHost(host + "/" + ended.pid() + "/a1", self)).isTrue();
+        assertThat(MigrationRun.deadOnThisHost(host + "/" + ProcessHandle.current().pid() + "/other", self))
+                .as("this PID with another name: an earlier JVM, e.g. PID 1 of a restarted container").isTrue();
+        assertThat(MigrationRun.deadOnThisHost(host + "/" + alive + "/a1", self)).isFalse();
+        assertThat(MigrationRun.deadOnThisHost(self, self)).isFalse();
+        assertThat(MigrationRun.deadOnThisHost("another-host/" + ended.pid() + "/a1", self)).isFalse();
+        assertThat(MigrationRun.deadOnThisHost(host + "/not-a-pid/a1", self)).isFalse();
+        assertThat(MigrationRun.deadOnThisHost("legacy-name", self)).isFalse();
+    }
+
+    @Test
     void stopFinishesTheBatchInFlightAndResumeCompletes() throws SQLException {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
         AtomicReference<Migration> running = new AtomicReference<>();
