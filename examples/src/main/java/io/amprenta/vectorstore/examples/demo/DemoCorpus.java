@@ -1,0 +1,98 @@
+package io.amprenta.vectorstore.examples.demo;
+
+import io.amprenta.vectorstore.VectorRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A generated RAG corpus that behaves like real embeddings: vectors cluster around topics (uniform random
+ * vectors would make every index look perfect), and each chunk carries the metadata a RAG application
+ * filters on (source, language, year, tags). Deterministic for a seed.
+ */
+final class DemoCorpus {
+
+    static final String[] SOURCES = {"handbook", "faq", "wiki", "tickets", "release-notes"};
+    static final String[] LANGUAGES = {"en", "en", "en", "de", "fr"};
+    static final String[] TAGS = {"billing", "security", "onboarding", "api", "outage", "pricing", "sso", "export"};
+
+    // Per-dimension noise around a topic: at 384 dimensions a chunk keeps a cosine of about 0.65 to its topic,
+    // close to how chunks of one subject spread in sentence-embedding space.
+    private static final double CHUNK_SPREAD = 0.06;
+
+    private final int dimension;
+    private final float[][] topics;
+    private final Random random;
+
+    DemoCorpus(int dimension, int topicCount, long seed) {
+        this.dimension = dimension;
+        this.random = new Random(seed);
+        this.topics = new float[topicCount][];
+        for (int t = 0; t < topicCount; t++) {
+            topics[t] = normalize(gaussian(1.0));
+        }
+    }
+
+    /** {@code count} chunks {@code prefix0..}, each near one topic, with metadata. */
+    List<VectorRecord> chunks(String prefix, int count) {
+        List<VectorRecord> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int topic = random.nextInt(topics.length);
+            float[] noise = gaussian(CHUNK_SPREAD);
+            float[] values = new float[dimension];
+            for (int d = 0; d < dimension; d++) {
+                values[d] = topics[topic][d] + noise[d];
+            }
+            records.add(VectorRecord.of(prefix + i, normalize(values), metadata(topic, i)));
+        }
+        return records;
+    }
+
+    /** A query vector near topic {@code topic}, as a user question about it would embed. */
+    float[] questionAbout(int topic) {
+        float[] noise = gaussian(0.05);
+        float[] values = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            values[d] = topics[topic][d] + noise[d];
+        }
+        return normalize(values);
+    }
+
+    private Map<String, Object> metadata(int topic, int index) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("source", SOURCES[topic % SOURCES.length]);
+        metadata.put("lang", LANGUAGES[random.nextInt(LANGUAGES.length)]);
+        metadata.put("year", 2018 + random.nextInt(8));
+        metadata.put("topic", "topic-" + topic);
+        List<String> tags = new ArrayList<>();
+        tags.add(TAGS[topic % TAGS.length]);
+        if (random.nextInt(3) == 0) {
+            tags.add(TAGS[random.nextInt(TAGS.length)]);
+        }
+        metadata.put("tags", tags);
+        metadata.put("chunk", index % 20);
+        return metadata;
+    }
+
+    private float[] gaussian(double sigma) {
+        float[] values = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            values[d] = (float) (random.nextGaussian() * sigma);
+        }
+        return values;
+    }
+
+    private static float[] normalize(float[] values) {
+        double norm = 0;
+        for (float value : values) {
+            norm += value * value;
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < values.length; d++) {
+            values[d] *= scale;
+        }
+        return values;
+    }
+}
