@@ -33,9 +33,11 @@ final class IdLister {
     private final RetryPolicy retry;
     private final AdaptivePace pace;
     private final int pageSize;
+    private final Runnable batchListed;
 
+    /** {@code batchListed} runs after each page is recorded, so that idle workers can claim it at once. */
     IdLister(IdSource idSource, VectorStore source, MigrationTarget target, ProgressTable progress, RetryPolicy retry,
-             AdaptivePace pace, int pageSize) {
+             AdaptivePace pace, int pageSize, Runnable batchListed) {
         this.idSource = idSource;
         this.source = source;
         this.target = target;
@@ -43,6 +45,7 @@ final class IdLister {
         this.retry = retry;
         this.pace = pace;
         this.pageSize = pageSize;
+        this.batchListed = batchListed;
     }
 
     /**
@@ -64,6 +67,7 @@ final class IdLister {
                 while (!complete && !stopRequested.getAsBoolean()) {
                     Page page = nextPage(namespace, cursor);
                     progress.enqueue(namespace, page.ids(), page.cursor(), page.last());
+                    batchListed.run();
                     cursor = page.cursor();
                     complete = page.last();
                 }

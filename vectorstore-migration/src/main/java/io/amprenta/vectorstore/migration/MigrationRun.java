@@ -36,6 +36,8 @@ final class MigrationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    // Idle workers wait on this for the lister of this process; other processes' listings they notice by polling.
+    private final Object newBatch = new Object();
     private static final int REPORTED_FAILURES = 100;
     // What the plan assumes one worker copies per second; stated in the plan, replaced by measurement when running.
     private static final double ASSUMED_RECORDS_PER_WORKER_SECOND = 1_500;
@@ -116,7 +118,7 @@ final class MigrationRun {
                 throttleAware(retry), pace, owner);
         // One listing page becomes one batch, so pages are as large as batches.
         IdLister lister = new IdLister(settings.idSource(), settings.source(), settings.target(), progress, throttleAware(retry),
-                pace, settings.batchSize());
+                pace, settings.batchSize(), this::batchListed);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("vectorstore-migration-timer"));
         ExecutorService threads = Executors.newFixedThreadPool(settings.workers() + 1, daemon("vectorstore-migration"));
         try {
@@ -185,8 +187,18 @@ final class MigrationRun {
                 if (db("checking for remaining work", this::complete)) {
                     return;
                 }
-                Thread.sleep(IDLE_WAIT.toMillis());
+                synchronized (newBatch) {
+                    newBatch.wait(IDLE_WAIT.toMillis());
+                }
             }
+        }
+    }
+
+    // Workers that caught up with the listing start on a new batch at once, not after their idle wait: with fast
+    // batches they would otherwise spend much of a run asleep.
+    private void batchListed() {
+        synchronized (newBatch) {
+            newBatch.notifyAll();
         }
     }
 
