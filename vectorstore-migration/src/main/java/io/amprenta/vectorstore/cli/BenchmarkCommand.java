@@ -2,11 +2,10 @@ package io.amprenta.vectorstore.cli;
 
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.cutover.BackendBenchmark;
-import io.amprenta.vectorstore.cutover.BenchmarkQuery;
 import io.amprenta.vectorstore.cutover.BenchmarkReport;
 import io.amprenta.vectorstore.cutover.GroundTruth;
 import io.amprenta.vectorstore.cutover.LatencySummary;
-import java.util.List;
+import io.amprenta.vectorstore.cutover.QuerySet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,16 +44,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         try (VectorStore from = cli.store(source); VectorStore pgvector = cli.store("pgvector")) {
             VectorStore first = options.scoped(from);
             VectorStore second = options.scoped(pgvector);
-            List<BenchmarkQuery> queries = options.load(second);
+            QuerySet queries = options.querySet(second);
             output.info("Benchmarking " + first + " against " + second + ": " + options.describe(queries) + " ...");
-            BackendBenchmark benchmark;
-            try {
-                benchmark = BackendBenchmark.builder(first, second, GroundTruth.pgvector(second)).queries(queries)
-                        .topK(options.topK).filter(options.filter()).build();
-            } catch (IllegalArgumentException e) {
-                throw options.usage(e.getMessage());
-            }
-            report = benchmark.run();
+            report = BackendBenchmark.builder(first, second, GroundTruth.pgvector(second)).queries(queries).build().run();
         }
         output.result(report);
         print(report, output);

@@ -2,8 +2,8 @@ package io.amprenta.vectorstore.cli;
 
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
-import io.amprenta.vectorstore.cutover.BenchmarkQuery;
 import io.amprenta.vectorstore.cutover.CalibrationReport;
+import io.amprenta.vectorstore.cutover.QuerySet;
 import io.amprenta.vectorstore.cutover.RecallCalibration;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorStore;
@@ -45,17 +45,16 @@ final class CalibrateCommand implements Callable<Integer> {
         VectorStoreConfig config = options.namespace == null ? cli.config()
                 : cli.config().with(PgVectorSettings.PGVECTOR_NAMESPACE, options.namespace);
         PgVectorSettings base = PgVectorSettings.fromConfig(config).toBuilder().poolSize(POOL_SIZE).build();
-        List<BenchmarkQuery> queries;
+        QuerySet queries;
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
-            queries = options.load(store);
+            queries = options.querySet(store);
         }
         output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + targetRecall + ": "
                 + options.describe(queries) + " ...");
         RecallCalibration calibration;
         try {
             calibration = RecallCalibration.builder(base, settings -> PgVectorStore.builder().config(config).settings(settings).build())
-                    .queries(queries).topK(options.topK).filter(options.filter()).targetRecall(targetRecall)
-                    .efSearchValues(efSearch).build();
+                    .queries(queries).targetRecall(targetRecall).efSearchValues(efSearch).build();
         } catch (IllegalArgumentException e) {
             throw options.usage(e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.cli;
 
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.cutover.BenchmarkQuery;
+import io.amprenta.vectorstore.cutover.QuerySet;
 import io.amprenta.vectorstore.cutover.QueryVectors;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.InvalidFilterException;
@@ -62,8 +63,18 @@ final class QueryOptions {
         return namespace == null ? store : store.inNamespace(namespace);
     }
 
-    /** The query vectors: from the file, or sampled from the pgvector store's namespace. */
-    List<BenchmarkQuery> load(VectorStore pgvector) {
+    /** The queries: vectors from the file or sampled from the pgvector store's namespace, with top-k and filter. */
+    QuerySet querySet(VectorStore pgvector) {
+        Filter filter = filter();
+        List<BenchmarkQuery> loaded = load(pgvector);
+        try {
+            return new QuerySet(loaded, topK, filter);
+        } catch (IllegalArgumentException e) {
+            throw usage("--top-k: " + e.getMessage());
+        }
+    }
+
+    private List<BenchmarkQuery> load(VectorStore pgvector) {
         if (queries < 1) {
             throw usage("--queries must be at least 1, was " + queries);
         }
@@ -91,8 +102,8 @@ final class QueryOptions {
     }
 
     /** Where the queries came from, for the report's header. */
-    String describe(List<BenchmarkQuery> loaded) {
-        return String.format("%,d queries (%s), top-k %d%s", loaded.size(),
+    String describe(QuerySet loaded) {
+        return String.format("%,d queries (%s), top-k %d%s", loaded.queries().size(),
                 source.queryFile == null ? "stored embeddings, seed " + seed : source.queryFile.toString(), topK,
                 filterJson == null ? "" : ", filter " + filterJson);
     }

@@ -28,13 +28,14 @@ final class Answers {
      * The query to send for {@code query}: one more than top-k when the vector is a stored record's, whose own match
      * {@link #ids} then removes.
      */
-    static Query request(BenchmarkQuery query, int topK, Filter filter) {
-        return query(query, query.source().isPresent() ? topK + 1 : topK, filter);
+    static Query request(BenchmarkQuery query, QuerySet set) {
+        return query(query, query.source().isPresent() ? set.topK() + 1 : set.topK(), set.filter());
     }
 
     /** The exact answer, from twice top-k exact matches so that ties at the k-th distance are seen. */
-    static Expected expected(GroundTruth truth, BenchmarkQuery query, int topK, Filter filter) {
-        List<Match> exact = truth.exactTopK(query(query, 2 * topK + (query.source().isPresent() ? 1 : 0), filter)).stream()
+    static Expected expected(GroundTruth truth, BenchmarkQuery query, QuerySet set) {
+        int topK = set.topK();
+        List<Match> exact = truth.exactTopK(query(query, 2 * topK + (query.source().isPresent() ? 1 : 0), set.filter())).stream()
                 .filter(match -> !match.id().equals(query.sourceId())).toList();
         List<String> best = exact.stream().limit(topK).map(Match::id).toList();
         Set<String> acceptable = new HashSet<>(best);

@@ -4,9 +4,7 @@ import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.filter.Filter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,25 +14,21 @@ import java.util.Objects;
  * cannot say which side is wrong, the recall of each against {@link GroundTruth exact search}.
  *
  * <pre>{@code
+ * QuerySet queries = QuerySet.of(QueryVectors.fromStoredRecords(pgvector, 100, 1), 10);
  * BenchmarkReport report = BackendBenchmark.builder(pinecone, pgvector, GroundTruth.pgvector(pgvector))
- *         .queries(QueryVectors.fromStoredRecords(pgvector, 100, 1)).topK(10).build().run();
+ *         .queries(queries).build().run();
  * }</pre>
  *
- * <p>Queries run one at a time; for each query the two backends take turns going first, so neither profits from the
- * other warming a shared cache. The first {@link Builder#warmupQueries} queries run once unmeasured on both. Reads
- * only: on Pinecone, each query costs its usual read units.
+ * <p>All exact answers are computed first. Then queries run one at a time; for each query the two backends take turns
+ * going first, so neither profits from the other warming a shared cache. The first {@link Builder#warmupQueries}
+ * queries run once unmeasured on both. Reads only: on Pinecone, each query costs its usual read units.
  */
 public final class BackendBenchmark {
-
-    /** The largest top-k measured: exact search asks for twice as many, to see ties. */
-    public static final int MAX_TOP_K = 1_000;
 
     private final VectorStore first;
     private final VectorStore second;
     private final GroundTruth truth;
-    private final List<BenchmarkQuery> queries;
-    private final int topK;
-    private final Filter filter;
+    private final QuerySet queries;
     private final int warmupQueries;
 
     private BackendBenchmark(Builder builder) {
@@ -42,8 +36,6 @@ public final class BackendBenchmark {
         this.second = builder.second;
         this.truth = builder.truth;
         this.queries = builder.queries;
-        this.topK = builder.topK;
-        this.filter = builder.filter;
         this.warmupQueries = builder.warmupQueries;
     }
 
@@ -56,34 +48,30 @@ public final class BackendBenchmark {
     public BenchmarkReport run() {
         long started = System.nanoTime();
         List<String> warnings = metricWarnings();
-        for (BenchmarkQuery query : queries.subList(0, Math.min(warmupQueries, queries.size()))) {
-            Query request = Answers.request(query, topK, filter);
-            first.query(request);
-            second.query(request);
+        // A full scan between two timed queries would warm or flush caches under them.
+        List<Answers.Expected> expected = queries.queries().stream().map(query -> Answers.expected(truth, query, queries)).toList();
+        for (BenchmarkQuery query : queries.first(warmupQueries)) {
+            first.query(Answers.request(query, queries));
+            second.query(Answers.request(query, queries));
         }
-        // All exact answers first: a full scan between two timed queries would warm or flush caches under them.
-        List<Answers.Expected> expected = queries.stream().map(query -> Answers.expected(truth, query, topK, filter)).toList();
-        Side one = new Side(first, queries.size(), topK);
-        Side two = new Side(second, queries.size(), topK);
+        Side one = new Side(first, queries);
+        Side two = new Side(second, queries);
         double overlap = 0;
         for (int i = 0; i < queries.size(); i++) {
-            BenchmarkQuery query = queries.get(i);
-            Query request = Answers.request(query, topK, filter);
-            Answers.Expected exact = expected.get(i);
+            BenchmarkQuery query = queries.queries().get(i);
             List<String> a;
             List<String> b;
             if (i % 2 == 0) {
-                a = one.ask(request, query, exact);
-                b = two.ask(request, query, exact);
+                a = one.ask(query, expected.get(i));
+                b = two.ask(query, expected.get(i));
             } else {
-                b = two.ask(request, query, exact);
-                a = one.ask(request, query, exact);
+                b = two.ask(query, expected.get(i));
+                a = one.ask(query, expected.get(i));
             }
             overlap += Answers.overlap(a, b);
         }
-        int count = Math.max(1, queries.size());
-        return new BenchmarkReport(queries.size(), topK, filter == null ? null : filter.toJson(),
-                List.of(one.result(), two.result()), overlap / count, warnings, Duration.ofNanos(System.nanoTime() - started));
+        return new BenchmarkReport(queries.size(), queries.topK(), queries.filterJson(), List.of(one.result(), two.result()),
+                overlap / queries.size(), warnings, Duration.ofNanos(System.nanoTime() - started));
     }
 
     // Different metrics rank differently: the comparison would measure the configuration, not the backends.
@@ -100,24 +88,25 @@ public final class BackendBenchmark {
     /** One backend's measurements. */
     private static final class Side {
         private final VectorStore store;
+        private final QuerySet queries;
         private final long[] nanos;
-        private final int topK;
         private int answered;
         private double recall;
         private long rows;
         private long expectedRows;
 
-        Side(VectorStore store, int queries, int topK) {
+        Side(VectorStore store, QuerySet queries) {
             this.store = store;
-            this.nanos = new long[queries];
-            this.topK = topK;
+            this.queries = queries;
+            this.nanos = new long[queries.size()];
         }
 
-        List<String> ask(Query request, BenchmarkQuery query, Answers.Expected exact) {
+        List<String> ask(BenchmarkQuery query, Answers.Expected exact) {
+            Query request = Answers.request(query, queries);
             long started = System.nanoTime();
             List<Match> matches = store.query(request);
             nanos[answered++] = System.nanoTime() - started;
-            List<String> ids = Answers.ids(matches, query, topK);
+            List<String> ids = Answers.ids(matches, query, queries.topK());
             recall += Answers.recall(ids, exact);
             rows += ids.size();
             expectedRows += exact.topK().size();
@@ -125,9 +114,8 @@ public final class BackendBenchmark {
         }
 
         BenchmarkReport.BackendResult result() {
-            int count = Math.max(1, answered);
             return new BenchmarkReport.BackendResult(store.backend(), store.namespace(), LatencySummary.of(nanos),
-                    recall / count, (double) rows / count, (double) expectedRows / count);
+                    recall / answered, (double) rows / answered, (double) expectedRows / answered);
         }
     }
 
@@ -136,9 +124,7 @@ public final class BackendBenchmark {
         private final VectorStore first;
         private final VectorStore second;
         private final GroundTruth truth;
-        private List<BenchmarkQuery> queries = List.of();
-        private int topK = Query.DEFAULT_TOP_K;
-        private Filter filter;
+        private QuerySet queries;
         private int warmupQueries = 10;
 
         private Builder(VectorStore first, VectorStore second, GroundTruth truth) {
@@ -147,21 +133,9 @@ public final class BackendBenchmark {
             this.truth = Objects.requireNonNull(truth, "truth");
         }
 
-        /** The query vectors (see {@link QueryVectors}); at least one. */
-        public Builder queries(List<BenchmarkQuery> queries) {
-            this.queries = List.copyOf(queries);
-            return this;
-        }
-
-        /** How many matches each query asks for (default 10). */
-        public Builder topK(int topK) {
-            this.topK = topK;
-            return this;
-        }
-
-        /** A metadata filter every query carries; null (the default) for none. */
-        public Builder filter(Filter filter) {
-            this.filter = filter;
+        /** The queries to run on both backends. */
+        public Builder queries(QuerySet queries) {
+            this.queries = Objects.requireNonNull(queries, "queries");
             return this;
         }
 
@@ -173,11 +147,8 @@ public final class BackendBenchmark {
 
         /** The benchmark. */
         public BackendBenchmark build() {
-            if (queries.isEmpty()) {
-                throw new IllegalArgumentException("queries: give at least one query vector");
-            }
-            if (topK < 1 || topK > MAX_TOP_K) {
-                throw new IllegalArgumentException("topK must be between 1 and " + MAX_TOP_K + ", was " + topK);
+            if (queries == null) {
+                throw new IllegalArgumentException("queries: give the queries to run (a QuerySet)");
             }
             if (warmupQueries < 0) {
                 throw new IllegalArgumentException("warmupQueries must not be negative, was " + warmupQueries);

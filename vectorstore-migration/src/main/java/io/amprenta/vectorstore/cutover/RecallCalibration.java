@@ -3,7 +3,6 @@ package io.amprenta.vectorstore.cutover;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings.IterativeScan;
 import java.time.Duration;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * PgVectorSettings settings = PgVectorSettings.fromConfig(config);
  * CalibrationReport report = RecallCalibration
  *         .builder(settings, s -> PgVectorStore.builder().config(config).settings(s).build())
- *         .queries(queries).targetRecall(0.95).build().run();
+ *         .queries(QuerySet.of(questions, 10)).targetRecall(0.95).build().run();
  * }</pre>
  *
  * <p>Each setting is measured on a store of its own, built by the given factory from the base settings with only
@@ -38,9 +37,7 @@ public final class RecallCalibration {
 
     private final PgVectorSettings base;
     private final Function<PgVectorSettings, VectorStore> stores;
-    private final List<BenchmarkQuery> queries;
-    private final int topK;
-    private final Filter filter;
+    private final QuerySet queries;
     private final double targetRecall;
     private final List<Integer> efSearchValues;
     private final List<IterativeScan> iterativeScans;
@@ -50,12 +47,10 @@ public final class RecallCalibration {
         this.base = builder.base;
         this.stores = builder.stores;
         this.queries = builder.queries;
-        this.topK = builder.topK;
-        this.filter = builder.filter;
         this.targetRecall = builder.targetRecall;
-        this.efSearchValues = builder.efSearchValues.stream().filter(ef -> ef >= builder.topK).sorted().distinct().toList();
+        this.efSearchValues = builder.efSearchValues.stream().filter(ef -> ef >= builder.queries.topK()).sorted().distinct().toList();
         this.iterativeScans = builder.iterativeScans != null ? builder.iterativeScans
-                : builder.filter == null ? List.of(builder.base.iterativeScan())
+                : builder.queries.filter() == null ? List.of(builder.base.iterativeScan())
                 : List.of(IterativeScan.RELAXED_ORDER, IterativeScan.STRICT_ORDER);
         this.warmupQueries = builder.warmupQueries;
     }
@@ -85,36 +80,33 @@ public final class RecallCalibration {
         }
         CalibrationReport.Trial chosen = trials.stream().filter(trial -> trial.recall() >= targetRecall)
                 .min(Comparator.comparingDouble(trial -> trial.latency().p50Millis())).orElse(null);
-        return new CalibrationReport(targetRecall, queries.size(), topK, filter == null ? null : filter.toJson(), base.namespace(),
+        return new CalibrationReport(targetRecall, queries.size(), queries.topK(), queries.filterJson(), base.namespace(),
                 trials, chosen, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private List<Answers.Expected> exactAnswers() {
         try (VectorStore store = stores.apply(base)) {
             GroundTruth truth = GroundTruth.pgvector(store);
-            List<Answers.Expected> exact = new ArrayList<>(queries.size());
-            for (BenchmarkQuery query : queries) {
-                exact.add(Answers.expected(truth, query, topK, filter));
-            }
-            return exact;
+            return queries.queries().stream().map(query -> Answers.expected(truth, query, queries)).toList();
         }
     }
 
     private CalibrationReport.Trial measure(int efSearch, IterativeScan scan, List<Answers.Expected> exact) {
         PgVectorSettings settings = base.toBuilder().efSearch(efSearch).iterativeScan(scan).build();
         try (VectorStore store = stores.apply(settings)) {
-            for (BenchmarkQuery query : queries.subList(0, Math.min(warmupQueries, queries.size()))) {
-                store.query(Answers.request(query, topK, filter));
+            for (BenchmarkQuery query : queries.first(warmupQueries)) {
+                store.query(Answers.request(query, queries));
             }
             long[] nanos = new long[queries.size()];
             double recall = 0;
             long rows = 0;
             for (int i = 0; i < queries.size(); i++) {
-                BenchmarkQuery query = queries.get(i);
+                BenchmarkQuery query = queries.queries().get(i);
+                Query request = Answers.request(query, queries);
                 long queryStarted = System.nanoTime();
-                List<Match> matches = store.query(Answers.request(query, topK, filter));
+                List<Match> matches = store.query(request);
                 nanos[i] = System.nanoTime() - queryStarted;
-                List<String> ids = Answers.ids(matches, query, topK);
+                List<String> ids = Answers.ids(matches, query, queries.topK());
                 recall += Answers.recall(ids, exact.get(i));
                 rows += ids.size();
             }
@@ -127,9 +119,7 @@ public final class RecallCalibration {
     public static final class Builder {
         private final PgVectorSettings base;
         private final Function<PgVectorSettings, VectorStore> stores;
-        private List<BenchmarkQuery> queries = List.of();
-        private int topK = Query.DEFAULT_TOP_K;
-        private Filter filter;
+        private QuerySet queries;
         private double targetRecall = 0.95;
         private List<Integer> efSearchValues = DEFAULT_EF_SEARCH;
         private List<IterativeScan> iterativeScans;
@@ -140,21 +130,9 @@ public final class RecallCalibration {
             this.stores = Objects.requireNonNull(stores, "stores");
         }
 
-        /** The query vectors (see {@link QueryVectors}); at least one. */
-        public Builder queries(List<BenchmarkQuery> queries) {
-            this.queries = List.copyOf(queries);
-            return this;
-        }
-
-        /** How many matches each query asks for, the k of recall@k (default 10). */
-        public Builder topK(int topK) {
-            this.topK = topK;
-            return this;
-        }
-
-        /** A metadata filter every query carries (null, the default, for none): calibrate with the application's. */
-        public Builder filter(Filter filter) {
-            this.filter = filter;
+        /** The queries, with the k of recall@k and the application's filter, if it uses one. */
+        public Builder queries(QuerySet queries) {
+            this.queries = Objects.requireNonNull(queries, "queries");
             return this;
         }
 
@@ -187,14 +165,11 @@ public final class RecallCalibration {
 
         /** The calibration. */
         public RecallCalibration build() {
-            if (queries.isEmpty()) {
-                throw new IllegalArgumentException("queries: give at least one query vector");
+            if (queries == null) {
+                throw new IllegalArgumentException("queries: give the queries to measure (a QuerySet)");
             }
             if (!(targetRecall > 0 && targetRecall <= 1)) {
                 throw new IllegalArgumentException("targetRecall must be above 0 and at most 1, was " + targetRecall);
-            }
-            if (topK < 1 || topK > BackendBenchmark.MAX_TOP_K) {
-                throw new IllegalArgumentException("topK must be between 1 and " + BackendBenchmark.MAX_TOP_K + ", was " + topK);
             }
             for (int ef : efSearchValues) {
                 if (ef < 1 || ef > PgVectorSettings.MAX_EF_SEARCH) {
@@ -202,8 +177,9 @@ public final class RecallCalibration {
                             + ", found " + ef);
                 }
             }
-            if (efSearchValues.stream().noneMatch(ef -> ef >= topK)) {
-                throw new IllegalArgumentException("efSearchValues: none is at least topK (" + topK + "), so there is nothing to try");
+            if (efSearchValues.stream().noneMatch(ef -> ef >= queries.topK())) {
+                throw new IllegalArgumentException("efSearchValues: none is at least topK (" + queries.topK()
+                        + "), so there is nothing to try");
             }
             if (iterativeScans != null && iterativeScans.isEmpty()) {
                 throw new IllegalArgumentException("iterativeScans: give at least one mode");

@@ -50,7 +50,7 @@ class BackendBenchmarkTest {
     @Test
     void identicalBackendsOverlapFullyAndRecallEverything() {
         BenchmarkReport report = BackendBenchmark.builder(complete, complete, GroundTruth.exactStore(complete))
-                .queries(List.of(BenchmarkQuery.of(new float[] {0, 1}), BenchmarkQuery.of(new float[] {50, 1}))).topK(4).build().run();
+                .queries(QuerySet.of(List.of(BenchmarkQuery.of(new float[] {0, 1}), BenchmarkQuery.of(new float[] {50, 1})), 4)).build().run();
 
         assertThat(report.meanOverlap()).isEqualTo(1.0);
         assertThat(report.backends()).hasSize(2).allSatisfy(backend -> {
@@ -65,7 +65,7 @@ class BackendBenchmarkTest {
     void aMissingRecordLowersOverlapAndTheLackingSidesRecall() {
         // Near (0, 1): r0, r1, r2, r3 exactly; without r1 the lacking store answers r0, r2, r3, r4.
         BenchmarkReport report = BackendBenchmark.builder(complete, lacking, GroundTruth.exactStore(complete))
-                .queries(List.of(BenchmarkQuery.of(new float[] {0, 1}))).topK(4).build().run();
+                .queries(QuerySet.of(List.of(BenchmarkQuery.of(new float[] {0, 1})), 4)).build().run();
 
         assertThat(report.meanOverlap()).isEqualTo(0.75);
         assertThat(report.backends().get(0).meanRecall()).isEqualTo(1.0);
@@ -77,7 +77,7 @@ class BackendBenchmarkTest {
     void aShortAnswerShowsAsFewerRowsThanExactSearchReturns() {
         // Only r0, r1, r2 are "small": the lacking store has two of them.
         BenchmarkReport report = BackendBenchmark.builder(complete, lacking, GroundTruth.exactStore(complete))
-                .queries(List.of(BenchmarkQuery.of(new float[] {0, 1}))).topK(10).filter(Filter.eq("group", "small")).build().run();
+                .queries(new QuerySet(List.of(BenchmarkQuery.of(new float[] {0, 1})), 10, Filter.eq("group", "small"))).build().run();
 
         BenchmarkReport.BackendResult short_ = report.backends().get(1);
         assertThat(short_.meanRows()).isEqualTo(2.0);
@@ -90,10 +90,10 @@ class BackendBenchmarkTest {
     void aStoredRecordsOwnMatchIsLeftOutOfEveryAnswer() {
         // From r3 at (9, 1): r2 (distance 25) and r4 (49) are its neighbours, r3 itself is not counted.
         BenchmarkQuery fromR3 = new BenchmarkQuery(new float[] {9, 1}, "r3");
-        assertThat(Answers.ids(complete.query(Answers.request(fromR3, 2, null)), fromR3, 2)).containsExactly("r2", "r4");
+        assertThat(Answers.ids(complete.query(Answers.request(fromR3, QuerySet.of(List.of(fromR3), 2))), fromR3, 2)).containsExactly("r2", "r4");
 
         BenchmarkReport report = BackendBenchmark.builder(complete, lacking, GroundTruth.exactStore(complete))
-                .queries(List.of(fromR3)).topK(2).build().run();
+                .queries(QuerySet.of(List.of(fromR3), 2)).build().run();
         assertThat(report.meanOverlap()).isEqualTo(1.0);
         assertThat(report.backends()).allSatisfy(backend -> assertThat(backend.meanRows()).isEqualTo(2.0));
     }
@@ -103,7 +103,7 @@ class BackendBenchmarkTest {
         try (VectorStore cosine = VectorStores.get(Map.of("VECTOR_BACKEND", "memory", "MEMORY_DIMENSION", "2"))) {
             cosine.upsert(List.of(VectorRecord.of("r0", new float[] {0, 1}, Map.of())));
             BenchmarkReport report = BackendBenchmark.builder(complete, cosine, GroundTruth.exactStore(complete))
-                    .queries(List.of(BenchmarkQuery.of(new float[] {0, 1}))).topK(1).build().run();
+                    .queries(QuerySet.of(List.of(BenchmarkQuery.of(new float[] {0, 1})), 1)).build().run();
             assertThat(report.warnings()).singleElement().asString().contains("euclidean").contains("cosine").contains("PGVECTOR_METRIC");
         }
     }
@@ -112,10 +112,11 @@ class BackendBenchmarkTest {
     void badSettingsAreRefusedNamingTheSetting() {
         BackendBenchmark.Builder builder = BackendBenchmark.builder(complete, lacking, GroundTruth.exactStore(complete));
         assertThatThrownBy(builder::build).hasMessageContaining("queries");
-        builder.queries(List.of(BenchmarkQuery.of(new float[] {0, 1})));
-        assertThatThrownBy(() -> builder.topK(0).build()).hasMessageContaining("topK");
-        assertThatThrownBy(() -> builder.topK(1_001).build()).hasMessageContaining("topK must be between 1 and 1000");
-        assertThatThrownBy(() -> builder.topK(5).warmupQueries(-1).build()).hasMessageContaining("warmupQueries");
+        List<BenchmarkQuery> one = List.of(BenchmarkQuery.of(new float[] {0, 1}));
+        assertThatThrownBy(() -> builder.queries(QuerySet.of(one, 1)).warmupQueries(-1).build()).hasMessageContaining("warmupQueries");
+        assertThatThrownBy(() -> QuerySet.of(List.of(), 1)).hasMessageContaining("queries");
+        assertThatThrownBy(() -> QuerySet.of(one, 0)).hasMessageContaining("topK");
+        assertThatThrownBy(() -> QuerySet.of(one, 1_001)).hasMessageContaining("topK must be between 1 and 1000");
     }
 
     @Test
@@ -131,9 +132,9 @@ class BackendBenchmarkTest {
         BenchmarkQuery query = BenchmarkQuery.of(new float[] {1000, 1});
 
         BenchmarkReport report = BackendBenchmark.builder(complete, lacking, GroundTruth.exactStore(complete))
-                .queries(List.of(query)).topK(3).build().run();
+                .queries(QuerySet.of(List.of(query), 3)).build().run();
 
-        assertThat(Answers.expected(GroundTruth.exactStore(complete), query, 3, null).acceptable()).hasSize(6);
+        assertThat(Answers.expected(GroundTruth.exactStore(complete), query, QuerySet.of(List.of(query), 3)).acceptable()).hasSize(6);
         assertThat(report.backends()).allSatisfy(backend -> assertThat(backend.meanRecall()).isEqualTo(1.0));
         assertThat(report.meanOverlap()).isZero();
     }
