@@ -1,15 +1,15 @@
 package io.amprenta.vectorstore.cli;
 
+import io.amprenta.vectorstore.InvalidFilterException;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.cutover.BenchmarkQuery;
 import io.amprenta.vectorstore.cutover.QuerySet;
 import io.amprenta.vectorstore.cutover.QueryVectors;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.InvalidFilterException;
+import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalInt;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,10 +88,10 @@ final class QueryOptions {
             throw usage("--query-file: " + e.getMessage());
         }
         int dimension = loaded.get(0).vector().length;
-        OptionalInt stored = pgvector.stats().dimension();
-        if (stored.isPresent() && stored.getAsInt() != dimension) {
+        int stored = pgvector.unwrap(PgVectorTable.class).dimension();
+        if (stored != dimension) {
             throw usage("--query-file: " + source.queryFile + " holds vectors of " + dimension + " values, but the pgvector table's"
-                    + " have " + stored.getAsInt());
+                    + " have " + stored);
         }
         return loaded;
     }
