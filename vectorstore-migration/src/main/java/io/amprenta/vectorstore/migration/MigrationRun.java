@@ -36,6 +36,8 @@ final class MigrationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    // Tells this JVM's runs apart from those of an earlier JVM that had the same PID.
+    private static final String JVM_TOKEN = UUID.randomUUID().toString().substring(0, 8);
     // Idle workers wait on this for the lister of this process; other processes' listings they notice by polling.
     private final Object newBatch = new Object();
     private static final int REPORTED_FAILURES = 100;
@@ -424,13 +426,14 @@ final class MigrationRun {
 
     /**
      * Whether {@code claimant} (a {@link #processName()}) names a process of the host {@code self} runs on that has
-     * ended. A claimant with this process's PID but another name has ended (a container's JVM is PID 1 at every start);
-     * a PID that another live process holds now counts as alive, which at worst means waiting for the lease.
+     * ended. Runs of one JVM share its PID and JVM token, and are alive while this one is. A claimant with this PID
+     * but another JVM token is an ended JVM (a container's JVM is PID 1 at every start). A PID that another live
+     * process holds now counts as alive, which at worst means waiting for the lease.
      */
     static boolean deadOnThisHost(String claimant, String self) {
         String[] claim = claimant.split("/");
         String[] mine = self.split("/");
-        if (claim.length != 3 || mine.length != 3 || !claim[0].equals(mine[0]) || claimant.equals(self)) {
+        if (claim.length != 3 || mine.length != 3 || !claim[0].equals(mine[0])) {
             return false;
         }
         long pid;
@@ -439,10 +442,21 @@ final class MigrationRun {
         } catch (NumberFormatException e) {
             return false;
         }
-        return claim[1].equals(mine[1]) || ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+        if (claim[1].equals(mine[1])) {
+            return !jvmToken(claim[2]).equals(jvmToken(mine[2]));
+        }
+        return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
     }
 
-    /** This process's name in claims: host, PID and a random part, e.g. {@code worker-3/4711/9f2c1a0b}. */
+    private static String jvmToken(String lastPart) {
+        int dot = lastPart.indexOf('.');
+        return dot < 0 ? lastPart : lastPart.substring(0, dot);
+    }
+
+    /**
+     * This run's name in claims: host, PID, and this JVM's token with the run's own, e.g.
+     * {@code worker-3/4711/9f2c1a0b.77d0e3aa}.
+     */
     static String processName() {
         String host;
         try {
@@ -451,6 +465,6 @@ final class MigrationRun {
             host = "unknown-host";
         }
         String pid = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
-        return host + "/" + pid + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return host.replace('/', '_') + "/" + pid + "/" + JVM_TOKEN + "." + UUID.randomUUID().toString().substring(0, 8);
     }
 }

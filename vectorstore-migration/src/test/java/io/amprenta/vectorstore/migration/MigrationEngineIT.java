@@ -246,6 +246,7 @@ class MigrationEngineIT {
         assertThat(a.copied()).isPositive();
         assertThat(b.copied()).isPositive();
         assertTargetEqualsSource(target);
+        assertThat(target.rows().values()).as("no record written twice").allSatisfy(row -> assertThat(row.writes()).isEqualTo(1));
     }
 
     @Test
@@ -307,8 +308,9 @@ class MigrationEngineIT {
         long alive = ProcessHandle.current().parent().orElseThrow().pid();
 
         assertThat(MigrationRun.deadOnThisHost(host + "/" + ended.pid() + "/a1", self)).isTrue();
-        assertThat(MigrationRun.deadOnThisHost(host + "/" + ProcessHandle.current().pid() + "/other", self))
-                .as("this PID with another name: an earlier JVM, e.g. PID 1 of a restarted container").isTrue();
+        assertThat(MigrationRun.deadOnThisHost(host + "/" + ProcessHandle.current().pid() + "/0ther0jv.a1b2c3d4", self))
+                .as("this PID with another JVM token: an earlier JVM, e.g. PID 1 of a restarted container").isTrue();
+        assertThat(MigrationRun.deadOnThisHost(MigrationRun.processName(), self)).as("another run of this JVM").isFalse();
         assertThat(MigrationRun.deadOnThisHost(host + "/" + alive + "/a1", self)).isFalse();
         assertThat(MigrationRun.deadOnThisHost(self, self)).isFalse();
         assertThat(MigrationRun.deadOnThisHost("another-host/" + ended.pid() + "/a1", self)).isFalse();
