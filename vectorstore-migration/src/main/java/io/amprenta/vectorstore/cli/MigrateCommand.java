@@ -18,11 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code vectorstore migrate}: the resumable, parallel backfill from Pinecone into the pgvector table. */
 @Command(name = "migrate", mixinStandardHelpOptions = true, description = {
@@ -42,6 +43,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @ParentCommand
     private VectorstoreCli cli;
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Ids per batch, at most 1000 (default: ${DEFAULT-VALUE}).")
     private int batchSize;
@@ -113,14 +117,20 @@ final class MigrateCommand implements Callable<Integer> {
              HikariDataSource dataSource = PgDataSources.create(config, workers + 4)) {
             PgVectorTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings));
             PlanPrinter plan = new PlanPrinter(output);
-            Migration migration = Migration.builder(from, target)
-                    .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
-                    .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
-                    .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
-                            !noMetadata, missingRows == MissingRows.INSERT))
-                    .listener(plan)
-                    .listener(new ProgressDisplay(output, logEvery))
-                    .build();
+            Migration migration;
+            try {
+                migration = Migration.builder(from, target)
+                        .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
+                        .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
+                        .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
+                                !noMetadata, missingRows == MissingRows.INSERT))
+                        .listener(plan)
+                        .listener(new ProgressDisplay(output, logEvery))
+                        .build();
+            } catch (IllegalArgumentException e) {
+                // The builder names the setting (batchSize, workers, ...): a wrong command line, exit 2.
+                throw new ParameterException(spec.commandLine(), "Invalid option value: " + e.getMessage());
+            }
             MigrationReport report;
             try (Interrupts.Handle interrupt = Interrupts.onInterrupt(migration::stop, Duration.ofMinutes(2))) {
                 report = migration.run();
@@ -137,8 +147,7 @@ final class MigrateCommand implements Callable<Integer> {
             case TARGET_ROWS -> IdSource.targetRowsWithoutEmbedding();
             case FILE -> {
                 if (idFile == null) {
-                    throw new ParameterException(new CommandLine(this),
-                            "--id-source file needs --id-file PATH");
+                    throw new ParameterException(spec.commandLine(), "--id-source file needs --id-file PATH");
                 }
                 yield IdSource.file(idFile);
             }

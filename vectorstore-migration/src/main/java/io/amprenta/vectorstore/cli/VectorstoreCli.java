@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code vectorstore} command line: {@code migrate}, {@code verify}, {@code schema}, {@code health},
@@ -60,6 +62,9 @@ public final class VectorstoreCli implements Runnable {
 
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Also log what the libraries do (INFO level).")
     private boolean verbose;
 
@@ -73,7 +78,7 @@ public final class VectorstoreCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Name a command, e.g. `vectorstore migrate --help`.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command, e.g. `vectorstore migrate --help`.");
     }
 
     VectorStoreConfig config() {

@@ -41,6 +41,7 @@ class CliBasicsTest {
     void usageErrorsExitTwo() {
         assertThat(CliRun.of(MEMORY, "health", "--no-such-option").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(CliRun.of(MEMORY).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.of(MEMORY).err()).contains("Name a command");
         assertThat(CliRun.of(MEMORY, "health", "--timeout", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 

@@ -186,6 +186,19 @@ class MigrateCommandIT {
     }
 
     @Test
+    void optionValuesOutOfRangeAreACommandLineErrorAndChangeNothing() throws SQLException {
+        for (String[] args : List.of(new String[] {"migrate", "--batch-size", "5000"}, new String[] {"migrate", "--workers", "0"},
+                new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"})) {
+            CliRun run = run(args);
+
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).startsWith("Invalid option value: ").doesNotContain("\tat io.amprenta");
+        }
+        assertThat(run("migrate", "--batch-size", "5000").err()).contains("batchSize must be between 1 and 1000");
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'migration_progress'")).isZero();
+    }
+
+    @Test
     void theDeferredIndexIsBuiltAtTheEnd() throws SQLException {
         CliRun deferred = run("migrate", "--defer-index");
 
