@@ -1,6 +1,8 @@
 package io.amprenta.vectorstore;
 
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.spi.HealthChecks;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -85,8 +87,20 @@ public interface VectorStore extends AutoCloseable {
     /** Dimension, metric and record counts of every namespace. */
     StoreStats stats();
 
-    /** Runs a canary search in this namespace and reports whether, and how fast, the store answers. Never throws. */
+    /** How long {@link #health()} waits for the canary search before it reports {@code DOWN}. */
+    Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Runs a canary search in this namespace and reports whether, and how fast, the store answers. Never throws, and
+     * never takes much longer than {@link #DEFAULT_HEALTH_TIMEOUT}: a store that does not answer by then is
+     * {@code DOWN}.
+     */
     HealthReport health();
+
+    /** Like {@link #health()}, reporting {@code DOWN} when the store does not answer within {@code timeout}. */
+    default HealthReport health(Duration timeout) {
+        return HealthChecks.within(timeout, backend(), this::health);
+    }
 
     /** The namespace this store reads and writes. */
     String namespace();

@@ -104,6 +104,11 @@ public final class ObservedVectorStore implements VectorStore {
     }
 
     @Override
+    public HealthReport health(Duration timeout) {
+        return observe(Operation.HEALTH, () -> delegate.health(timeout), report -> report.isUsable() ? 1 : 0);
+    }
+
+    @Override
     public String namespace() {
         return delegate.namespace();
     }

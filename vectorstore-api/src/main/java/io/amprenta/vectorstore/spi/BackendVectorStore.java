@@ -119,15 +119,23 @@ public final class BackendVectorStore implements VectorStore {
 
     @Override
     public HealthReport health() {
+        return health(DEFAULT_HEALTH_TIMEOUT);
+    }
+
+    @Override
+    public HealthReport health(Duration timeout) {
+        return HealthChecks.within(timeout, backend.name(), this::check);
+    }
+
+    private HealthReport check() {
         long started = System.nanoTime();
         try {
             ensureOpen();
             return backend.health(namespace);
         } catch (RuntimeException e) {
             String reason = e instanceof VectorStoreException known ? known.getMessage() : e.toString();
-            return new HealthReport(HealthReport.Status.DOWN, backend.name(),
-                    Duration.ofNanos(System.nanoTime() - started), reason,
-                    Map.of("error", e instanceof VectorStoreException known ? known.code().anchor() : e.getClass().getName()));
+            return HealthChecks.down(backend.name(), started, reason,
+                    e instanceof VectorStoreException known ? known.code().anchor() : e.getClass().getName());
         }
     }
 

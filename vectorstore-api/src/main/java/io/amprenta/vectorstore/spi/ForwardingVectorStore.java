@@ -9,6 +9,7 @@ import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.filter.Filter;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,11 @@ public abstract class ForwardingVectorStore implements VectorStore {
     @Override
     public HealthReport health() {
         return delegate.health();
+    }
+
+    @Override
+    public HealthReport health(Duration timeout) {
+        return delegate.health(timeout);
     }
 
     @Override

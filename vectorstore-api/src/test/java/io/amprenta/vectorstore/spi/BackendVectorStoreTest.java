@@ -15,6 +15,7 @@ import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.filter.Filter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,29 @@ class BackendVectorStoreTest {
     }
 
     @Test
+    void aHealthCheckThatHangsIsDownAfterItsTimeout() {
+        backend.healthDelay = Duration.ofMinutes(5);
+
+        long started = System.nanoTime();
+        HealthReport report = store.health(Duration.ofMillis(200));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(report.status()).isEqualTo(HealthReport.Status.DOWN);
+        assertThat(report.message()).isEqualTo("no answer within 200 ms");
+        assertThat(report.details()).containsEntry("error", "timeout");
+        assertThat(report.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThatThrownBy(() -> store.health(Duration.ZERO)).hasMessageContaining("timeout must be positive");
+    }
+
+    @Test
+    void aHealthCheckWithinItsTimeoutReportsAsUsual() {
+        HealthReport report = store.health(Duration.ofSeconds(30));
+
+        assertThat(report.status()).isEqualTo(HealthReport.Status.UP);
+        assertThat(backend.calls).contains("query ns");
+    }
+
+    @Test
     void unwrapReachesTheBackend() {
         assertThat(store.unwrap(RecordingBackend.class)).isSameAs(backend);
         assertThatThrownBy(() -> store.unwrap(String.class)).hasMessageContaining(RecordingBackend.class.getName());
@@ -89,6 +113,7 @@ class BackendVectorStoreTest {
         List<VectorRecord> lastUpsert;
         int closed;
         boolean failHealth;
+        Duration healthDelay = Duration.ZERO;
 
         @Override
         public String name() {
@@ -152,6 +177,11 @@ class BackendVectorStoreTest {
         public HealthReport health(String namespace) {
             if (failHealth) {
                 throw new UnavailableException("database is down", null);
+            }
+            try {
+                Thread.sleep(healthDelay.toMillis());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted", e);
             }
             return VectorStoreBackend.super.health(namespace);
         }

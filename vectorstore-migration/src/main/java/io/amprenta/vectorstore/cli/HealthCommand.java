@@ -56,7 +56,7 @@ final class HealthCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CompletableFuture<HealthReport> future = CompletableFuture.supplyAsync(() -> {
             try (VectorStore store = cli.store(backend)) {
-                return (namespace == null ? store : store.inNamespace(namespace)).health();
+                return (namespace == null ? store : store.inNamespace(namespace)).health(timeout);
             }
         });
         try {
