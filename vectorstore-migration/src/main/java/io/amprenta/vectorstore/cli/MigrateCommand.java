@@ -17,7 +17,9 @@ import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,7 +39,27 @@ final class MigrateCommand implements Callable<Integer> {
     static final String NO_STORE_RETRIES = "0";
     private static final int SHOWN_FAILURES = 20;
 
-    enum IdSourceKind { LISTING, TARGET_ROWS, FILE }
+    /** Where the ids come from, as written on the command line: {@code listing}, {@code target-rows}, {@code file}. */
+    enum IdSourceKind {
+        LISTING, TARGET_ROWS, FILE;
+
+        String optionValue() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Reads {@code target-rows} (as documented) as well as {@code TARGET_ROWS}. */
+    static final class IdSourceConverter implements CommandLine.ITypeConverter<IdSourceKind> {
+        @Override
+        public IdSourceKind convert(String value) {
+            for (IdSourceKind kind : IdSourceKind.values()) {
+                if (kind.optionValue().equalsIgnoreCase(value.replace('_', '-'))) {
+                    return kind;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected listing, target-rows or file, but was '" + value + "'");
+        }
+    }
 
     enum MissingRows { INSERT, REPORT }
 
@@ -68,7 +90,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--id-source", defaultValue = "listing", description = {"Where the ids come from: listing (Pinecone's id",
         "listing, serverless indexes), target-rows (rows of the table without an embedding; the only way for pod",
-        "indexes), file (--id-file). Default: ${DEFAULT-VALUE}."})
+        "indexes), file (--id-file). Default: ${DEFAULT-VALUE}."}, converter = IdSourceConverter.class)
     private IdSourceKind idSource;
 
     @Option(names = "--prefix", defaultValue = "", description = "With --id-source listing: only ids with this prefix.")

@@ -8,8 +8,10 @@ import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -97,6 +100,24 @@ final class IdLister {
         return fileLines(((IdSource.IdFile) idSource), cursor);
     }
 
+    /** The ids an id file lists (lines other than blank ones and {@code #} comments), for a plan. */
+    static long countIds(Path file) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip).filter(IdLister::isId).count();
+        } catch (IOException | UncheckedIOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    private static boolean isId(String line) {
+        return !line.isEmpty() && !line.startsWith("#");
+    }
+
+    private static ConfigurationException unreadable(Path file, Exception e) {
+        return new ConfigurationException(ErrorCode.INVALID_SETTING, "Cannot read the id file " + file + ": "
+                + e.getMessage() + ". Pass a readable file with one id per line.", e);
+    }
+
     // The cursor of a file listing is the number of lines already read.
     private Page fileLines(IdSource.IdFile file, String cursor) {
         long skip = cursor == null ? 0 : Long.parseLong(cursor);
@@ -112,15 +133,14 @@ final class IdLister {
             while (ids.size() < pageSize && (line = reader.readLine()) != null) {
                 read++;
                 String id = line.strip();
-                if (!id.isEmpty() && !id.startsWith("#")) {
+                if (isId(id)) {
                     ids.add(id);
                 }
             }
             boolean last = reader.readLine() == null;
             return new Page(ids, String.valueOf(read), last);
         } catch (IOException e) {
-            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "Cannot read the id file " + file.file() + ": "
-                    + e.getMessage() + ". Pass a readable file with one id per line.", e);
+            throw unreadable(file.file(), e);
         }
     }
 

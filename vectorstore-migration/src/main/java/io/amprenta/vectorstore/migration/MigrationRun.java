@@ -360,18 +360,33 @@ final class MigrationRun {
     }
 
     private MigrationPlan plan(List<String> checks, long alreadyDone) {
-        StoreStats stats = settings.source().stats();
         Map<String, Long> counts = new LinkedHashMap<>();
-        namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
-        long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        long pending = Math.max(0, total - alreadyDone);
+        String counted;
+        long pending;
+        if (settings.idSource() instanceof IdSource.TargetRows) {
+            // Rows that are done have their embedding: what is still without one is exactly what is left.
+            namespaces.forEach(namespace -> counts.put(namespace, settings.target().countWithoutEmbedding(namespace)));
+            counted = "record counts are the target's rows without an embedding";
+            pending = counts.values().stream().mapToLong(Long::longValue).sum();
+        } else {
+            if (settings.idSource() instanceof IdSource.IdFile file) {
+                counts.put(namespaces.get(0), IdLister.countIds(file.file()));
+                counted = "record counts are the id file's ids";
+            } else {
+                StoreStats stats = settings.source().stats();
+                namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
+                counted = "record counts come from the source's index statistics, which read no records"
+                        + (((IdSource.SourceListing) settings.idSource()).prefix().isEmpty() ? "" : " (all ids, not only the prefix's)");
+            }
+            pending = Math.max(0, counts.values().stream().mapToLong(Long::longValue).sum() - alreadyDone);
+        }
         long batches = (pending + settings.batchSize() - 1) / settings.batchSize();
         boolean listing = settings.idSource() instanceof IdSource.SourceListing;
         long readUnits = (pending + 9) / 10 + (listing ? (pending + 99) / 100 : 0);
         double rate = Math.min(settings.workers() * ASSUMED_RECORDS_PER_WORKER_SECOND,
                 settings.maxRequestsPerSecond() * settings.batchSize());
         List<String> assumptions = List.of(
-                "record counts come from the source's index statistics, which read no records",
+                counted,
                 "Pinecone serverless read units: fetch costs 1 per 10 records" + (listing ? ", list 1 per call of 100 ids" : ""),
                 String.format("time assumes %,.0f records/s (%d workers x %,.0f, capped by %s requests/s x %d ids)", rate,
                         settings.workers(), ASSUMED_RECORDS_PER_WORKER_SECOND, settings.maxRequestsPerSecond(), settings.batchSize()));

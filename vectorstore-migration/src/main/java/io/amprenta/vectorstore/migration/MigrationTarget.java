@@ -39,6 +39,9 @@ public interface MigrationTarget {
     /** Up to {@code limit} ids of rows in {@code namespace} that have no embedding yet, in id order, after {@code afterId} (null to start). */
     List<String> idsWithoutEmbedding(String namespace, String afterId, int limit);
 
+    /** How many rows of {@code namespace} have no embedding yet; read-only, for a dry run's plan. */
+    long countWithoutEmbedding(String namespace);
+
     /** Read-only checks that the target can be written (extension, table, columns); throws a {@code ConfigurationException} naming the fix. */
     List<String> preflight();
 

@@ -81,6 +81,11 @@ public final class PgVectorTarget implements MigrationTarget {
         return table.pendingIdsAfter(namespace, afterId, limit);
     }
 
+    @Override
+    public long countWithoutEmbedding(String namespace) {
+        return table.countPendingRows(namespace);
+    }
+
     /**
      * Reads the schema status (no writes) and refuses when a store could not use the table; otherwise
      * returns what it found, for the plan.

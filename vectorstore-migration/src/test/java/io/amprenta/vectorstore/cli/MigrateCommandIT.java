@@ -20,6 +20,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The user's story of DESIGN §1 through the real command line: schema upgrade on an application's table,
@@ -183,6 +186,35 @@ class MigrateCommandIT {
         assertThat(run.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
         assertThat(run.err()).contains("NOT NULL").contains("docs/errors.md#schema-conflict");
         assertThat(count("SELECT count(*) FROM migration_batches WHERE claimed_by IS NOT NULL")).isZero();
+    }
+
+    @Test
+    void theTablesOwnRowsAnIdFileAndAPrefixAsIdSources(@TempDir Path directory) throws Exception {
+        CliRun rowsPlan = run("migrate", "--dry-run", "--id-source", "target-rows", "--namespace", "", "--run-id", "rows");
+        assertThat(rowsPlan.exitCode()).as(rowsPlan.out() + rowsPlan.err()).isZero();
+        assertThat(rowsPlan.out()).contains("namespace '': 100 records").contains("to copy: 100 in 1 batches")
+                .contains("the target's rows without an embedding");
+
+        CliRun rows = run("migrate", "--id-source", "target-rows", "--namespace", "", "--run-id", "rows",
+                "--embedding-model", "model-from-option", "--no-metadata");
+        assertThat(rows.exitCode()).as(rows.out() + rows.err()).isZero();
+        assertThat(rows.out()).contains("COMPLETED: 100 copied");
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL AND embedding_model = 'model-from-option'"
+                + " AND metadata = '{}'::jsonb")).isEqualTo(100);
+
+        Path ids = Files.writeString(directory.resolve("ids.txt"), "chunk-500\n# a comment\n\nchunk-501\n  chunk-502  \n");
+        CliRun filePlan = run("migrate", "--dry-run", "--id-source", "file", "--id-file", ids.toString(), "--namespace", "",
+                "--run-id", "file");
+        assertThat(filePlan.out()).as(filePlan.err()).contains("namespace '': 3 records").contains("to copy: 3 in 1 batches");
+        CliRun file = run("migrate", "--id-source", "file", "--id-file", ids.toString(), "--namespace", "", "--run-id", "file");
+        assertThat(file.exitCode()).as(file.out() + file.err()).isZero();
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE id IN ('chunk-500', 'chunk-501', 'chunk-502')"
+                + " AND embedding IS NOT NULL")).isEqualTo(3);
+
+        CliRun prefixed = run("migrate", "--prefix", "chunk-23", "--namespace", "", "--run-id", "prefixed");
+        assertThat(prefixed.exitCode()).as(prefixed.out() + prefixed.err()).isZero();
+        // chunk-23, chunk-230..239 and chunk-2300..2399, of which none was copied before.
+        assertThat(prefixed.out()).contains("COMPLETED: 111 copied");
     }
 
     @Test

@@ -99,6 +99,21 @@ class TableTarget implements MigrationTarget {
     }
 
     @Override
+    public long countWithoutEmbedding(String namespace) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM copied WHERE namespace = ?"
+                     + " AND embedding IS NULL")) {
+            statement.setString(1, namespace);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public List<String> idsWithoutEmbedding(String namespace, String afterId, int limit) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT id FROM copied WHERE namespace = ? AND embedding IS NULL"

@@ -146,6 +146,12 @@ public final class PgVectorTable {
                 connection -> backend.rows().listIds(connection, namespace, request, true));
     }
 
+    /** How many rows of {@code namespace} have no embedding yet. */
+    public long countPendingRows(String namespace) {
+        return withConnection("Counting pending rows of " + settings.qualifiedTable(),
+                connection -> backend.rows().countPending(connection, namespace));
+    }
+
     /** Like {@link #listPendingIds(String, IdPageRequest)}, on the caller's connection and transaction. */
     public IdPage listPendingIds(Connection connection, String namespace, IdPageRequest request) {
         try {

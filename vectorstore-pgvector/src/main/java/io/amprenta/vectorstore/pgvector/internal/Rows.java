@@ -181,6 +181,18 @@ public final class Rows {
         return counts;
     }
 
+    /** How many rows of {@code namespace} have no embedding yet (what a backfill of the table's own rows fills). */
+    public long countPending(Connection connection, String namespace) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + names.qualified() + " WHERE "
+                + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + TableNames.column(TableNames.EMBEDDING) + " IS NULL")) {
+            statement.setString(1, namespace);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     private String visible() {
         return TableNames.column(TableNames.NAMESPACE) + " = ? AND " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
     }
