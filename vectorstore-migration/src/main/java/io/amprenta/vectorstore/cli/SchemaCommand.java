@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.amprenta.vectorstore.pgvector.BackupRestore;
 import io.amprenta.vectorstore.pgvector.DowngradeOptions;
 import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code vectorstore schema upgrade | downgrade | status | sql}: the pgvector table's schema, from the
+ * {@code vectorstore schema upgrade | downgrade | restore | status | sql}: the pgvector table's schema, from the
  * {@code DATABASE_URL} and {@code PGVECTOR_*} settings.
  */
 @Command(name = "schema", mixinStandardHelpOptions = true,
@@ -65,6 +66,20 @@ final class SchemaCommand {
 
         @Option(names = "--drop-embeddings", description = "Drop populated embeddings without a backup.")
         boolean dropEmbeddings;
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = {
+        "Write the embeddings a `downgrade --backup-table` preserved back into the table, after `upgrade`: rows",
+        "without an embedding get theirs back, rows the table no longer has are inserted, and rows that hold an",
+        "embedding again are left alone. One transaction. The backup table is kept; drop it when satisfied."})
+    int restore(@Option(names = "--from-table", required = true, description = "The backup table to read.") String backupTable) {
+        Output output = cli.output(json);
+        BackupRestore restore = withManager(manager -> manager.restore(backupTable));
+        output.result(restore);
+        output.line(String.format("restored %,d embeddings from %s: %,d into existing rows, %,d as new rows; %,d rows"
+                        + " already had an embedding and were left as they are", restore.restored() + restore.inserted(),
+                restore.backupTable(), restore.restored(), restore.inserted(), restore.skipped()));
+        return ExitCode.OK;
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = {

@@ -69,6 +69,108 @@ class SchemaCommandIT {
     }
 
     @Test
+    void aPreservingDowngradeIsUndoneByUpgradeAndRestore() throws SQLException {
+        assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
+        Map<String, String> store = storeConfig(environment);
+        VectorRecord record = VectorRecord.of("chunk-2", new float[] {0.5f, 0.25f, -1}, Map.of("source", "faq", "year", 2024));
+        try (VectorStore pgvector = VectorStores.get(store)) {
+            pgvector.upsert(List.of(record));
+        }
+        assertThat(CliRun.of(environment, "schema", "downgrade", "--backup-table", "kept").exitCode()).isZero();
+
+        CliRun early = CliRun.of(environment, "schema", "restore", "--from-table", "kept");
+        assertThat(early.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(early.err()).contains("schema upgrade").contains("docs/errors.md#schema-outdated");
+
+        assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
+        CliRun missing = CliRun.of(environment, "schema", "restore", "--from-table", "no_such_backup");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(missing.err()).contains("There is no backup table public.no_such_backup");
+
+        CliRun restore = CliRun.of(environment, "schema", "restore", "--from-table", "kept");
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains("restored 1 embeddings from public.kept: 1 into existing rows, 0 as new rows");
+        try (VectorStore pgvector = VectorStores.get(store)) {
+            assertThat(pgvector.fetch(List.of("chunk-2"))).containsEntry("chunk-2", record);
+        }
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE content = 'text ' || document_id")).isEqualTo(5);
+
+        CliRun again = CliRun.of(environment, "schema", "restore", "--from-table", "kept");
+        assertThat(again.out()).contains("restored 0 embeddings").contains("1 rows already had an embedding");
+    }
+
+    @Test
+    void theLibrarysOwnTableIsRecreatedByUpgradeAndRefilledByRestore() throws SQLException {
+        Map<String, String> own = new HashMap<>(environment);
+        own.put("PGVECTOR_TABLE", "library_chunks");
+        assertThat(CliRun.of(own, "schema", "upgrade").exitCode()).isZero();
+        List<VectorRecord> records = List.of(VectorRecord.of("a", new float[] {1, 0, 0}, Map.of("n", 1)),
+                VectorRecord.of("b", new float[] {0, 1, 0}, Map.of()), VectorRecord.of("c", new float[] {0, 0, 1}, Map.of("t", "x")));
+        try (VectorStore pgvector = VectorStores.get(storeConfig(own))) {
+            pgvector.upsert(records);
+            pgvector.inNamespace("tenant").upsert(records.subList(0, 1));
+        }
+        CliRun down = CliRun.of(own, "schema", "downgrade", "--backup-table", "library_chunks_kept");
+        assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'library_chunks'")).as("dropped").isZero();
+
+        assertThat(CliRun.of(own, "schema", "upgrade").exitCode()).isZero();
+        CliRun restore = CliRun.of(own, "schema", "restore", "--from-table", "library_chunks_kept");
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains("restored 4 embeddings").contains("0 into existing rows, 4 as new rows");
+        try (VectorStore pgvector = VectorStores.get(storeConfig(own))) {
+            assertThat(pgvector.fetch(List.of("a", "b", "c")).values()).containsExactlyElementsOf(records);
+            assertThat(pgvector.inNamespace("tenant").fetch(List.of("a", "b"))).containsOnlyKeys("a");
+        }
+    }
+
+    @Test
+    void aRestoreThatWouldNeedRowsTheApplicationTableCannotTakeChangesNothing() throws SQLException {
+        assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
+        try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
+            pgvector.upsert(List.of(VectorRecord.of("chunk-1", new float[] {1, 0, 0}, Map.of()),
+                    VectorRecord.of("chunk-3", new float[] {0, 1, 0}, Map.of())));
+        }
+        assertThat(CliRun.of(environment, "schema", "downgrade", "--backup-table", "kept3").exitCode()).isZero();
+        execute("DELETE FROM rag_chunks WHERE id = 'chunk-3'"); // content is NOT NULL: the library cannot recreate it
+        assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
+
+        CliRun restore = CliRun.of(environment, "schema", "restore", "--from-table", "kept3");
+
+        assertThat(restore.exitCode()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(restore.err()).contains("cannot take new rows").contains("docs/errors.md#schema-conflict");
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL")).as("all or nothing").isZero();
+    }
+
+    @Test
+    void downgradeStepByStepAndDroppingEmbeddingsDeliberately() throws SQLException {
+        assertThat(CliRun.of(environment, "schema", "upgrade", "--to", "1").out()).contains("schema version 0 -> 1");
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'rag_chunks' AND indexdef LIKE '%hnsw%'")).isZero();
+        assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("schema version 1 -> 2");
+        try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
+            pgvector.upsert(List.of(VectorRecord.of("chunk-1", new float[] {1, 0, 0}, Map.of())));
+        }
+
+        CliRun toOne = CliRun.of(environment, "schema", "downgrade", "--to", "1");
+        assertThat(toOne.exitCode()).as(toOne.err()).isZero();
+        assertThat(toOne.out()).contains("schema version 2 -> 1");
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL")).as("version 1 keeps the column").isEqualTo(1);
+
+        CliRun dropped = CliRun.of(environment, "schema", "downgrade", "--drop-embeddings");
+        assertThat(dropped.exitCode()).as(dropped.err()).isZero();
+        assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'rag_chunks'")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM rag_chunks")).isEqualTo(5);
+    }
+
+    private static Map<String, String> storeConfig(Map<String, String> environment) {
+        Map<String, String> store = new HashMap<>(environment);
+        store.put("VECTOR_BACKEND", "pgvector");
+        store.put("PGVECTOR_POOL_SIZE", "2");
+        return store;
+    }
+
+    @Test
     void sqlPrintsTheDdlWithoutADatabase() {
         Map<String, String> noDatabase = Map.of("PGVECTOR_DIMENSION", "384", "PGVECTOR_METRIC", "dotproduct");
 

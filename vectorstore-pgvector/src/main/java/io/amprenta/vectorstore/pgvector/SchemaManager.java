@@ -4,6 +4,7 @@ import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.pgvector.internal.Catalog;
+import io.amprenta.vectorstore.pgvector.internal.Identifiers;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SchemaChecks;
 import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
@@ -154,6 +155,83 @@ public final class SchemaManager {
             backup.ifPresent(table -> changes.add(0, "copied the embedded rows into " + names.schema() + "." + table));
             return new SchemaChange(from, after.schemaVersion(), changes, executed, backup);
         });
+    }
+
+    /**
+     * Writes the embeddings a downgrade preserved in {@code backupTable} ({@link DowngradeOptions#backupTo}) back into
+     * the table, after the schema was upgraded again: rows that exist without an embedding get their library columns
+     * back, and rows the table no longer has (a downgrade drops the library's own table) are inserted. A row that
+     * holds an embedding again, written since, is never overwritten. One transaction: all or nothing. The backup
+     * table is left in place; drop it when satisfied.
+     *
+     * @throws ConfigurationException ({@link ErrorCode#SCHEMA_OUTDATED}) when the table has not been upgraded,
+     *     ({@link ErrorCode#INVALID_SETTING}) when there is no such backup table, or ({@link ErrorCode#SCHEMA_CONFLICT})
+     *     when rows would have to be inserted into an application table whose NOT NULL columns the library cannot
+     *     fill; nothing changes then
+     */
+    public BackupRestore restore(String backupTable) {
+        Identifiers.require("backupTable", backupTable);
+        String backup = names.qualify(backupTable);
+        String shown = names.schema() + "." + backupTable;
+        return inLockedTransaction("Restoring embeddings of " + names.display() + " from " + shown, (connection, executed) -> {
+            TableShape shape = Catalog.read(connection, names);
+            if (shape.schemaVersion() < 1 || !shape.exists()) {
+                throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, names.display() + " has no vectorstore columns"
+                        + " to restore into. Run `vectorstore schema upgrade` first, then the restore.");
+            }
+            long total = backupRows(connection, backup, shown);
+            String key = " b." + TableNames.column(TableNames.NAMESPACE) + " = t." + TableNames.column(TableNames.NAMESPACE)
+                    + " AND b." + names.id() + " = t." + names.id();
+            List<String> assignments = TableNames.LIBRARY_COLUMNS.stream().filter(c -> !c.equals(TableNames.NAMESPACE))
+                    .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
+            String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
+                    + " b WHERE" + key + " AND t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL";
+            List<String> columns = new ArrayList<>(List.of(names.id()));
+            TableNames.LIBRARY_COLUMNS.forEach(c -> columns.add(TableNames.column(c)));
+            String columnList = String.join(", ", columns);
+            String insert = "INSERT INTO " + names.qualified() + " (" + columnList + ") SELECT " + columnList + " FROM " + backup
+                    + " b WHERE NOT EXISTS (SELECT 1 FROM " + names.qualified() + " t WHERE" + key + ")";
+            long restored = count(connection, update, executed);
+            long inserted;
+            try {
+                inserted = count(connection, insert, executed);
+            } catch (SQLException e) {
+                if (!"23502".equals(SqlErrors.sqlState(e))) {
+                    throw e;
+                }
+                throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "Some rows of " + shown + " have no row in "
+                        + names.display() + " any more, and the table cannot take new rows: " + SqlErrors.primaryMessage(e)
+                        + ". Nothing was restored. Recreate those rows with the application first, or restore only the"
+                        + " rows that exist (UPDATE ... FROM " + shown + ").", e);
+            }
+            return new BackupRestore(shown, restored, inserted, total - restored - inserted);
+        });
+    }
+
+    private static long backupRows(Connection connection, String backup, String shown) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, backup);
+            try (ResultSet rows = exists.executeQuery()) {
+                rows.next();
+                if (!rows.getBoolean(1)) {
+                    throw new ConfigurationException(ErrorCode.INVALID_SETTING, "There is no backup table " + shown
+                            + ". Name the table that `vectorstore schema downgrade --backup-table NAME` created.");
+                }
+            }
+        }
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + backup);
+             ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static long count(Connection connection, String statement, List<String> executed) throws SQLException {
+        try (PreparedStatement prepared = connection.prepareStatement(statement)) {
+            long changed = prepared.executeLargeUpdate();
+            executed.add(statement);
+            return changed;
+        }
     }
 
     /** The state of the extension, the table and its schema, and the row counts. */
