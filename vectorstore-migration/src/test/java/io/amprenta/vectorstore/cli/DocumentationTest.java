@@ -57,6 +57,17 @@ class DocumentationTest {
     }
 
     @Test
+    void theMigrationGuideTroubleshootsEveryErrorCode() throws IOException {
+        String guide = read("docs/migration-guide.md");
+        String troubleshooting = guide.substring(guide.indexOf("## Troubleshooting"));
+
+        List<String> missing = Stream.of(ErrorCode.values()).map(ErrorCode::anchor)
+                .filter(anchor -> !troubleshooting.contains("(errors.md#" + anchor + ")")).toList();
+
+        assertThat(missing).as("error codes the migration guide's troubleshooting does not cover").isEmpty();
+    }
+
+    @Test
     void everyConfigurationKeyIsInTheReadme() throws IOException, IllegalAccessException {
         String readme = read("README.md");
         Set<String> keys = new LinkedHashSet<>();
