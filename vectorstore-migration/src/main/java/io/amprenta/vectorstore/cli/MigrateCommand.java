@@ -9,7 +9,9 @@ import io.amprenta.vectorstore.migration.Migration;
 import io.amprenta.vectorstore.migration.MigrationListener;
 import io.amprenta.vectorstore.migration.MigrationPlan;
 import io.amprenta.vectorstore.migration.MigrationReport;
+import io.amprenta.vectorstore.migration.MigrationTarget;
 import io.amprenta.vectorstore.migration.PgVectorTarget;
+import io.amprenta.vectorstore.migration.StoreTarget;
 import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
@@ -62,6 +64,8 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     enum MissingRows { INSERT, REPORT }
+
+    private static final String PGVECTOR = "pgvector";
 
     @ParentCommand
     private VectorstoreCli cli;
@@ -123,6 +127,11 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--source", defaultValue = "pinecone", description = "Source backend (default: ${DEFAULT-VALUE}).")
     private String source;
 
+    @Option(names = "--target", defaultValue = PGVECTOR, description = {"Target backend (default: ${DEFAULT-VALUE}). Another",
+        "backend (e.g. pinecone, with --source pgvector: the way back) is written with upserts; progress stays in",
+        "the DATABASE_URL database."})
+    private String target;
+
     @Option(names = "--log-every", defaultValue = "30s", converter = DurationConverter.class,
             description = "Without a terminal, log progress this often (default: ${DEFAULT-VALUE}).")
     private Duration logEvery;
@@ -136,15 +145,18 @@ final class MigrateCommand implements Callable<Integer> {
         VectorStoreConfig config = cli.config();
         PgVectorSettings settings = PgVectorSettings.fromConfig(config);
         try (VectorStore from = cli.store(source, config.with("PINECONE_MAX_RETRIES", NO_STORE_RETRIES));
-             HikariDataSource dataSource = PgDataSources.create(config, workers + 4)) {
-            PgVectorTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings));
+             HikariDataSource dataSource = PgDataSources.create(config, workers + 4);
+             VectorStore to = target.equalsIgnoreCase(PGVECTOR) ? null : cli.store(target)) {
+            MigrationTarget target = to == null ? PgVectorTarget.of(PgVectorTable.open(dataSource, settings))
+                    : StoreTarget.of(to, dataSource);
             PlanPrinter plan = new PlanPrinter(output);
             Migration migration;
             try {
                 migration = Migration.builder(from, target)
                         .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
                         .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
-                        .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
+                        .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel
+                                : to == null ? settings.embeddingModel() : null,
                                 !noMetadata, missingRows == MissingRows.INSERT))
                         .listener(plan)
                         .listener(new ProgressDisplay(output, logEvery))

@@ -218,6 +218,33 @@ class MigrateCommandIT {
     }
 
     @Test
+    void theWayBackCopiesWhatPgvectorReceivedSinceIntoPinecone() {
+        assertThat(run("migrate").exitCode()).isZero();
+        Map<String, String> pgvector = new HashMap<>(environment);
+        pgvector.put("VECTOR_BACKEND", "pgvector");
+        VectorRecord changed = VectorRecord.of("chunk-5", TestData.randomVector(new Random(9), DIMENSION), Map.of("edited", true));
+        VectorRecord added = VectorRecord.of("written-in-phase-c", TestData.randomVector(new Random(10), DIMENSION), Map.of());
+        try (VectorStore store = VectorStores.get(pgvector)) {
+            store.upsert(List.of(changed, added));
+        }
+        CliRun refused = run("migrate", "--source", "pgvector", "--target", "pinecone", "--run-id", "refused", "--no-metadata");
+        assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(ExitCode.CONFIGURATION);
+        assertThat(refused.err()).contains("apply to a pgvector target only");
+
+        CliRun back = run("migrate", "--source", "pgvector", "--target", "pinecone", "--run-id", "back");
+
+        assertThat(back.exitCode()).as(back.out() + back.err()).isZero();
+        assertThat(back.out()).contains("COMPLETED: 3,001 copied");
+        Map<String, String> pinecone = new HashMap<>(environment);
+        pinecone.put("VECTOR_BACKEND", "pinecone");
+        try (VectorStore store = VectorStores.get(pinecone)) {
+            assertThat(store.fetch(List.of("chunk-5", "written-in-phase-c")).values()).containsExactlyInAnyOrder(changed, added);
+        }
+        CliRun verify = run("verify", "--source", "pgvector", "--target", "pinecone", "--sample", "3001");
+        assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    }
+
+    @Test
     void optionValuesOutOfRangeAreACommandLineErrorAndChangeNothing() throws SQLException {
         for (String[] args : List.of(new String[] {"migrate", "--batch-size", "5000"}, new String[] {"migrate", "--workers", "0"},
                 new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"})) {
