@@ -39,6 +39,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--missing-ids-out", description = "Write every missing id to this file, for `migrate --id-file`.")
     private Path missingIdsOut;
 
+    @Option(names = "--ids-from", defaultValue = "source", description = {"Whose ids to list and look up on the other side:",
+        "source (default), or target for a source that cannot list ids (a Pinecone pod index)."})
+    private Verification.IdsFrom idsFrom;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     private boolean json;
 
@@ -49,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (VectorStore from = cli.store(source); VectorStore to = cli.store(target)) {
             output.info("Comparing " + to + " with " + from + " ...");
             report = Verification.builder(from, to).namespaces(namespaces).sampleSize(sample).tolerance(tolerance)
-                    .missingIdsOut(missingIdsOut).build().run();
+                    .missingIdsOut(missingIdsOut).idsFrom(idsFrom).build().run();
         }
         output.result(report);
         output.line(String.format("%-20s %12s %12s %10s %8s %10s", "namespace", "source", "target", "missing", "sampled", "mismatched"));

@@ -40,6 +40,18 @@ public final class Verification {
     private final double tolerance;
     private final Path missingIdsOut;
     private final long seed;
+    private final IdsFrom idsFrom;
+
+    /** Which side's ids are listed and looked up on the other. */
+    public enum IdsFrom {
+        /** List the source's ids (the default): finds every record the target lacks. */
+        SOURCE,
+        /**
+         * List the target's ids, for a source that cannot list them (a Pinecone pod index): finds every target record
+         * the source does not have; with equal counts, the two hold the same ids. Fetches every id from the source.
+         */
+        TARGET
+    }
 
     private Verification(Builder builder) {
         this.source = builder.source;
@@ -49,6 +61,7 @@ public final class Verification {
         this.tolerance = builder.tolerance;
         this.missingIdsOut = builder.missingIdsOut;
         this.seed = builder.seed;
+        this.idsFrom = builder.idsFrom;
     }
 
     /** Starts configuring a comparison of {@code target} against {@code source}. */
@@ -89,13 +102,15 @@ public final class Verification {
         long checked = 0;
         long missing = 0;
         List<String> page = new ArrayList<>(Limits.MAX_IDS_PER_REQUEST);
-        for (Iterator<String> ids = from.streamIds("").iterator(); ids.hasNext(); ) {
+        VectorStore listed = idsFrom == IdsFrom.SOURCE ? from : to;
+        VectorStore other = idsFrom == IdsFrom.SOURCE ? to : from;
+        for (Iterator<String> ids = listed.streamIds("").iterator(); ids.hasNext(); ) {
             String id = ids.next();
             checked++;
             reservoir(sample, id, checked, random);
             page.add(id);
             if (page.size() == Limits.MAX_IDS_PER_REQUEST || !ids.hasNext()) {
-                Map<String, VectorRecord> found = to.fetch(page);
+                Map<String, VectorRecord> found = other.fetch(page);
                 for (String candidate : page) {
                     if (!found.containsKey(candidate)) {
                         missing++;
@@ -112,8 +127,8 @@ public final class Verification {
             }
         }
         List<VerificationReport.Mismatch> mismatches = compareSample(from, to, sample);
-        return new VerificationReport.NamespaceResult(namespace, sourceCount, targetCount, checked, missing, missingExamples,
-                sample.size(), mismatches);
+        return new VerificationReport.NamespaceResult(namespace, idsFrom, sourceCount, targetCount, checked, missing,
+                missingExamples, sample.size(), mismatches);
     }
 
     // Keeps a uniform random sample of the ids seen so far (Algorithm R), without holding all of them.
@@ -177,6 +192,7 @@ public final class Verification {
         private double tolerance;
         private Path missingIdsOut;
         private long seed = 1;
+        private IdsFrom idsFrom = IdsFrom.SOURCE;
 
         private Builder(VectorStore source, VectorStore target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -213,6 +229,12 @@ public final class Verification {
         /** Also writes every missing id, one per line, to this file (usable as {@code migrate --id-file}). */
         public Builder missingIdsOut(Path file) {
             this.missingIdsOut = file;
+            return this;
+        }
+
+        /** Which side's ids are listed (default the source's; the target's for a source that cannot list). */
+        public Builder idsFrom(IdsFrom idsFrom) {
+            this.idsFrom = Objects.requireNonNull(idsFrom, "idsFrom");
             return this;
         }
 

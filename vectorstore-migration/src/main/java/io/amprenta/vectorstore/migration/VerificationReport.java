@@ -31,15 +31,17 @@ public record VerificationReport(List<NamespaceResult> namespaces, Duration elap
      * The comparison of one namespace.
      *
      * @param namespace the namespace
+     * @param idsFrom which side's ids were listed and looked up on the other
      * @param sourceCount records in the source
      * @param targetCount records with an embedding in the target
-     * @param checkedIds source ids looked up in the target
-     * @param missingCount source ids absent from the target
+     * @param checkedIds ids listed and looked up on the other side
+     * @param missingCount listed ids absent from the other side
      * @param missingExamples the first missing ids
      * @param sampled records compared value by value
      * @param mismatches sampled records that differ, with how
      */
-    public record NamespaceResult(String namespace, long sourceCount, long targetCount, long checkedIds, long missingCount,
+    public record NamespaceResult(String namespace, Verification.IdsFrom idsFrom, long sourceCount, long targetCount,
+                                  long checkedIds, long missingCount,
                                   List<String> missingExamples, int sampled, List<Mismatch> mismatches) {
 
         /** Copies the lists. */
@@ -57,10 +59,15 @@ public record VerificationReport(List<NamespaceResult> namespaces, Duration elap
         public List<String> problems() {
             String where = "namespace '" + namespace + "'";
             List<String> problems = new ArrayList<>();
-            if (missingCount > 0) {
+            if (missingCount > 0 && idsFrom == Verification.IdsFrom.SOURCE) {
                 problems.add(where + ": " + missingCount + " of " + checkedIds + " source ids are missing from the target (e.g. "
                         + String.join(", ", missingExamples) + "). Run `vectorstore migrate --resume`, or copy exactly these"
                         + " with --id-file after writing them out with `vectorstore verify --missing-ids-out FILE`.");
+            }
+            if (missingCount > 0 && idsFrom == Verification.IdsFrom.TARGET) {
+                problems.add(where + ": " + missingCount + " of " + checkedIds + " target ids are not in the source (e.g. "
+                        + String.join(", ", missingExamples) + "): deleted in the source after they were copied, or written"
+                        + " to the target only. `vectorstore verify --ids-from target --missing-ids-out FILE` lists them.");
             }
             if (sourceCount != targetCount && missingCount == 0) {
                 problems.add(where + ": the source has " + sourceCount + " records and the target " + targetCount + "."

@@ -245,6 +245,34 @@ class MigrateCommandIT {
     }
 
     @Test
+    void verifyFindsWhatIsMissingAndTheGuidesRepairCopiesIt(@TempDir Path directory) throws Exception {
+        assertThat(run("migrate").exitCode()).isZero();
+        Map<String, String> pgvector = new HashMap<>(environment);
+        pgvector.put("VECTOR_BACKEND", "pgvector");
+        try (VectorStore store = VectorStores.get(pgvector)) {
+            store.delete(List.of("chunk-100", "chunk-1500", "chunk-2399"));
+        }
+        Path missing = directory.resolve("missing.txt");
+
+        CliRun found = run("verify", "--namespace", "", "--missing-ids-out", missing.toString());
+        assertThat(found.exitCode()).as(found.out() + found.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(found.out()).contains("3 of 2400 source ids are missing from the target");
+        assertThat(Files.readAllLines(missing)).containsExactlyInAnyOrder("chunk-100", "chunk-1500", "chunk-2399");
+        CliRun fromTarget = run("verify", "--namespace", "", "--ids-from", "target");
+        assertThat(fromTarget.exitCode()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(fromTarget.out()).contains("the source has 2400 records and the target 2397");
+
+        // The migration guide's words, step 4.
+        CliRun repair = run("migrate", "--id-source", "file", "--id-file", missing.toString(), "--namespace", "", "--run-id", "repair-1");
+        assertThat(repair.exitCode()).as(repair.out() + repair.err()).isZero();
+        assertThat(repair.out()).contains("COMPLETED: 3 copied");
+
+        assertThat(run("verify").exitCode()).isZero();
+        CliRun podStyle = run("verify", "--ids-from", "target", "--tolerance", "1e-6");
+        assertThat(podStyle.exitCode()).as(podStyle.out() + podStyle.err()).isZero();
+    }
+
+    @Test
     void optionValuesOutOfRangeAreACommandLineErrorAndChangeNothing() throws SQLException {
         for (String[] args : List.of(new String[] {"migrate", "--batch-size", "5000"}, new String[] {"migrate", "--workers", "0"},
                 new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"})) {

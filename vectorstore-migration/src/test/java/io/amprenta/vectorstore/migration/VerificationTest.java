@@ -2,9 +2,14 @@ package io.amprenta.vectorstore.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
+import io.amprenta.vectorstore.spi.ForwardingVectorStore;
 import io.amprenta.vectorstore.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +83,42 @@ class VerificationTest {
 
         assertThat(Verification.builder(source, target).sampleSize(2_500).tolerance(1e-3).build().run().passed()).isTrue();
         assertThat(Verification.builder(source, target).sampleSize(2_500).build().run().passed()).isFalse();
+    }
+
+    @Test
+    void aSourceThatCannotListIsVerifiedFromTheTargetsIds() {
+        VectorStore podIndex = new ForwardingVectorStore(source) {
+            @Override
+            public IdPage listIds(IdPageRequest request) {
+                throw new InvalidRequestException(ErrorCode.UNSUPPORTED_OPERATION, "This index does not support list.");
+            }
+
+            @Override
+            public VectorStore inNamespace(String namespace) {
+                return this;
+            }
+        };
+        assertThat(Verification.builder(podIndex, target).namespaces(List.of("")).idsFrom(Verification.IdsFrom.TARGET)
+                .sampleSize(100).build().run().passed()).isTrue();
+
+        target.upsert(List.of(VectorRecord.of("stray", new float[] {1, 0, 0, 0})));
+        target.delete(List.of("id-7"));
+        VerificationReport report = Verification.builder(podIndex, target).namespaces(List.of(""))
+                .idsFrom(Verification.IdsFrom.TARGET).build().run();
+
+        assertThat(report.namespaces().get(0).missingExamples()).containsExactly("stray");
+        assertThat(report.problems()).anySatisfy(problem -> assertThat(problem).contains("1 of 2500 target ids are not in the source"));
+    }
+
+    @Test
+    void aMissingTargetRecordIsACountDifferenceWhenTheTargetIsListed() {
+        target.delete(List.of("id-7"));
+
+        VerificationReport report = Verification.builder(source, target).namespaces(List.of(""))
+                .idsFrom(Verification.IdsFrom.TARGET).build().run();
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.problems()).singleElement().asString().contains("the source has 2500 records and the target 2499");
     }
 
     @Test
