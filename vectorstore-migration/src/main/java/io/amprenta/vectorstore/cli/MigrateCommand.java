@@ -12,6 +12,7 @@ import io.amprenta.vectorstore.migration.MigrationReport;
 import io.amprenta.vectorstore.migration.MigrationTarget;
 import io.amprenta.vectorstore.migration.PgVectorTarget;
 import io.amprenta.vectorstore.migration.StoreTarget;
+import io.amprenta.vectorstore.pgvector.IndexBuildOptions;
 import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
@@ -113,6 +114,14 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--embedding-model", description = "Written to embedding_model (default: EMBEDDING_MODEL, else left as is).")
     private String embeddingModel;
 
+    @Option(names = "--index-build-memory", defaultValue = "1GB", description = {"With --defer-index: maintenance_work_mem",
+        "for the index build (default: ${DEFAULT-VALUE}; about 2 KB per 384-dimensional row keeps the graph in memory)."})
+    private String indexBuildMemory;
+
+    @Option(names = "--index-build-workers", defaultValue = "2",
+            description = "With --defer-index: parallel maintenance workers for the index build (default: ${DEFAULT-VALUE}).")
+    private int indexBuildWorkers;
+
     @Option(names = "--defer-index", description = "Drop the HNSW index first and build it once at the end (much faster backfill).")
     private boolean deferIndex;
 
@@ -130,7 +139,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = PGVECTOR, description = {"Target backend (default: ${DEFAULT-VALUE}). Another",
         "backend (e.g. pinecone, with --source pgvector: the way back) is written with upserts; progress stays in",
         "the DATABASE_URL database."})
-    private String target;
+    private String targetBackend;
 
     @Option(names = "--log-every", defaultValue = "30s", converter = DurationConverter.class,
             description = "Without a terminal, log progress this often (default: ${DEFAULT-VALUE}).")
@@ -146,13 +155,15 @@ final class MigrateCommand implements Callable<Integer> {
         PgVectorSettings settings = PgVectorSettings.fromConfig(config);
         try (VectorStore from = cli.store(source, config.with("PINECONE_MAX_RETRIES", NO_STORE_RETRIES));
              HikariDataSource dataSource = PgDataSources.create(config, workers + 4);
-             VectorStore to = target.equalsIgnoreCase(PGVECTOR) ? null : cli.store(target)) {
-            MigrationTarget target = to == null ? PgVectorTarget.of(PgVectorTable.open(dataSource, settings))
-                    : StoreTarget.of(to, dataSource);
+             VectorStore to = targetBackend.equalsIgnoreCase(PGVECTOR) ? null : cli.store(targetBackend)) {
             PlanPrinter plan = new PlanPrinter(output);
             Migration migration;
             try {
-                migration = Migration.builder(from, target)
+                MigrationTarget destination = to == null
+                        ? PgVectorTarget.of(PgVectorTable.open(dataSource, settings)).withIndexBuild(IndexBuildOptions.defaults()
+                                .withMaintenanceWorkMem(indexBuildMemory).withParallelWorkers(indexBuildWorkers))
+                        : StoreTarget.of(to, dataSource);
+                migration = Migration.builder(from, destination)
                         .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
                         .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
                         .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel

@@ -275,6 +275,7 @@ class MigrateCommandIT {
     @Test
     void optionValuesOutOfRangeAreACommandLineErrorAndChangeNothing() throws SQLException {
         for (String[] args : List.of(new String[] {"migrate", "--batch-size", "5000"}, new String[] {"migrate", "--workers", "0"},
+                new String[] {"migrate", "--defer-index", "--index-build-memory", "lots"},
                 new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"})) {
             CliRun run = run(args);
 
@@ -287,10 +288,12 @@ class MigrateCommandIT {
 
     @Test
     void theDeferredIndexIsBuiltAtTheEnd() throws SQLException {
-        CliRun deferred = run("migrate", "--defer-index");
+        CliRun deferred = run("migrate", "--defer-index", "--index-build-memory", "256MB", "--index-build-workers", "1");
 
         assertThat(deferred.exitCode()).as(deferred.out() + deferred.err()).isZero();
         assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'rag_chunks' AND indexdef LIKE '%hnsw%'")).isEqualTo(1);
+        assertThat(count("SELECT reltuples::bigint FROM pg_class WHERE relname = 'rag_chunks'")).as("analyzed after the build")
+                .isEqualTo(3_000);
         assertThat(run("schema", "status").exitCode()).isZero();
     }
 
