@@ -126,6 +126,9 @@ class CutoverCommandsIT {
 
         assertThat(gated.exitCode()).as(gated.out() + gated.err()).isEqualTo(ExitCode.FINDINGS);
         assertThat(gated.out()).contains("BELOW TARGET");
+        CliRun recallGate = CliRun.of(half, "benchmark", "--queries", "30", "--seed", "5", "--min-recall", "0.9");
+        assertThat(recallGate.exitCode()).as(recallGate.out() + recallGate.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(recallGate.err()).contains("stored embeddings, seed 5");
         JsonNode report = json(CliRun.of(half, "benchmark", "--queries", "30", "--json"), 0);
         assertThat(report.get("meanOverlap").asDouble()).isLessThan(0.75);
         // Exact search runs on the half table: Pinecone's answers hold ids the target lacks.
