@@ -10,6 +10,7 @@ import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.testkit.TestData;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
+import io.amprenta.vectorstore.testkit.pinecone.PineconeOperation;
 import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
 import io.amprenta.vectorstore.testkit.postgres.TestDatabase;
 import java.io.BufferedReader;
@@ -22,11 +23,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +53,7 @@ class KillAndResumeIT {
 
     @BeforeEach
     void setUp(TestDatabase classDatabase) {
-        database = classDatabase;
+        database = classDatabase.createAnother();
         SchemaManager.create(database.dataSource(), PgVectorSettings.builder().dimension(DIMENSION).build()).upgrade();
         emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE).indexName("kill-test").start();
         Random random = new Random(11);
@@ -93,6 +96,56 @@ class KillAndResumeIT {
         // Every write is INSERT ... ON CONFLICT DO UPDATE: a record copied twice would have been updated.
         assertThat(count("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'rag_chunks'")).as("rows written twice").isZero();
         assertThat(count("SELECT count(*) FROM migration_progress WHERE status <> 'done'")).isZero();
+    }
+
+    @Test
+    void twoProcessesOnOneRunShareTheWorkAndWriteNothingTwice() throws Exception {
+        // Slow fetches: some seconds of work, so that the second process is up before the first could finish alone.
+        emulator.faults().limitTo(PineconeOperation.FETCH).latency(Duration.ofMillis(100));
+        Process first = startChild();
+        Process second = startChild();
+        CompletableFuture<List<String>> firstOutput = readAll(first);
+        CompletableFuture<List<String>> secondOutput = readAll(second);
+
+        List<String> firstLines = firstOutput.get(3, TimeUnit.MINUTES);
+        List<String> secondLines = secondOutput.get(3, TimeUnit.MINUTES);
+        assertThat(first.waitFor(1, TimeUnit.MINUTES) && second.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(first.exitValue()).as(String.join("\n", firstLines)).isZero();
+        assertThat(second.exitValue()).as(String.join("\n", secondLines)).isZero();
+        long copiedByFirst = copied(firstLines);
+        long copiedBySecond = copied(secondLines);
+        assertThat(copiedByFirst + copiedBySecond).isEqualTo(15_000);
+        assertThat(copiedByFirst).as("the first process took part").isPositive();
+        assertThat(copiedBySecond).as("the second process took part").isPositive();
+        try (VectorStore target = VectorStores.get(pgvectorConfig())) {
+            assertEqualsSource(target, "");
+            assertEqualsSource(target, "tenant-b");
+        }
+        assertThat(count("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'rag_chunks'")).as("rows written twice").isZero();
+    }
+
+    // Each child is read by a thread of its own, so that neither blocks on a full pipe while the other is read.
+    private static CompletableFuture<List<String>> readAll(Process child) {
+        CompletableFuture<List<String>> lines = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            List<String> read = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    read.add(line);
+                }
+                lines.complete(read);
+            } catch (IOException e) {
+                lines.completeExceptionally(e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static long copied(List<String> output) {
+        return output.stream().filter(line -> line.startsWith("OUTCOME")).mapToLong(line ->
+                Long.parseLong(line.substring(line.indexOf("copied=") + "copied=".length()))).sum();
     }
 
     private void assertEqualsSource(VectorStore target, String namespace) {
