@@ -249,8 +249,8 @@ class MigrationEngineIT {
         assertThat(target.rows().values()).as("no record written twice").allSatisfy(row -> assertThat(row.writes()).isEqualTo(1));
     }
 
-    @Test
-    void claimsOfADeadProcessAreTakenOverWhenTheirLeaseLapses() throws Exception {
+    // A run of the default namespace stopped after its first batch: the rest is listed, pending and unclaimed.
+    private TableTarget copyOneBatchOfTheDefaultNamespace() throws SQLException {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
         AtomicReference<Migration> running = new AtomicReference<>();
         Migration first = migration(target).namespaces(List.of("")).workers(1).listener(new MigrationListener() {
@@ -261,6 +261,12 @@ class MigrationEngineIT {
         }).build();
         running.set(first);
         first.run();
+        return target;
+    }
+
+    @Test
+    void claimsOfADeadProcessAreTakenOverWhenTheirLeaseLapses() throws Exception {
+        TableTarget target = copyOneBatchOfTheDefaultNamespace();
         // A process that died holding claims: its lease is in the future and it never renews.
         execute("UPDATE migration_batches SET claimed_by = 'dead-host/1/x', claimed_until = now() + interval '2 seconds'"
                 + " WHERE batch_no IN (SELECT batch_no FROM migration_batches WHERE status = 'pending' ORDER BY batch_no LIMIT 2)");
@@ -274,16 +280,7 @@ class MigrationEngineIT {
 
     @Test
     void claimsOfAKilledProcessOfThisHostAreTakenOverAtOnce() throws Exception {
-        TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
-        AtomicReference<Migration> running = new AtomicReference<>();
-        Migration first = migration(target).namespaces(List.of("")).workers(1).listener(new MigrationListener() {
-            @Override
-            public void batchCommitted(String namespace, int copied, int failed, Duration took) {
-                running.get().stop();
-            }
-        }).build();
-        running.set(first);
-        first.run();
+        TableTarget target = copyOneBatchOfTheDefaultNamespace();
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
         String host = MigrationRun.processName().split("/")[0];
