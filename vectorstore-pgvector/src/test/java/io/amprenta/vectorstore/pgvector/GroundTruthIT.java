@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.amprenta.vectorstore.DimensionMismatchException;
+import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
@@ -99,6 +100,30 @@ class GroundTruthIT {
         assertThat(table.sampleIds("other", 500, 7)).hasSize(50);
         assertThat(table.sampleIds("nobody", 5, 7)).isEmpty();
         assertThatThrownBy(() -> table.sampleIds("", -1, 7)).hasMessageContaining("count");
+    }
+
+    @Test
+    void healthIsDegradedWhileTheStatisticsDescribeAnEmptyTable() {
+        SchemaManager.create(db.dataSource(), PgVectorSettings.builder().table("loaded").dimension(DIMENSION).build()).upgrade();
+        // Autovacuum would analyze the table on its own schedule; this test decides when.
+        Sql.execute(db.dataSource(), "ALTER TABLE loaded SET (autovacuum_enabled = false)", "ANALYZE loaded");
+        Map<String, String> config = db.config();
+        config.putAll(Map.of("VECTOR_BACKEND", "pgvector", "PGVECTOR_TABLE", "loaded", "PGVECTOR_POOL_SIZE", "2"));
+        try (VectorStore store = VectorStores.get(config)) {
+            // About 9 MB of rows (a kilobyte of metadata each, stored inline): enough that a scan is no longer cheap.
+            String text = "x".repeat(1_100);
+            store.upsert(TestData.randomRecords(new Random(24), 7_000, DIMENSION, "bulk-").stream()
+                    .map(record -> record.withMetadata(Map.of("text", text))).toList());
+
+            HealthReport stale = store.health();
+            store.unwrap(PgVectorTable.class).analyze();
+            HealthReport analyzed = store.health();
+
+            assertThat(stale.status()).as(stale.message()).isEqualTo(HealthReport.Status.DEGRADED);
+            assertThat(stale.message()).contains("statistics of public.loaded are out of date").contains("Run ANALYZE");
+            assertThat(analyzed.status()).as(analyzed.message()).isEqualTo(HealthReport.Status.UP);
+            assertThat(analyzed.details()).containsEntry("vectorIndexUsed", true);
+        }
     }
 
     @Test

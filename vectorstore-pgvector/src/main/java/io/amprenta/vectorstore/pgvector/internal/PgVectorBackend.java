@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.pgvector.internal;
 
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
@@ -197,9 +198,10 @@ public final class PgVectorBackend implements VectorStoreBackend {
         details.put("dimension", layout.vector().dimension());
         details.put("metric", settings.metric().configName());
         details.put("canaryMatches", found);
+        long[] pages = new long[2];
         Optional<String> index = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
-            details.put("estimatedRows", estimatedRows(connection));
+            details.put("estimatedRows", estimatedRows(connection, pages));
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
@@ -212,15 +214,35 @@ public final class PgVectorBackend implements VectorStoreBackend {
                     + " distance: every query scans the table. Run `vectorstore schema upgrade`. [docs/errors.md#index-missing]",
                     details);
         }
+        if (statisticsStale(pages[0], pages[1])) {
+            return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, "canary search answered, but the planner's"
+                    + " statistics of " + layout.names().display() + " are out of date (they describe " + pages[0] + " pages, the"
+                    + " table has " + pages[1] + "), so queries may scan the table instead of using its index. Run ANALYZE "
+                    + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]", details);
+        }
         return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
     }
 
-    private long estimatedRows(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT greatest(reltuples, 0)::int8 FROM pg_class"
-                + " WHERE oid = to_regclass(?)")) {
+    // A bulk load into a table the planner last saw (nearly) empty: it then prefers a scan to the HNSW index until
+    // autovacuum analyzes the table. Below a few megabytes a scan is cheap anyway.
+    private static boolean statisticsStale(long plannerPages, long actualPages) {
+        return actualPages >= STALE_STATISTICS_MIN_PAGES && actualPages > 10 * Math.max(plannerPages, 1);
+    }
+
+    private static final long STALE_STATISTICS_MIN_PAGES = 1_000;
+
+    // The planner's row estimate; pages[0] and pages[1] receive its page count and the table's real one.
+    private long estimatedRows(Connection connection, long[] pages) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT greatest(reltuples, 0)::int8, relpages,"
+                + " pg_relation_size(oid) / current_setting('block_size')::int8 FROM pg_class WHERE oid = to_regclass(?)")) {
             statement.setString(1, layout.names().qualified());
             try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? result.getLong(1) : 0;
+                if (!result.next()) {
+                    return 0;
+                }
+                pages[0] = result.getLong(2);
+                pages[1] = result.getLong(3);
+                return result.getLong(1);
             }
         }
     }
