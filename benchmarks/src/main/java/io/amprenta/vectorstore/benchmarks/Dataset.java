@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.benchmarks;
 
+import io.amprenta.vectorstore.testkit.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,16 +46,16 @@ public record Dataset(String description, float[][] base, float[][] queries, int
         int clusters = Math.max(1, rows / 400);
         float[][] centres = new float[clusters][];
         for (int c = 0; c < clusters; c++) {
-            centres[c] = gaussian(random, dimension, 1.0);
+            centres[c] = TestData.gaussian(random, dimension, 1.0);
         }
         float[][] base = new float[rows][];
         for (int i = 0; i < rows; i++) {
-            float[] noise = gaussian(random, dimension, 0.6);
+            float[] noise = TestData.gaussian(random, dimension, 0.6);
             float[] centre = centres[random.nextInt(clusters)];
             for (int d = 0; d < dimension; d++) {
                 noise[d] += centre[d];
             }
-            base[i] = normalize(noise);
+            base[i] = TestData.normalize(noise);
         }
         float[][] queries = new float[queryCount][];
         for (int q = 0; q < queryCount; q++) {
@@ -64,30 +65,10 @@ public record Dataset(String description, float[][] base, float[][] queries, int
             for (int d = 0; d < dimension; d++) {
                 sum[d] = a[d] + b[d];
             }
-            queries[q] = normalize(sum);
+            queries[q] = TestData.normalize(sum);
         }
         return new Dataset("generated clustered data (" + rows + " x " + dimension + ", " + clusters + " clusters, "
                 + queryCount + " queries, seed " + seed + ")", base, queries, null, false);
-    }
-
-    private static float[] gaussian(Random random, int dimension, double scale) {
-        float[] vector = new float[dimension];
-        for (int d = 0; d < dimension; d++) {
-            vector[d] = (float) (random.nextGaussian() * scale);
-        }
-        return vector;
-    }
-
-    private static float[] normalize(float[] vector) {
-        double norm = 0;
-        for (float value : vector) {
-            norm += value * value;
-        }
-        float scale = (float) (1 / Math.sqrt(norm));
-        for (int d = 0; d < vector.length; d++) {
-            vector[d] *= scale;
-        }
-        return vector;
     }
 
     private static ByteBuffer read(Path file) throws IOException {

@@ -27,9 +27,27 @@ public final class TestData {
 
     /** A vector of Gaussian values (never all zeros in practice). */
     public static float[] randomVector(Random random, int dimension) {
+        return gaussian(random, dimension, 1.0);
+    }
+
+    /** A vector of Gaussian values with standard deviation {@code sigma}. */
+    public static float[] gaussian(Random random, int dimension, double sigma) {
         float[] vector = new float[dimension];
         for (int i = 0; i < dimension; i++) {
-            vector[i] = (float) random.nextGaussian();
+            vector[i] = (float) (random.nextGaussian() * sigma);
+        }
+        return vector;
+    }
+
+    /** Scales {@code vector} in place to unit length; returns it. */
+    public static float[] normalize(float[] vector) {
+        double norm = 0;
+        for (float value : vector) {
+            norm += value * value;
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < vector.length; d++) {
+            vector[d] *= scale;
         }
         return vector;
     }

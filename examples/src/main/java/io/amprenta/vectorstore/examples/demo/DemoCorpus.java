@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.examples.demo;
 
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.testkit.TestData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class DemoCorpus {
         this.random = new Random(seed);
         this.topics = new float[topicCount][];
         for (int t = 0; t < topicCount; t++) {
-            topics[t] = normalize(gaussian(1.0));
+            topics[t] = TestData.normalize(TestData.gaussian(random, dimension, 1.0));
         }
     }
 
@@ -40,24 +41,24 @@ final class DemoCorpus {
         List<VectorRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int topic = random.nextInt(topics.length);
-            float[] noise = gaussian(CHUNK_SPREAD);
+            float[] noise = TestData.gaussian(random, dimension, CHUNK_SPREAD);
             float[] values = new float[dimension];
             for (int d = 0; d < dimension; d++) {
                 values[d] = topics[topic][d] + noise[d];
             }
-            records.add(VectorRecord.of(prefix + i, normalize(values), metadata(topic, i)));
+            records.add(VectorRecord.of(prefix + i, TestData.normalize(values), metadata(topic, i)));
         }
         return records;
     }
 
     /** A query vector near topic {@code topic}, as a user question about it would embed. */
     float[] questionAbout(int topic) {
-        float[] noise = gaussian(0.05);
+        float[] noise = TestData.gaussian(random, dimension, 0.05);
         float[] values = new float[dimension];
         for (int d = 0; d < dimension; d++) {
             values[d] = topics[topic][d] + noise[d];
         }
-        return normalize(values);
+        return TestData.normalize(values);
     }
 
     private Map<String, Object> metadata(int topic, int index) {
@@ -74,25 +75,5 @@ final class DemoCorpus {
         metadata.put("tags", tags);
         metadata.put("chunk", index % 20);
         return metadata;
-    }
-
-    private float[] gaussian(double sigma) {
-        float[] values = new float[dimension];
-        for (int d = 0; d < dimension; d++) {
-            values[d] = (float) (random.nextGaussian() * sigma);
-        }
-        return values;
-    }
-
-    private static float[] normalize(float[] values) {
-        double norm = 0;
-        for (float value : values) {
-            norm += value * value;
-        }
-        float scale = (float) (1 / Math.sqrt(norm));
-        for (int d = 0; d < values.length; d++) {
-            values[d] *= scale;
-        }
-        return values;
     }
 }
