@@ -198,51 +198,56 @@ public final class PgVectorBackend implements VectorStoreBackend {
         details.put("dimension", layout.vector().dimension());
         details.put("metric", settings.metric().configName());
         details.put("canaryMatches", found);
-        long[] pages = new long[2];
-        Optional<String> index = inTransaction("Health check of " + layout.names().display(), connection -> {
+        Inspection inspection = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
-            details.put("estimatedRows", estimatedRows(connection, pages));
+            TableSize measured = tableSize(connection);
+            details.put("estimatedRows", measured.estimatedRows());
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
                     name.get()));
-            return name;
+            return new Inspection(name.isPresent(), measured);
         });
-        if (index.isEmpty()) {
+        TableSize size = inspection.size();
+        if (!inspection.indexed()) {
             return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, "canary search answered, but "
                     + layout.names().display() + " has no HNSW index for " + settings.metric().configName()
                     + " distance: every query scans the table. Run `vectorstore schema upgrade`. [docs/errors.md#index-missing]",
                     details);
         }
-        if (statisticsStale(pages[0], pages[1])) {
+        if (size.statisticsStale()) {
             return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, "canary search answered, but the planner's"
-                    + " statistics of " + layout.names().display() + " are out of date (they describe " + pages[0] + " pages, the"
-                    + " table has " + pages[1] + "), so queries may scan the table instead of using its index. Run ANALYZE "
-                    + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]", details);
+                    + " statistics of " + layout.names().display() + " are out of date (they describe " + size.plannerPages()
+                    + " pages, the table has " + size.actualPages() + "), so queries may scan the table instead of using its"
+                    + " index. Run ANALYZE " + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]",
+                    details);
         }
         return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
     }
 
-    // A bulk load into a table the planner last saw (nearly) empty: it then prefers a scan to the HNSW index until
-    // autovacuum analyzes the table. Below a few megabytes a scan is cheap anyway.
-    private static boolean statisticsStale(long plannerPages, long actualPages) {
-        return actualPages >= STALE_STATISTICS_MIN_PAGES && actualPages > 10 * Math.max(plannerPages, 1);
+    /** What a health check found in the catalog: whether the metric has a vector index, and the table's size. */
+    private record Inspection(boolean indexed, TableSize size) {
     }
 
-    private static final long STALE_STATISTICS_MIN_PAGES = 1_000;
+    /** What the planner believes of the table's size, and its real size in pages. */
+    private record TableSize(long estimatedRows, long plannerPages, long actualPages) {
 
-    // The planner's row estimate; pages[0] and pages[1] receive its page count and the table's real one.
-    private long estimatedRows(Connection connection, long[] pages) throws SQLException {
+        private static final long STALE_STATISTICS_MIN_PAGES = 1_000;
+
+        // A bulk load into a table the planner last saw (nearly) empty: it then prefers a scan to the HNSW index
+        // until autovacuum analyzes the table. Below a few megabytes a scan is cheap anyway.
+        boolean statisticsStale() {
+            return actualPages >= STALE_STATISTICS_MIN_PAGES && actualPages > 10 * Math.max(plannerPages, 1);
+        }
+    }
+
+    private TableSize tableSize(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT greatest(reltuples, 0)::int8, relpages,"
                 + " pg_relation_size(oid) / current_setting('block_size')::int8 FROM pg_class WHERE oid = to_regclass(?)")) {
             statement.setString(1, layout.names().qualified());
             try (ResultSet result = statement.executeQuery()) {
-                if (!result.next()) {
-                    return 0;
-                }
-                pages[0] = result.getLong(2);
-                pages[1] = result.getLong(3);
-                return result.getLong(1);
+                return result.next() ? new TableSize(result.getLong(1), result.getLong(2), result.getLong(3))
+                        : new TableSize(0, 0, 0);
             }
         }
     }
