@@ -186,9 +186,7 @@ public final class SchemaManager {
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
                     + " b WHERE" + key + " AND t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL";
-            List<String> columns = new ArrayList<>(List.of(names.id()));
-            TableNames.LIBRARY_COLUMNS.forEach(c -> columns.add(TableNames.column(c)));
-            String columnList = String.join(", ", columns);
+            String columnList = String.join(", ", SchemaScripts.backupColumns(names));
             String insert = "INSERT INTO " + names.qualified() + " (" + columnList + ") SELECT " + columnList + " FROM " + backup
                     + " b WHERE NOT EXISTS (SELECT 1 FROM " + names.qualified() + " t WHERE" + key + ")";
             long restored = count(connection, update, executed);

@@ -131,6 +131,14 @@ public final class SchemaScripts {
                 forgetVersion(names, 2));
     }
 
+    /** The quoted columns a downgrade's backup table holds (and a restore reads back): the id and the library's. */
+    public static List<String> backupColumns(TableNames names) {
+        List<String> columns = new ArrayList<>();
+        columns.add(names.id());
+        TableNames.LIBRARY_COLUMNS.forEach(column -> columns.add(TableNames.column(column)));
+        return columns;
+    }
+
     /**
      * Version 1 down: drop the library's columns (or the table the library created), after refusing, backing up or
      * dropping the embeddings rows hold.
@@ -150,11 +158,8 @@ public final class SchemaScripts {
                     .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
                     .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
             case BACKUP -> {
-                List<String> columns = new ArrayList<>();
-                columns.add(names.id());
-                TableNames.LIBRARY_COLUMNS.forEach(column -> columns.add(TableNames.column(column)));
                 sql.append("  CREATE TABLE ").append(names.qualify(backupTable)).append(" AS SELECT ")
-                        .append(String.join(", ", columns)).append(" FROM ").append(names.qualified())
+                        .append(String.join(", ", backupColumns(names))).append(" FROM ").append(names.qualified())
                         .append(" WHERE ").append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n");
             }
             case DROP -> {
