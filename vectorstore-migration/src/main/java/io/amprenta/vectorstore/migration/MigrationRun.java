@@ -362,24 +362,21 @@ final class MigrationRun {
     private MigrationPlan plan(List<String> checks, long alreadyDone) {
         Map<String, Long> counts = new LinkedHashMap<>();
         String counted;
-        long pending;
         if (settings.idSource() instanceof IdSource.TargetRows) {
-            // Rows that are done have their embedding: what is still without one is exactly what is left.
             namespaces.forEach(namespace -> counts.put(namespace, settings.target().countWithoutEmbedding(namespace)));
             counted = "record counts are the target's rows without an embedding";
-            pending = counts.values().stream().mapToLong(Long::longValue).sum();
+        } else if (settings.idSource() instanceof IdSource.IdFile file) {
+            counts.put(namespaces.get(0), IdLister.countIds(file.file()));
+            counted = "record counts are the id file's ids";
         } else {
-            if (settings.idSource() instanceof IdSource.IdFile file) {
-                counts.put(namespaces.get(0), IdLister.countIds(file.file()));
-                counted = "record counts are the id file's ids";
-            } else {
-                StoreStats stats = settings.source().stats();
-                namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
-                counted = "record counts come from the source's index statistics, which read no records"
-                        + (((IdSource.SourceListing) settings.idSource()).prefix().isEmpty() ? "" : " (all ids, not only the prefix's)");
-            }
-            pending = Math.max(0, counts.values().stream().mapToLong(Long::longValue).sum() - alreadyDone);
+            StoreStats stats = settings.source().stats();
+            namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
+            counted = "record counts come from the source's index statistics, which read no records"
+                    + (((IdSource.SourceListing) settings.idSource()).prefix().isEmpty() ? "" : " (all ids, not only the prefix's)");
         }
+        long listed = counts.values().stream().mapToLong(Long::longValue).sum();
+        // Done rows have their embedding, so rows without one are exactly what is left; other counts include done ids.
+        long pending = settings.idSource() instanceof IdSource.TargetRows ? listed : Math.max(0, listed - alreadyDone);
         long batches = (pending + settings.batchSize() - 1) / settings.batchSize();
         boolean listing = settings.idSource() instanceof IdSource.SourceListing;
         long readUnits = (pending + 9) / 10 + (listing ? (pending + 99) / 100 : 0);
