@@ -79,14 +79,12 @@ public enum DistanceMetric {
      * @throws ConfigurationException naming {@code key} and the accepted names when {@code value} is unknown
      */
     public static DistanceMetric fromConfig(String key, String value) {
-        String wanted = value.trim().toLowerCase(Locale.ROOT);
-        for (DistanceMetric metric : values()) {
-            if (metric.configName.equals(wanted)) {
-                return metric;
-            }
-        }
-        throw new ConfigurationException(ErrorCode.INVALID_SETTING,
-                key + " is '" + value + "', which is not a distance metric. Set it to one of: "
-                        + Arrays.stream(values()).map(DistanceMetric::configName).collect(Collectors.joining(", ")) + ".");
+        return setting(key).parse(value);
+    }
+
+    /** The setting {@code key} naming a metric, {@code cosine} by default. */
+    public static Setting<DistanceMetric> setting(String key) {
+        return Setting.choice(key, DistanceMetric.class, COSINE, DistanceMetric::configName,
+                "`cosine`, `dotproduct` or `euclidean`");
     }
 }

@@ -91,11 +91,11 @@ final class ProviderRegistry {
         }
         String artifact = KNOWN_BACKENDS.get(name);
         if (artifact != null) {
-            throw new ConfigurationException(ErrorCode.BACKEND_NOT_INSTALLED, VectorStoreConfig.VECTOR_BACKEND + " is '"
+            throw new ConfigurationException(ErrorCode.BACKEND_NOT_INSTALLED, VectorStoreConfig.VECTOR_BACKEND.key() + " is '"
                     + name + "' but the " + name + " backend is not on the classpath. Add the Maven dependency "
                     + artifact + " (version from io.amprenta.vectorstore:vectorstore-bom)." + installed());
         }
-        throw new ConfigurationException(ErrorCode.UNKNOWN_BACKEND, VectorStoreConfig.VECTOR_BACKEND + " is '" + requested
+        throw new ConfigurationException(ErrorCode.UNKNOWN_BACKEND, VectorStoreConfig.VECTOR_BACKEND.key() + " is '" + requested
                 + "', which is not a backend. Set it to one of the installed backends, or add the artifact of another"
                 + " (" + KNOWN_BACKENDS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                         .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", ")) + ")."

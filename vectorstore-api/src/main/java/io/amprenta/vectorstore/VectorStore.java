@@ -1,7 +1,6 @@
 package io.amprenta.vectorstore;
 
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.spi.HealthChecks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -98,9 +97,7 @@ public interface VectorStore extends AutoCloseable {
     HealthReport health();
 
     /** Like {@link #health()}, reporting {@code DOWN} when the store does not answer within {@code timeout}. */
-    default HealthReport health(Duration timeout) {
-        return HealthChecks.within(timeout, backend(), this::health);
-    }
+    HealthReport health(Duration timeout);
 
     /** The namespace this store reads and writes. */
     String namespace();

@@ -1,22 +1,21 @@
 package io.amprenta.vectorstore;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Immutable configuration: the keys of DESIGN §5 ({@code VECTOR_BACKEND}, {@code DATABASE_URL},
- * {@code PINECONE_API_KEY}, ...) with typed getters whose errors name the key and the fix.
+ * Immutable configuration: the values of keys such as {@code VECTOR_BACKEND}, {@code DATABASE_URL} and
+ * {@code PINECONE_API_KEY}. Each key is declared once as a {@link Setting}, which reads and checks its value here:
+ * {@code PgVectorSettings.EF_SEARCH.from(config)}.
  *
  * <p>{@link #fromEnvironment()} reads environment variables overlaid by system properties of the same
  * name; {@link #of(Map)} takes the keys explicitly. A blank value counts as unset, as it does for a
@@ -25,24 +24,26 @@ import java.util.stream.Collectors;
  */
 public final class VectorStoreConfig {
 
-    /** Which backend {@link VectorStores#get()} creates: {@code pinecone} (default), {@code pgvector} or {@code memory}. */
-    public static final String VECTOR_BACKEND = "VECTOR_BACKEND";
-
-    /** The backend used when {@link #VECTOR_BACKEND} is unset. */
-    public static final String DEFAULT_BACKEND = "pinecone";
+    /** Which backend {@link VectorStores#get()} creates. */
+    public static final Setting<String> VECTOR_BACKEND = Setting.text("VECTOR_BACKEND", "pinecone",
+            "`pinecone`, `pgvector`, `memory` (exact search in memory) or `dual` (writes to two backends, see below)");
 
     private static final Pattern SECRET_KEY = Pattern.compile("PASSWORD|API_KEY|APIKEY|SECRET|TOKEN|CREDENTIAL");
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@?#]*:)([^@/?#]*)(@)");
     private static final Pattern QUERY_PASSWORD = Pattern.compile("((?:^|[?&;])password=)([^&;]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern SHOWN_KEYS = Pattern.compile(
             "VECTOR_.*|VECTORSTORE_.*|PINECONE_.*|PGVECTOR_.*|MEMORY_.*|DATABASE_URL|EMBEDDING_MODEL|PG[A-Z]+");
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final String REDACTED = "****";
 
     private final Map<String, String> values;
 
     private VectorStoreConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** The keys every backend shares, for the README's tables. */
+    public static List<Setting<?>> settings() {
+        return List.of(VECTOR_BACKEND);
     }
 
     /** Environment variables, overlaid by system properties of the same name. */
@@ -103,77 +104,6 @@ public final class VectorStoreConfig {
                     key + " is not set. Set it to " + why + " (environment variable, system property or map entry).");
         }
         return value;
-    }
-
-    /** An integer setting within {@code [min, max]}, if set. */
-    public Optional<Integer> getInt(String key, int min, int max) {
-        return get(key).map(value -> {
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below with the accepted range
-            }
-            throw invalid(key, value, "an integer from " + min + " to " + max);
-        });
-    }
-
-    /** An integer setting within {@code [min, max]}, or {@code defaultValue}. */
-    public int getInt(String key, int defaultValue, int min, int max) {
-        return getInt(key, min, max).orElse(defaultValue);
-    }
-
-    /** A decimal setting within {@code [min, max]}, or {@code defaultValue}. */
-    public double getDouble(String key, double defaultValue, double min, double max) {
-        return get(key).map(value -> {
-            try {
-                double parsed = Double.parseDouble(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below with the accepted range
-            }
-            throw invalid(key, value, "a number from " + min + " to " + max);
-        }).orElse(defaultValue);
-    }
-
-    /** A boolean setting ({@code true/false}, {@code yes/no}, {@code on/off}, {@code 1/0}), or {@code defaultValue}. */
-    public boolean getBoolean(String key, boolean defaultValue) {
-        return get(key).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw invalid(key, value, "true or false");
-        }).orElse(defaultValue);
-    }
-
-    /**
-     * A duration setting, or {@code defaultValue}: a number with a unit ({@code 250ms}, {@code 30s},
-     * {@code 5m}, {@code 1h}), a bare number of seconds, or ISO-8601 ({@code PT30S}).
-     */
-    public Duration getDuration(String key, Duration defaultValue) {
-        return get(key).map(value -> parseDuration(key, value)).orElse(defaultValue);
-    }
-
-    private static Duration parseDuration(String key, String value) {
-        Matcher simple = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            String unit = simple.group(2) == null ? "s" : simple.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        }
-        try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw invalid(key, value, "a duration such as 500ms, 30s, 5m or PT30S");
-        }
     }
 
     /** The error for a set but unusable value; secrets are not echoed. */

@@ -45,7 +45,7 @@ public final class VectorStores {
      *     misconfigured; the message lists the installed backends and names the artifact to add
      */
     public static VectorStore get(VectorStoreConfig config) {
-        String backend = config.get(VectorStoreConfig.VECTOR_BACKEND, VectorStoreConfig.DEFAULT_BACKEND);
+        String backend = VectorStoreConfig.VECTOR_BACKEND.from(config);
         VectorStoreProvider provider = registry().select(backend);
         LOG.debug("Creating a {} vector store from {}", provider.name(), config);
         return provider.create(config);

@@ -1,18 +1,20 @@
 package io.amprenta.vectorstore;
 
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.spi.ForwardingVectorStore;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** A store that fails writes or queries on demand, for decorator tests. */
-public final class FaultyStore extends ForwardingVectorStore {
+public final class FaultyStore implements VectorStore {
 
+    private final VectorStore delegate;
     private volatile boolean failWrites;
     private volatile boolean failQueries;
 
     public FaultyStore(VectorStore delegate) {
-        super(delegate);
+        this.delegate = delegate;
     }
 
     public FaultyStore failWrites(boolean fail) {
@@ -34,35 +36,80 @@ public final class FaultyStore extends ForwardingVectorStore {
     @Override
     public void upsert(List<VectorRecord> records) {
         maybeFail(failWrites);
-        super.upsert(records);
+        delegate.upsert(records);
     }
 
     @Override
     public List<Match> query(Query query) {
         maybeFail(failQueries);
-        return super.query(query);
+        return delegate.query(query);
     }
 
     @Override
     public void delete(Collection<String> ids) {
         maybeFail(failWrites);
-        super.delete(ids);
+        delegate.delete(ids);
     }
 
     @Override
     public void deleteByFilter(Filter filter) {
         maybeFail(failWrites);
-        super.deleteByFilter(filter);
+        delegate.deleteByFilter(filter);
     }
 
     @Override
     public void deleteAll() {
         maybeFail(failWrites);
-        super.deleteAll();
+        delegate.deleteAll();
     }
 
     @Override
     public VectorStore inNamespace(String namespace) {
-        return new FaultyStore(delegate().inNamespace(namespace)).failWrites(failWrites).failQueries(failQueries);
+        return new FaultyStore(delegate.inNamespace(namespace)).failWrites(failWrites).failQueries(failQueries);
+    }
+
+    @Override
+    public Map<String, VectorRecord> fetch(Collection<String> ids) {
+        return delegate.fetch(ids);
+    }
+
+    @Override
+    public IdPage listIds(IdPageRequest request) {
+        return delegate.listIds(request);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public HealthReport health() {
+        return delegate.health();
+    }
+
+    @Override
+    public HealthReport health(Duration timeout) {
+        return delegate.health(timeout);
+    }
+
+    @Override
+    public String namespace() {
+        return delegate.namespace();
+    }
+
+    @Override
+    public String backend() {
+        return delegate.backend();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        return delegate.unwrap(type);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
     }
 }

@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
@@ -17,7 +18,7 @@ import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.pgvector.SearchStatement;
 import io.amprenta.vectorstore.pgvector.UpgradeOptions;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -238,9 +239,9 @@ public final class PgVectorBenchmark {
         out.println("           the scan settings; on a DataSource = PgVectorStore.builder().dataSource(appPool): the settings");
         out.println("           are sent with every query, as the first statement of the same round trip");
         Map<String, String> keys = new HashMap<>(connection.asMap());
-        keys.put(PgVectorSettings.PGVECTOR_TABLE, QUERY_TABLE);
-        keys.put(PgVectorSettings.PGVECTOR_DIMENSION, String.valueOf(data.dimension()));
-        keys.put(PgVectorSettings.PGVECTOR_POOL_SIZE, "2");
+        keys.put(PgVectorSettings.TABLE.key(), QUERY_TABLE);
+        keys.put(PgVectorSettings.DIMENSION.key(), String.valueOf(data.dimension()));
+        keys.put(PgVectorSettings.POOL_SIZE.key(), "2");
         try (VectorStore own = PgVectorStore.builder().config(VectorStoreConfig.of(keys)).build()) {
             double unfiltered = latency(pool, own, onDataSource, table, data, "unfiltered", q -> null);
             report.target("query p50 / plain JDBC p50, unfiltered", unfiltered, "<=", 1.15);
@@ -416,7 +417,7 @@ public final class PgVectorBenchmark {
 
     private static PgVectorSettings settings(String table, Dataset data) {
         return PgVectorSettings.builder().table(table).dimension(data.dimension()).metric(DistanceMetric.COSINE)
-                .maxAttempts(1).build();
+                .retry(RetryPolicy.none()).build();
     }
 
     private static void truncate(HikariDataSource pool, String... tables) throws SQLException {

@@ -12,11 +12,13 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.observe.Operation;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -115,8 +117,15 @@ public final class DualWriteVectorStore implements VectorStore {
     /** The primary's health, with the secondary's status, latency and message in the details. */
     @Override
     public HealthReport health() {
-        HealthReport main = primary.health();
-        HealthReport other = secondary.health();
+        return health(DEFAULT_HEALTH_TIMEOUT);
+    }
+
+    /** Both sides are checked at once, each within {@code timeout}, so the check takes no longer than one side's. */
+    @Override
+    public HealthReport health(Duration timeout) {
+        CompletableFuture<HealthReport> secondaryCheck = CompletableFuture.supplyAsync(() -> secondary.health(timeout));
+        HealthReport main = primary.health(timeout);
+        HealthReport other = secondaryCheck.join();
         Map<String, Object> details = new LinkedHashMap<>(main.details());
         details.put("secondary", other.backend());
         details.put("secondaryStatus", other.status().name());

@@ -12,6 +12,7 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.internal.HealthChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -5,6 +5,7 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;

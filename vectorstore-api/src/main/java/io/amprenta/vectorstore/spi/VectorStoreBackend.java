@@ -9,6 +9,7 @@ import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.internal.Canary;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +73,7 @@ public interface VectorStoreBackend extends AutoCloseable {
             return new HealthReport(HealthReport.Status.UP, name(), Duration.ofNanos(System.nanoTime() - started),
                     "empty store; the dimension is fixed by the first write", Map.of());
         }
-        float[] canary = new float[dimension.getAsInt()];
-        canary[0] = 1f;
-        int found = query(namespace, Query.builder(canary).topK(1).includeMetadata(false).build()).size();
+        int found = query(namespace, Canary.query(dimension.getAsInt())).size();
         return new HealthReport(HealthReport.Status.UP, name(), Duration.ofNanos(System.nanoTime() - started),
                 "canary search answered", Map.of("dimension", dimension.getAsInt(), "metric",
                         metric().configName(), "canaryMatches", found));

@@ -43,7 +43,7 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() {
         Output output = cli.output(json);
         VectorStoreConfig config = options.namespace == null ? cli.config()
-                : cli.config().with(PgVectorSettings.PGVECTOR_NAMESPACE, options.namespace);
+                : cli.config().with(PgVectorSettings.NAMESPACE.key(), options.namespace);
         PgVectorSettings base = PgVectorSettings.fromConfig(config).toBuilder().poolSize(POOL_SIZE).build();
         QuerySet queries;
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {

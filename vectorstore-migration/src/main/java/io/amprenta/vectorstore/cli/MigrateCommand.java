@@ -17,6 +17,7 @@ import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.pinecone.PineconeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -153,7 +154,7 @@ final class MigrateCommand implements Callable<Integer> {
         Output output = cli.output(json);
         VectorStoreConfig config = cli.config();
         PgVectorSettings settings = PgVectorSettings.fromConfig(config);
-        try (VectorStore from = cli.store(source, config.with("PINECONE_MAX_RETRIES", NO_STORE_RETRIES));
+        try (VectorStore from = cli.store(source, config.with(PineconeSettings.RETRY.maxRetries().key(), NO_STORE_RETRIES));
              HikariDataSource dataSource = PgDataSources.create(config, workers + 4);
              VectorStore to = targetBackend.equalsIgnoreCase(PGVECTOR) ? null : cli.store(targetBackend)) {
             PlanPrinter plan = new PlanPrinter(output);

@@ -96,7 +96,7 @@ public final class VectorstoreCli implements Runnable {
 
     /** The store of backend {@code backend} (null: whatever VECTOR_BACKEND says), configured from {@code settings}. */
     VectorStore store(String backend, VectorStoreConfig settings) {
-        return VectorStores.get(backend == null ? settings : settings.with(VectorStoreConfig.VECTOR_BACKEND, backend));
+        return VectorStores.get(backend == null ? settings : settings.with(VectorStoreConfig.VECTOR_BACKEND.key(), backend));
     }
 
     private static int report(Exception exception, PrintWriter err) {

@@ -60,7 +60,7 @@ public record CalibrationReport(double targetRecall, int queries, int topK, Stri
 
         /** This setting as configuration keys. */
         public String configuration() {
-            return PgVectorSettings.PGVECTOR_EF_SEARCH + "=" + efSearch + " " + PgVectorSettings.PGVECTOR_ITERATIVE_SCAN + "="
+            return PgVectorSettings.EF_SEARCH + "=" + efSearch + " " + PgVectorSettings.ITERATIVE_SCAN + "="
                     + iterativeScan.sqlValue();
         }
     }

@@ -1,10 +1,10 @@
 package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.InvalidRequestException;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.amprenta.vectorstore.migration;
 
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +101,7 @@ public final class Migration {
         private boolean deferIndex;
         private double maxRequestsPerSecond = 50;
         private Duration lease = Duration.ofSeconds(60);
-        private RetryPolicy retryPolicy = RetryPolicy.builder().maxAttempts(10)
+        private RetryPolicy retryPolicy = RetryPolicy.builder().maxRetries(9)
                 .backoff(Duration.ofMillis(250), Duration.ofSeconds(30)).maxDuration(Duration.ofMinutes(5)).build();
         private final List<MigrationListener> listeners = new ArrayList<>();
 

@@ -82,7 +82,15 @@ class CliJarIT {
             Process migrate = start(environment, "migrate", "--batch-size", "10", "--workers", "1");
             StringBuilder output = new StringBuilder();
             BufferedReader reader = new BufferedReader(new InputStreamReader(migrate.getInputStream(), StandardCharsets.UTF_8));
-            Thread.sleep(4_000);
+            // Interrupt once copying has begun (the run's first line), however long the JVM took to start on a busy
+            // machine; 40 batches of 300 ms each leave the run well short of finished a second later.
+            for (String line; (line = reader.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.contains("records pending")) {
+                    break;
+                }
+            }
+            Thread.sleep(1_000);
             // SIGINT, what Ctrl-C sends: the JVM runs its shutdown hooks and exits with 130.
             assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(migrate.pid())).start().waitFor()).isZero();
             for (String line; (line = reader.readLine()) != null; ) {

@@ -54,7 +54,7 @@ class HealthCommandIT {
         }
         Map<String, String> unreachable = new HashMap<>(environment);
         unreachable.put("DATABASE_URL", "postgresql://app:secret-pw@127.0.0.1:" + closedPort + "/rag");
-        unreachable.put("PGVECTOR_MAX_ATTEMPTS", "1");
+        unreachable.put("PGVECTOR_MAX_RETRIES", "0");
 
         CliRun run = CliRun.of(unreachable, "health", "--timeout", "20s");
 

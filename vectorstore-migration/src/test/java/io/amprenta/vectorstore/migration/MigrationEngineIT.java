@@ -9,11 +9,11 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.QuotaExhaustedException;
 import io.amprenta.vectorstore.RateLimitedException;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.amprenta.vectorstore.testkit.TestData;
 import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
 import io.amprenta.vectorstore.testkit.postgres.TestDatabase;
@@ -62,7 +62,7 @@ class MigrationEngineIT {
 
     private Migration.Builder migration(TableTarget target) {
         return Migration.builder(source, target).batchSize(100).workers(3).lease(Duration.ofSeconds(2))
-                .retryPolicy(RetryPolicy.builder().backoff(Duration.ofMillis(5), Duration.ofMillis(50)).maxAttempts(20).build());
+                .retryPolicy(RetryPolicy.builder().backoff(Duration.ofMillis(5), Duration.ofMillis(50)).maxRetries(19).build());
     }
 
     private void assertTargetEqualsSource(TableTarget target) throws SQLException {

@@ -4,7 +4,7 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.spi.ForwardingVectorStore;
+import io.amprenta.vectorstore.testkit.ForwardingVectorStore;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

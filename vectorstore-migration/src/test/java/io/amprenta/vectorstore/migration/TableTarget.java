@@ -3,7 +3,7 @@ package io.amprenta.vectorstore.migration;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.Limits;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -9,7 +9,7 @@ import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
-import io.amprenta.vectorstore.spi.ForwardingVectorStore;
+import io.amprenta.vectorstore.testkit.ForwardingVectorStore;
 import io.amprenta.vectorstore.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,12 @@ package io.amprenta.vectorstore.pgvector;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.pgvector.internal.ConnectionSpec;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +19,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * PGSSLMODE}. The password never appears in the pool's URL, in logs or in messages.
  */
 public final class PgDataSources {
+
+    /** Where the database is: every URL form {@code postgresql://}, {@code postgresql+psycopg2://} or {@code jdbc:postgresql://}. */
+    public static final Setting<String> DATABASE_URL = Setting.text("DATABASE_URL", null,
+            "`postgresql://user:pass@host:port/db?sslmode=...` (also `postgres://`, SQLAlchemy's `postgresql+psycopg2://`"
+                    + " and the like) or a `jdbc:postgresql://` URL").withDefaultText("this or the `PG*` keys");
+    /** libpq's host variable; only TCP hosts (the JDBC driver has no Unix-domain sockets). */
+    public static final Setting<String> PGHOST = Setting.text("PGHOST", "localhost",
+            "the server's host, when `DATABASE_URL` names none");
+    /** libpq's port variable. */
+    public static final Setting<Integer> PGPORT = Setting.integer("PGPORT", 5432, 1, 65535,
+            "the server's port, when `DATABASE_URL` names none");
+    /** libpq's user variable. */
+    public static final Setting<String> PGUSER = Setting.text("PGUSER", null,
+            "the login, when `DATABASE_URL` names none").withDefaultText("the OS user");
+    /** libpq's password variable; never shown. */
+    public static final Setting<String> PGPASSWORD = Setting.text("PGPASSWORD", null,
+            "the password, when `DATABASE_URL` has none; never logged or shown");
+    /** libpq's database variable. */
+    public static final Setting<String> PGDATABASE = Setting.text("PGDATABASE", null,
+            "the database, when `DATABASE_URL` names none").withDefaultText("the user's name");
+    /** libpq's SSL mode variable. */
+    public static final Setting<String> PGSSLMODE = Setting.text("PGSSLMODE", null,
+            "`sslmode`, when `DATABASE_URL` sets none (`disable`, `require`, `verify-full`, ...)");
+
+    /** The connection keys, in documentation order. */
+    public static List<Setting<?>> settings() {
+        return List.of(DATABASE_URL, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE);
+    }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;

@@ -3,112 +3,114 @@ package io.amprenta.vectorstore.pgvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.RetryPolicy;
+import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.pgvector.internal.Identifiers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * What the pgvector backend, its schema manager and its bulk tools need to know about one table: where it is,
- * the vector dimension and metric, search and index tuning, and how writes and deletes behave. Immutable; build
- * with {@link #builder()} or read from configuration with {@link #fromConfig(VectorStoreConfig)}. Every setter
- * validates, and errors name the setting and its configuration key.
+ * What the pgvector backend, its schema manager and its bulk tools need to know about one table: where it is, the
+ * vector dimension and metric, search and index tuning, and how writes, deletes and retries behave. Immutable; build
+ * with {@link #builder()} or read from configuration with {@link #fromConfig(VectorStoreConfig)}.
  *
- * <p>Connection settings ({@code DATABASE_URL}, the libpq variables) are not part of this record: see
+ * <p>Every key is declared once below as a {@link Setting} (name, default, accepted values, documentation); the
+ * builder, {@link #fromConfig}, error messages and the README's table all use those declarations, and
+ * {@link Builder#build()} checks every value against them, so a value given in code is held to the same rules as one
+ * read from the environment.
+ *
+ * <p>Connection settings ({@code DATABASE_URL}, the libpq variables) are not part of these settings: see
  * {@link PgDataSources}.
- *
- * @param schema the table's schema ({@code PGVECTOR_SCHEMA}, default {@code public})
- * @param table the table ({@code PGVECTOR_TABLE}, default {@code rag_chunks})
- * @param idColumn the text column holding record ids ({@code PGVECTOR_ID_COLUMN}, default {@code id})
- * @param dimension the vector dimension ({@code PGVECTOR_DIMENSION}); 0 means "take it from the table's column"
- * @param metric the distance metric ({@code PGVECTOR_METRIC}, default cosine)
- * @param namespace the namespace a store starts in ({@code PGVECTOR_NAMESPACE}, default {@code ""})
- * @param embeddingModel written to {@code embedding_model} on every upsert ({@code EMBEDDING_MODEL}); null for none
- * @param efSearch the HNSW candidate list size per query ({@code PGVECTOR_EF_SEARCH}); raised to top-k when smaller
- * @param hnswM the HNSW graph degree used when the index is built ({@code PGVECTOR_HNSW_M})
- * @param hnswEfConstruction the HNSW build candidate list size ({@code PGVECTOR_HNSW_EF_CONSTRUCTION})
- * @param iterativeScan how filtered HNSW scans continue past ef_search ({@code PGVECTOR_ITERATIVE_SCAN})
- * @param maxScanTuples the most tuples an iterative scan visits ({@code PGVECTOR_MAX_SCAN_TUPLES})
- * @param exactFallback whether a query whose index scan returned fewer than top-k rows is answered again exactly
- *     ({@code PGVECTOR_EXACT_FALLBACK})
- * @param statementTimeout the per-statement timeout the store sets; {@link Duration#ZERO} leaves the server's
- *     ({@code PGVECTOR_STATEMENT_TIMEOUT})
- * @param copyThreshold batches of at least this many records are written with binary COPY
- *     ({@code PGVECTOR_COPY_THRESHOLD})
- * @param deleteMode what deleting a record does to its row ({@code PGVECTOR_DELETE_MODE})
- * @param maxAttempts how often an operation that failed with a retryable error is tried in all
- *     ({@code PGVECTOR_MAX_ATTEMPTS})
- * @param poolSize the size of the connection pool the store builds for itself ({@code PGVECTOR_POOL_SIZE})
  */
-public record PgVectorSettings(String schema, String table, String idColumn, int dimension, DistanceMetric metric,
-                               String namespace, String embeddingModel, int efSearch, int hnswM,
-                               int hnswEfConstruction, IterativeScan iterativeScan, int maxScanTuples,
-                               boolean exactFallback, Duration statementTimeout, int copyThreshold,
-                               DeleteMode deleteMode, int maxAttempts, int poolSize) {
-
-    /** The table's schema. */
-    public static final String PGVECTOR_SCHEMA = "PGVECTOR_SCHEMA";
-    /** The table name. */
-    public static final String PGVECTOR_TABLE = "PGVECTOR_TABLE";
-    /** The id column's name, for application tables that call it something else. */
-    public static final String PGVECTOR_ID_COLUMN = "PGVECTOR_ID_COLUMN";
-    /** The vector dimension. */
-    public static final String PGVECTOR_DIMENSION = "PGVECTOR_DIMENSION";
-    /** The distance metric: cosine, dotproduct or euclidean. */
-    public static final String PGVECTOR_METRIC = "PGVECTOR_METRIC";
-    /** The store's namespace. */
-    public static final String PGVECTOR_NAMESPACE = "PGVECTOR_NAMESPACE";
-    /** The embedding model recorded with each vector. */
-    public static final String EMBEDDING_MODEL = "EMBEDDING_MODEL";
-    /** The HNSW search candidate list size. */
-    public static final String PGVECTOR_EF_SEARCH = "PGVECTOR_EF_SEARCH";
-    /** The HNSW graph degree. */
-    public static final String PGVECTOR_HNSW_M = "PGVECTOR_HNSW_M";
-    /** The HNSW build candidate list size. */
-    public static final String PGVECTOR_HNSW_EF_CONSTRUCTION = "PGVECTOR_HNSW_EF_CONSTRUCTION";
-    /** The iterative index scan mode. */
-    public static final String PGVECTOR_ITERATIVE_SCAN = "PGVECTOR_ITERATIVE_SCAN";
-    /** The most tuples an iterative scan visits. */
-    public static final String PGVECTOR_MAX_SCAN_TUPLES = "PGVECTOR_MAX_SCAN_TUPLES";
-    /** Whether short approximate answers are redone exactly. */
-    public static final String PGVECTOR_EXACT_FALLBACK = "PGVECTOR_EXACT_FALLBACK";
-    /** The statement timeout. */
-    public static final String PGVECTOR_STATEMENT_TIMEOUT = "PGVECTOR_STATEMENT_TIMEOUT";
-    /** The batch size from which upserts use binary COPY. */
-    public static final String PGVECTOR_COPY_THRESHOLD = "PGVECTOR_COPY_THRESHOLD";
-    /** What deletes do to rows. */
-    public static final String PGVECTOR_DELETE_MODE = "PGVECTOR_DELETE_MODE";
-    /** Attempts per operation on retryable errors. */
-    public static final String PGVECTOR_MAX_ATTEMPTS = "PGVECTOR_MAX_ATTEMPTS";
-    /** The connection pool size. */
-    public static final String PGVECTOR_POOL_SIZE = "PGVECTOR_POOL_SIZE";
-
-    /**
-     * The default {@code hnsw.ef_search}. pgvector's own default, 40, gives a recall@10 of about 0.84 on real
-     * 384-dimensional sentence embeddings; 100 gives at least 0.95 there, unfiltered and with a 10 % filter,
-     * for roughly twice the query time of 40 (see docs/pgvector.md, "Tuning").
-     */
-    public static final int DEFAULT_EF_SEARCH = 100;
-    /** pgvector's default graph degree. */
-    public static final int DEFAULT_HNSW_M = 16;
-    /** pgvector's default build candidate list size. */
-    public static final int DEFAULT_HNSW_EF_CONSTRUCTION = 64;
-    /** pgvector's default cap on tuples visited by an iterative scan. */
-    public static final int DEFAULT_MAX_SCAN_TUPLES = 20_000;
-    /** Batches at least this large go through binary COPY; smaller ones through one multi-row INSERT. */
-    public static final int DEFAULT_COPY_THRESHOLD = 500;
-    /** Attempts per operation: the first and two retries. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 3;
-    /** The pool size when the store builds its own pool. */
-    public static final int DEFAULT_POOL_SIZE = 10;
+public final class PgVectorSettings {
 
     /** The largest dimension of pgvector's {@code vector} type. */
     public static final int MAX_DIMENSION = 16_000;
     /** The largest {@code hnsw.ef_search} pgvector accepts. */
     public static final int MAX_EF_SEARCH = 1_000;
+
+    private static final String PLAIN_NAME = "a plain SQL name: letters, digits and underscores, not starting with a digit,"
+            + " at most " + Identifiers.MAX_LENGTH + " characters (the schema goes in PGVECTOR_SCHEMA)";
+
+    /** The table. */
+    public static final Setting<String> TABLE = name("PGVECTOR_TABLE", "rag_chunks",
+            "the table (your existing one, or created by `schema upgrade`)");
+    /** The table's schema. */
+    public static final Setting<String> SCHEMA = name("PGVECTOR_SCHEMA", "public", "the table's schema");
+    /** The id column's name, for application tables that call it something else. */
+    public static final Setting<String> ID_COLUMN = name("PGVECTOR_ID_COLUMN", "id", "the table's text id column");
+    /** The vector dimension; unset, it is taken from the table's column. */
+    public static final Setting<Integer> DIMENSION = Setting.integer("PGVECTOR_DIMENSION", null, 1, MAX_DIMENSION,
+            "the vector dimension; required to create the column").withDefaultText("from the column");
+    /** The distance metric. */
+    public static final Setting<DistanceMetric> METRIC = DistanceMetric.setting("PGVECTOR_METRIC");
+    /** The namespace a store starts in. */
+    public static final Setting<String> NAMESPACE = Setting.text("PGVECTOR_NAMESPACE", "", "the namespace the store starts in")
+            .withDefaultText("`\"\"`");
+    /** The embedding model recorded with each vector. */
+    public static final Setting<String> EMBEDDING_MODEL = Setting.text("EMBEDDING_MODEL", null,
+            "written to `embedding_model` with every vector");
+    /**
+     * The HNSW candidate list per query. pgvector's own default, 40, gives a recall@10 of about 0.84 on real
+     * 384-dimensional sentence embeddings; 100 gives at least 0.95 there, unfiltered and with a 10 % filter, for
+     * roughly twice the query time of 40 (see docs/pgvector.md, "Tuning").
+     */
+    public static final Setting<Integer> EF_SEARCH = Setting.integer("PGVECTOR_EF_SEARCH", 100, 1, MAX_EF_SEARCH,
+            "HNSW candidates per query, raised to top-k when smaller (`vectorstore calibrate` finds the right value)");
+    /** How filtered scans continue past ef_search. */
+    public static final Setting<IterativeScan> ITERATIVE_SCAN = Setting.choice("PGVECTOR_ITERATIVE_SCAN", IterativeScan.class,
+            IterativeScan.RELAXED_ORDER, IterativeScan::sqlValue,
+            "how filtered scans continue past `ef_search`: `relaxed_order`, `strict_order` or `off`");
+    /** The most tuples an iterative scan visits (pgvector's default). */
+    public static final Setting<Integer> MAX_SCAN_TUPLES = Setting.integer("PGVECTOR_MAX_SCAN_TUPLES", 20_000, 1,
+            Integer.MAX_VALUE, "the most tuples a filtered iterative scan visits");
+    /** Whether short approximate answers are redone exactly. */
+    public static final Setting<Boolean> EXACT_FALLBACK = Setting.flag("PGVECTOR_EXACT_FALLBACK", true,
+            "answer exactly when the index scan returned fewer than top-k rows, so a selective filter never quietly"
+                    + " returns fewer");
+    /** The HNSW graph degree (pgvector's default). */
+    public static final Setting<Integer> HNSW_M = Setting.integer("PGVECTOR_HNSW_M", 16, 2, 100,
+            "HNSW graph degree (index build)");
+    /** The HNSW build candidate list (pgvector's default); at least twice {@link #HNSW_M}. */
+    public static final Setting<Integer> HNSW_EF_CONSTRUCTION = Setting.integer("PGVECTOR_HNSW_EF_CONSTRUCTION", 64, 4, 1000,
+            "HNSW build candidate list");
+    /** The statement timeout of the store's statements; zero keeps the server's. */
+    public static final Setting<Duration> STATEMENT_TIMEOUT = Setting.duration("PGVECTOR_STATEMENT_TIMEOUT", Duration.ZERO,
+            Duration.ZERO, "`statement_timeout` of the store's statements").withDefaultText("the server's");
+    /** Batches at least this large go through binary COPY; smaller ones through one multi-row INSERT. */
+    public static final Setting<Integer> COPY_THRESHOLD = Setting.integer("PGVECTOR_COPY_THRESHOLD", 500, 1,
+            Integer.MAX_VALUE, "batches at least this large are written with binary `COPY`");
+    /** What deletes do to rows. */
+    public static final Setting<DeleteMode> DELETE_MODE = Setting.choice("PGVECTOR_DELETE_MODE", DeleteMode.class,
+            DeleteMode.AUTO, mode -> mode.name().toLowerCase(Locale.ROOT), "`row` deletes rows, `embedding` clears only the"
+                    + " library's columns, `auto` picks `embedding` in an application's table");
+    /** The size of the pool the store builds when it is given no DataSource. */
+    public static final Setting<Integer> POOL_SIZE = Setting.integer("PGVECTOR_POOL_SIZE", 10, 1, 1000,
+            "connections of the store's own pool (when you pass no `DataSource`)");
+    // An application's call should not hang for minutes: a few retries within seconds.
+    private static final RetryPolicy RETRY_DEFAULTS = RetryPolicy.builder().maxRetries(2)
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).maxDuration(Duration.ofSeconds(30)).build();
+    /** Retries of operations that failed with a retryable error: {@code PGVECTOR_MAX_RETRIES} and its three delays. */
+    public static final RetryPolicy.Keys RETRY = RetryPolicy.Keys.of("PGVECTOR", RETRY_DEFAULTS);
+
+    // The key's name before all backends counted retries the same way.
+    private static final String RENAMED_MAX_ATTEMPTS = "PGVECTOR_MAX_ATTEMPTS";
+
+    /** Every key these settings read, in documentation order. */
+    public static List<Setting<?>> settings() {
+        List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
+                EF_SEARCH, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
+                COPY_THRESHOLD, DELETE_MODE));
+        all.addAll(RETRY.settings());
+        all.add(POOL_SIZE);
+        return List.copyOf(all);
+    }
 
     /** How HNSW scans continue when the first {@code ef_search} candidates do not yield enough rows (pgvector 0.8). */
     public enum IterativeScan {
@@ -144,35 +146,50 @@ public record PgVectorSettings(String schema, String table, String idColumn, int
         EMBEDDING
     }
 
-    /** Validates every component; the builder reports errors with setting names, so this is a safety net. */
-    public PgVectorSettings {
-        Objects.requireNonNull(metric, "metric");
-        Objects.requireNonNull(namespace, "namespace");
-        Objects.requireNonNull(iterativeScan, "iterativeScan");
-        Objects.requireNonNull(statementTimeout, "statementTimeout");
-        Objects.requireNonNull(deleteMode, "deleteMode");
-        Identifiers.require(PGVECTOR_SCHEMA, schema);
-        Identifiers.require(PGVECTOR_TABLE, table);
-        Identifiers.require(PGVECTOR_ID_COLUMN, idColumn);
-        checkRange(PGVECTOR_DIMENSION, dimension, 0, MAX_DIMENSION);
-        checkRange(PGVECTOR_EF_SEARCH, efSearch, 1, MAX_EF_SEARCH);
-        checkRange(PGVECTOR_HNSW_M, hnswM, 2, 100);
-        checkRange(PGVECTOR_HNSW_EF_CONSTRUCTION, hnswEfConstruction, 4, 1000);
+    private final String schema;
+    private final String table;
+    private final String idColumn;
+    private final Integer dimension;
+    private final DistanceMetric metric;
+    private final String namespace;
+    private final String embeddingModel;
+    private final int efSearch;
+    private final int hnswM;
+    private final int hnswEfConstruction;
+    private final IterativeScan iterativeScan;
+    private final int maxScanTuples;
+    private final boolean exactFallback;
+    private final Duration statementTimeout;
+    private final int copyThreshold;
+    private final DeleteMode deleteMode;
+    private final RetryPolicy retry;
+    private final int poolSize;
+
+    private PgVectorSettings(Builder builder) {
+        schema = SCHEMA.check(builder.schema);
+        table = TABLE.check(builder.table);
+        idColumn = ID_COLUMN.check(builder.idColumn);
+        dimension = builder.dimension == null ? null : DIMENSION.check(builder.dimension);
+        metric = METRIC.check(builder.metric);
+        namespace = NAMESPACE.check(builder.namespace);
+        embeddingModel = builder.embeddingModel == null || builder.embeddingModel.isBlank() ? null : builder.embeddingModel;
+        efSearch = EF_SEARCH.check(builder.efSearch);
+        hnswM = HNSW_M.check(builder.hnswM);
+        hnswEfConstruction = HNSW_EF_CONSTRUCTION.check(builder.hnswEfConstruction);
         if (hnswEfConstruction < 2 * hnswM) {
-            throw new ConfigurationException(ErrorCode.INVALID_SETTING, PGVECTOR_HNSW_EF_CONSTRUCTION + " is "
-                    + hnswEfConstruction + " but pgvector needs at least twice " + PGVECTOR_HNSW_M + " (" + hnswM
-                    + "), i.e. " + 2 * hnswM + ". Raise it or lower " + PGVECTOR_HNSW_M + ".");
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, HNSW_EF_CONSTRUCTION.key() + " is "
+                    + hnswEfConstruction + " but pgvector needs at least twice " + HNSW_M.key() + " (" + hnswM
+                    + "), i.e. " + 2 * hnswM + ". Raise it or lower " + HNSW_M.key() + ".");
         }
-        checkRange(PGVECTOR_MAX_SCAN_TUPLES, maxScanTuples, 1, Integer.MAX_VALUE);
-        checkRange(PGVECTOR_COPY_THRESHOLD, copyThreshold, 1, Integer.MAX_VALUE);
-        checkRange(PGVECTOR_MAX_ATTEMPTS, maxAttempts, 1, 20);
-        checkRange(PGVECTOR_POOL_SIZE, poolSize, 1, 1000);
-        if (statementTimeout.isNegative()) {
-            throw VectorStoreConfig.invalid(PGVECTOR_STATEMENT_TIMEOUT, statementTimeout.toString(), "a positive duration, or 0 for the server's");
-        }
-        if (embeddingModel != null && embeddingModel.isBlank()) {
-            embeddingModel = null;
-        }
+        iterativeScan = ITERATIVE_SCAN.check(builder.iterativeScan);
+        maxScanTuples = MAX_SCAN_TUPLES.check(builder.maxScanTuples);
+        exactFallback = builder.exactFallback;
+        statementTimeout = STATEMENT_TIMEOUT.check(builder.statementTimeout);
+        copyThreshold = COPY_THRESHOLD.check(builder.copyThreshold);
+        deleteMode = DELETE_MODE.check(builder.deleteMode);
+        retry = Objects.requireNonNull(builder.retry, "retry");
+        RETRY.maxRetries().check(retry.maxRetries());
+        poolSize = POOL_SIZE.check(builder.poolSize);
     }
 
     /** Settings with every default: table {@code public.rag_chunks}, cosine, dimension from the table. */
@@ -186,44 +203,136 @@ public record PgVectorSettings(String schema, String table, String idColumn, int
     }
 
     /**
-     * Reads every {@code PGVECTOR_*} key and {@code EMBEDDING_MODEL} from {@code config}; unset keys keep their
-     * defaults.
+     * Reads every key of {@link #settings()} from {@code config}; unset keys keep their defaults.
      *
      * @throws ConfigurationException naming the key whose value is unusable
      */
     public static PgVectorSettings fromConfig(VectorStoreConfig config) {
+        if (config.has(RENAMED_MAX_ATTEMPTS)) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, RENAMED_MAX_ATTEMPTS + " is no longer read. Set "
+                    + RETRY.maxRetries().key() + " instead: the retries after the first attempt (attempts minus one; 0"
+                    + " disables retrying), as every backend counts them.");
+        }
         Builder builder = builder();
-        config.get(PGVECTOR_SCHEMA).ifPresent(builder::schema);
-        config.get(PGVECTOR_TABLE).ifPresent(builder::table);
-        config.get(PGVECTOR_ID_COLUMN).ifPresent(builder::idColumn);
-        config.getInt(PGVECTOR_DIMENSION, 1, MAX_DIMENSION).ifPresent(builder::dimension);
-        config.get(PGVECTOR_METRIC).ifPresent(value -> builder.metric(DistanceMetric.fromConfig(PGVECTOR_METRIC, value)));
-        config.get(PGVECTOR_NAMESPACE).ifPresent(builder::namespace);
-        config.get(EMBEDDING_MODEL).ifPresent(builder::embeddingModel);
-        config.getInt(PGVECTOR_EF_SEARCH, 1, MAX_EF_SEARCH).ifPresent(builder::efSearch);
-        config.getInt(PGVECTOR_HNSW_M, 2, 100).ifPresent(builder::hnswM);
-        config.getInt(PGVECTOR_HNSW_EF_CONSTRUCTION, 4, 1000).ifPresent(builder::hnswEfConstruction);
-        config.get(PGVECTOR_ITERATIVE_SCAN).ifPresent(value -> builder.iterativeScan(parseEnum(
-                PGVECTOR_ITERATIVE_SCAN, value, IterativeScan.class)));
-        config.getInt(PGVECTOR_MAX_SCAN_TUPLES, 1, Integer.MAX_VALUE).ifPresent(builder::maxScanTuples);
-        builder.exactFallback(config.getBoolean(PGVECTOR_EXACT_FALLBACK, true));
-        builder.statementTimeout(config.getDuration(PGVECTOR_STATEMENT_TIMEOUT, Duration.ZERO));
-        config.getInt(PGVECTOR_COPY_THRESHOLD, 1, Integer.MAX_VALUE).ifPresent(builder::copyThreshold);
-        config.get(PGVECTOR_DELETE_MODE).ifPresent(value -> builder.deleteMode(parseEnum(
-                PGVECTOR_DELETE_MODE, value, DeleteMode.class)));
-        config.getInt(PGVECTOR_MAX_ATTEMPTS, 1, 20).ifPresent(builder::maxAttempts);
-        config.getInt(PGVECTOR_POOL_SIZE, 1, 1000).ifPresent(builder::poolSize);
+        builder.schema = SCHEMA.from(config);
+        builder.table = TABLE.from(config);
+        builder.idColumn = ID_COLUMN.from(config);
+        builder.dimension = DIMENSION.from(config);
+        builder.metric = METRIC.from(config);
+        builder.namespace = NAMESPACE.from(config);
+        builder.embeddingModel = EMBEDDING_MODEL.from(config);
+        builder.efSearch = EF_SEARCH.from(config);
+        builder.hnswM = HNSW_M.from(config);
+        builder.hnswEfConstruction = HNSW_EF_CONSTRUCTION.from(config);
+        builder.iterativeScan = ITERATIVE_SCAN.from(config);
+        builder.maxScanTuples = MAX_SCAN_TUPLES.from(config);
+        builder.exactFallback = EXACT_FALLBACK.from(config);
+        builder.statementTimeout = STATEMENT_TIMEOUT.from(config);
+        builder.copyThreshold = COPY_THRESHOLD.from(config);
+        builder.deleteMode = DELETE_MODE.from(config);
+        builder.retry = RETRY.from(config, RETRY_DEFAULTS);
+        builder.poolSize = POOL_SIZE.from(config);
         return builder.build();
+    }
+
+    /** The table's schema ({@link #SCHEMA}). */
+    public String schema() {
+        return schema;
+    }
+
+    /** The table ({@link #TABLE}). */
+    public String table() {
+        return table;
+    }
+
+    /** The column holding record ids ({@link #ID_COLUMN}). */
+    public String idColumn() {
+        return idColumn;
+    }
+
+    /** The vector dimension ({@link #DIMENSION}); 0 when it is taken from the table's column. */
+    public int dimension() {
+        return dimension == null ? 0 : dimension;
     }
 
     /** The configured dimension, or empty when it is taken from the table. */
     public OptionalInt configuredDimension() {
-        return dimension == 0 ? OptionalInt.empty() : OptionalInt.of(dimension);
+        return dimension == null ? OptionalInt.empty() : OptionalInt.of(dimension);
+    }
+
+    /** The distance metric ({@link #METRIC}). */
+    public DistanceMetric metric() {
+        return metric;
+    }
+
+    /** The namespace a store starts in ({@link #NAMESPACE}). */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** What upserts write to {@code embedding_model} ({@link #EMBEDDING_MODEL}); null for nothing. */
+    public String embeddingModel() {
+        return embeddingModel;
     }
 
     /** The embedding model, when configured. */
     public Optional<String> optionalEmbeddingModel() {
         return Optional.ofNullable(embeddingModel);
+    }
+
+    /** The HNSW candidate list size per query ({@link #EF_SEARCH}); raised to top-k when smaller. */
+    public int efSearch() {
+        return efSearch;
+    }
+
+    /** The HNSW graph degree used when the index is built ({@link #HNSW_M}). */
+    public int hnswM() {
+        return hnswM;
+    }
+
+    /** The HNSW build candidate list size ({@link #HNSW_EF_CONSTRUCTION}). */
+    public int hnswEfConstruction() {
+        return hnswEfConstruction;
+    }
+
+    /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}). */
+    public IterativeScan iterativeScan() {
+        return iterativeScan;
+    }
+
+    /** The most tuples an iterative scan visits ({@link #MAX_SCAN_TUPLES}). */
+    public int maxScanTuples() {
+        return maxScanTuples;
+    }
+
+    /** Whether a query whose index scan returned fewer than top-k rows is answered again exactly ({@link #EXACT_FALLBACK}). */
+    public boolean exactFallback() {
+        return exactFallback;
+    }
+
+    /** The per-statement timeout the store sets ({@link #STATEMENT_TIMEOUT}); zero leaves the server's. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** Batches of at least this many records are written with binary COPY ({@link #COPY_THRESHOLD}). */
+    public int copyThreshold() {
+        return copyThreshold;
+    }
+
+    /** What deleting a record does to its row ({@link #DELETE_MODE}). */
+    public DeleteMode deleteMode() {
+        return deleteMode;
+    }
+
+    /** How operations that failed with a retryable error are retried ({@link #RETRY}). */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /** The size of the connection pool the store builds for itself ({@link #POOL_SIZE}). */
+    public int poolSize() {
+        return poolSize;
     }
 
     /** {@code schema.table} as written in messages. */
@@ -236,46 +345,56 @@ public record PgVectorSettings(String schema, String table, String idColumn, int
         return toBuilder().dimension(newDimension).build();
     }
 
-    private static void checkRange(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw VectorStoreConfig.invalid(key, String.valueOf(value), "an integer from " + min + " to " + max);
-        }
+    private List<Object> values() {
+        return java.util.Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
+                hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
+                retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
 
-    private static <E extends Enum<E>> E parseEnum(String key, String value, Class<E> type) {
-        String wanted = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(wanted)) {
-                return constant;
-            }
-        }
-        StringBuilder accepted = new StringBuilder();
-        for (E constant : type.getEnumConstants()) {
-            accepted.append(accepted.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(Locale.ROOT));
-        }
-        throw VectorStoreConfig.invalid(key, value, "one of: " + accepted);
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PgVectorSettings that && values().equals(that.values());
     }
 
-    /** Builds {@link PgVectorSettings}; each setter checks its value and names the setting when it is wrong. */
+    @Override
+    public int hashCode() {
+        return values().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "PgVectorSettings[table=" + qualifiedTable() + ", idColumn=" + idColumn + ", dimension="
+                + (dimension == null ? "from the table" : dimension) + ", metric=" + metric.configName() + ", namespace=\""
+                + namespace + "\", efSearch=" + efSearch + ", iterativeScan=" + iterativeScan.sqlValue() + "]";
+    }
+
+    private static Setting<String> name(String key, String defaultValue, String description) {
+        return Setting.text(key, defaultValue, description).accepting(Identifiers::isPlain, PLAIN_NAME);
+    }
+
+    /**
+     * Builds {@link PgVectorSettings}. Setters only record their value; {@link #build()} checks them all against the
+     * declared settings and names the key of the first that is wrong.
+     */
     public static final class Builder {
-        private String schema = "public";
-        private String table = "rag_chunks";
-        private String idColumn = "id";
-        private int dimension;
-        private DistanceMetric metric = DistanceMetric.COSINE;
-        private String namespace = "";
+        private String schema = SCHEMA.defaultValue().orElseThrow();
+        private String table = TABLE.defaultValue().orElseThrow();
+        private String idColumn = ID_COLUMN.defaultValue().orElseThrow();
+        private Integer dimension;
+        private DistanceMetric metric = METRIC.defaultValue().orElseThrow();
+        private String namespace = NAMESPACE.defaultValue().orElseThrow();
         private String embeddingModel;
-        private int efSearch = DEFAULT_EF_SEARCH;
-        private int hnswM = DEFAULT_HNSW_M;
-        private int hnswEfConstruction = DEFAULT_HNSW_EF_CONSTRUCTION;
-        private IterativeScan iterativeScan = IterativeScan.RELAXED_ORDER;
-        private int maxScanTuples = DEFAULT_MAX_SCAN_TUPLES;
-        private boolean exactFallback = true;
-        private Duration statementTimeout = Duration.ZERO;
-        private int copyThreshold = DEFAULT_COPY_THRESHOLD;
-        private DeleteMode deleteMode = DeleteMode.AUTO;
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private int poolSize = DEFAULT_POOL_SIZE;
+        private int efSearch = EF_SEARCH.defaultValue().orElseThrow();
+        private int hnswM = HNSW_M.defaultValue().orElseThrow();
+        private int hnswEfConstruction = HNSW_EF_CONSTRUCTION.defaultValue().orElseThrow();
+        private IterativeScan iterativeScan = ITERATIVE_SCAN.defaultValue().orElseThrow();
+        private int maxScanTuples = MAX_SCAN_TUPLES.defaultValue().orElseThrow();
+        private boolean exactFallback = EXACT_FALLBACK.defaultValue().orElseThrow();
+        private Duration statementTimeout = STATEMENT_TIMEOUT.defaultValue().orElseThrow();
+        private int copyThreshold = COPY_THRESHOLD.defaultValue().orElseThrow();
+        private DeleteMode deleteMode = DELETE_MODE.defaultValue().orElseThrow();
+        private RetryPolicy retry = RETRY_DEFAULTS;
+        private int poolSize = POOL_SIZE.defaultValue().orElseThrow();
 
         private Builder() {
         }
@@ -297,136 +416,125 @@ public record PgVectorSettings(String schema, String table, String idColumn, int
             statementTimeout = settings.statementTimeout;
             copyThreshold = settings.copyThreshold;
             deleteMode = settings.deleteMode;
-            maxAttempts = settings.maxAttempts;
+            retry = settings.retry;
             poolSize = settings.poolSize;
         }
 
-        /** The table's schema (default {@code public}). */
+        /** {@link PgVectorSettings#SCHEMA}. */
         public Builder schema(String schema) {
-            this.schema = Identifiers.require(PGVECTOR_SCHEMA, schema);
+            this.schema = schema;
             return this;
         }
 
-        /** The table (default {@code rag_chunks}); a plain, case-sensitive name. */
+        /** {@link PgVectorSettings#TABLE}: a plain, case-sensitive name. */
         public Builder table(String table) {
-            this.table = Identifiers.require(PGVECTOR_TABLE, table);
+            this.table = table;
             return this;
         }
 
-        /** The text column holding ids (default {@code id}). */
+        /** {@link PgVectorSettings#ID_COLUMN}. */
         public Builder idColumn(String idColumn) {
-            this.idColumn = Identifiers.require(PGVECTOR_ID_COLUMN, idColumn);
+            this.idColumn = idColumn;
             return this;
         }
 
-        /** The vector dimension, 1 to 16000; unset, the store takes it from the table's column. */
+        /** {@link PgVectorSettings#DIMENSION}; unset, the store takes it from the table's column. */
         public Builder dimension(int dimension) {
-            checkRange(PGVECTOR_DIMENSION, dimension, 1, MAX_DIMENSION);
             this.dimension = dimension;
             return this;
         }
 
-        /** The distance metric (default cosine). */
+        /** {@link PgVectorSettings#METRIC}. */
         public Builder metric(DistanceMetric metric) {
-            this.metric = Objects.requireNonNull(metric, "metric");
+            this.metric = metric;
             return this;
         }
 
-        /** The namespace the store starts in (default {@code ""}). */
+        /** {@link PgVectorSettings#NAMESPACE}. */
         public Builder namespace(String namespace) {
-            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            this.namespace = namespace;
             return this;
         }
 
-        /** What upserts write into {@code embedding_model}; null for nothing. */
+        /** {@link PgVectorSettings#EMBEDDING_MODEL}; null for nothing. */
         public Builder embeddingModel(String embeddingModel) {
             this.embeddingModel = embeddingModel;
             return this;
         }
 
-        /** The HNSW candidate list size per query, 1 to 1000 (default {@value #DEFAULT_EF_SEARCH}). */
+        /** {@link PgVectorSettings#EF_SEARCH}. */
         public Builder efSearch(int efSearch) {
-            checkRange(PGVECTOR_EF_SEARCH, efSearch, 1, MAX_EF_SEARCH);
             this.efSearch = efSearch;
             return this;
         }
 
-        /** The HNSW graph degree used when building the index, 2 to 100 (default 16). */
+        /** {@link PgVectorSettings#HNSW_M}. */
         public Builder hnswM(int hnswM) {
-            checkRange(PGVECTOR_HNSW_M, hnswM, 2, 100);
             this.hnswM = hnswM;
             return this;
         }
 
-        /** The HNSW build candidate list size, 4 to 1000 and at least twice m (default 64). */
+        /** {@link PgVectorSettings#HNSW_EF_CONSTRUCTION}. */
         public Builder hnswEfConstruction(int hnswEfConstruction) {
-            checkRange(PGVECTOR_HNSW_EF_CONSTRUCTION, hnswEfConstruction, 4, 1000);
             this.hnswEfConstruction = hnswEfConstruction;
             return this;
         }
 
-        /** How scans continue past ef_search (default relaxed order, re-ordered by the store). */
+        /** {@link PgVectorSettings#ITERATIVE_SCAN}. */
         public Builder iterativeScan(IterativeScan iterativeScan) {
-            this.iterativeScan = Objects.requireNonNull(iterativeScan, "iterativeScan");
+            this.iterativeScan = iterativeScan;
             return this;
         }
 
-        /** The most tuples an iterative scan visits (default 20000); raised per query to twice top-k when smaller. */
+        /** {@link PgVectorSettings#MAX_SCAN_TUPLES}; raised per query to twice top-k when smaller. */
         public Builder maxScanTuples(int maxScanTuples) {
-            checkRange(PGVECTOR_MAX_SCAN_TUPLES, maxScanTuples, 1, Integer.MAX_VALUE);
             this.maxScanTuples = maxScanTuples;
             return this;
         }
 
-        /** Whether a query whose index scan returned fewer than top-k rows is answered again exactly (default true). */
+        /** {@link PgVectorSettings#EXACT_FALLBACK}. */
         public Builder exactFallback(boolean exactFallback) {
             this.exactFallback = exactFallback;
             return this;
         }
 
-        /** The statement timeout the store sets on its statements; zero (default) keeps the server's. */
+        /** {@link PgVectorSettings#STATEMENT_TIMEOUT}; zero keeps the server's. */
         public Builder statementTimeout(Duration statementTimeout) {
-            Objects.requireNonNull(statementTimeout, "statementTimeout");
-            if (statementTimeout.isNegative()) {
-                throw VectorStoreConfig.invalid(PGVECTOR_STATEMENT_TIMEOUT, statementTimeout.toString(),
-                        "a positive duration, or 0 for the server's");
-            }
             this.statementTimeout = statementTimeout;
             return this;
         }
 
-        /** Batches of at least this many records are written with binary COPY (default {@value #DEFAULT_COPY_THRESHOLD}). */
+        /** {@link PgVectorSettings#COPY_THRESHOLD}. */
         public Builder copyThreshold(int copyThreshold) {
-            checkRange(PGVECTOR_COPY_THRESHOLD, copyThreshold, 1, Integer.MAX_VALUE);
             this.copyThreshold = copyThreshold;
             return this;
         }
 
-        /** What deletes do to rows (default {@link DeleteMode#AUTO}). */
+        /** {@link PgVectorSettings#DELETE_MODE}. */
         public Builder deleteMode(DeleteMode deleteMode) {
-            this.deleteMode = Objects.requireNonNull(deleteMode, "deleteMode");
+            this.deleteMode = deleteMode;
             return this;
         }
 
-        /** Attempts per operation on retryable errors, 1 (no retry) to 20 (default 3). */
-        public Builder maxAttempts(int maxAttempts) {
-            checkRange(PGVECTOR_MAX_ATTEMPTS, maxAttempts, 1, 20);
-            this.maxAttempts = maxAttempts;
+        /** {@link PgVectorSettings#RETRY}: how operations that failed with a retryable error are retried. */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
             return this;
         }
 
-        /** The size of the pool the store builds when it is not given a DataSource (default 10). */
+        /** {@link PgVectorSettings#POOL_SIZE}. */
         public Builder poolSize(int poolSize) {
-            checkRange(PGVECTOR_POOL_SIZE, poolSize, 1, 1000);
             this.poolSize = poolSize;
             return this;
         }
 
-        /** The settings. */
+        /**
+         * The settings.
+         *
+         * @throws ConfigurationException naming the key of the first value that is not acceptable
+         */
         public PgVectorSettings build() {
-            return new PgVectorSettings(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch,
-                    hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout,
-                    copyThreshold, deleteMode, maxAttempts, poolSize);
+            return new PgVectorSettings(this);
         }
     }
 }

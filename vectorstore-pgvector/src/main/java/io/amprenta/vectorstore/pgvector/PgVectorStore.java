@@ -177,7 +177,7 @@ public final class PgVectorStore {
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
             try {
-                Inspection inspection = PgVectorBackend.retryPolicy(requested.maxAttempts()).execute(
+                Inspection inspection = PgVectorBackend.retryPolicy(requested.retry()).execute(
                         "Checking " + names.display(), () -> inspect(source, requested, names, presetSessions ? wanted : Map.of()));
                 Map<String, String> sessionDefaults = presetSessions ? wanted : Map.of();
                 if (inspection.sessionProblem != null) {

@@ -22,7 +22,7 @@ class PgVectorSettingsTest {
         assertThat(settings.configuredDimension()).isEmpty();
         assertThat(settings.metric()).isEqualTo(DistanceMetric.COSINE);
         assertThat(settings.namespace()).isEmpty();
-        assertThat(settings.efSearch()).isEqualTo(PgVectorSettings.DEFAULT_EF_SEARCH);
+        assertThat(settings.efSearch()).isEqualTo(PgVectorSettings.EF_SEARCH.defaultValue().orElseThrow());
         assertThat(settings.hnswM()).isEqualTo(16);
         assertThat(settings.hnswEfConstruction()).isEqualTo(64);
         assertThat(settings.iterativeScan()).isEqualTo(PgVectorSettings.IterativeScan.RELAXED_ORDER);
@@ -42,11 +42,14 @@ class PgVectorSettingsTest {
                 Map.entry("PGVECTOR_ITERATIVE_SCAN", "strict_order"), Map.entry("PGVECTOR_MAX_SCAN_TUPLES", "50000"),
                 Map.entry("PGVECTOR_EXACT_FALLBACK", "false"), Map.entry("PGVECTOR_STATEMENT_TIMEOUT", "30s"),
                 Map.entry("PGVECTOR_COPY_THRESHOLD", "2000"), Map.entry("PGVECTOR_DELETE_MODE", "embedding"),
-                Map.entry("PGVECTOR_MAX_ATTEMPTS", "5"), Map.entry("PGVECTOR_POOL_SIZE", "20"))));
+                Map.entry("PGVECTOR_MAX_RETRIES", "4"), Map.entry("PGVECTOR_POOL_SIZE", "20"))));
 
-        assertThat(settings).isEqualTo(new PgVectorSettings("app", "chunks", "chunk_id", 1536, DistanceMetric.DOTPRODUCT,
-                "tenant-a", "text-embedding-3-small", 200, 24, 128, PgVectorSettings.IterativeScan.STRICT_ORDER, 50_000,
-                false, Duration.ofSeconds(30), 2000, PgVectorSettings.DeleteMode.EMBEDDING, 5, 20));
+        assertThat(settings).isEqualTo(PgVectorSettings.builder().schema("app").table("chunks").idColumn("chunk_id")
+                .dimension(1536).metric(DistanceMetric.DOTPRODUCT).namespace("tenant-a").embeddingModel("text-embedding-3-small")
+                .efSearch(200).hnswM(24).hnswEfConstruction(128).iterativeScan(PgVectorSettings.IterativeScan.STRICT_ORDER)
+                .maxScanTuples(50_000).exactFallback(false).statementTimeout(Duration.ofSeconds(30)).copyThreshold(2000)
+                .deleteMode(PgVectorSettings.DeleteMode.EMBEDDING).poolSize(20)
+                .retry(PgVectorSettings.builder().build().retry().toBuilder().maxRetries(4).build()).build());
     }
 
     @Test
@@ -59,6 +62,11 @@ class PgVectorSettingsTest {
         assertInvalid("PGVECTOR_TABLE", "rag_chunks; DROP TABLE users");
         assertInvalid("PGVECTOR_SCHEMA", "public\"");
         assertInvalid("PGVECTOR_STATEMENT_TIMEOUT", "soon");
+        assertInvalid("PGVECTOR_MAX_RETRIES", "-1");
+        assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_MAX_ATTEMPTS", "3"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_MAX_RETRIES");
+        assertThatThrownBy(() -> PgVectorSettings.builder().efSearch(0).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_EF_SEARCH is '0'");
         assertThatThrownBy(() -> PgVectorSettings.builder().hnswM(48).hnswEfConstruction(64).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_HNSW_EF_CONSTRUCTION")
                 .hasMessageContaining("96");

@@ -189,7 +189,7 @@ class PgVectorStoreIT {
         prepared("slow");
         Map<String, String> config = config("slow");
         config.put("PGVECTOR_STATEMENT_TIMEOUT", "300ms");
-        config.put("PGVECTOR_MAX_ATTEMPTS", "1");
+        config.put("PGVECTOR_MAX_RETRIES", "0");
         try (VectorStore store = VectorStores.get(config); Connection locker = dataSource.getConnection()) {
             locker.setAutoCommit(false);
             try (Statement statement = locker.createStatement()) {

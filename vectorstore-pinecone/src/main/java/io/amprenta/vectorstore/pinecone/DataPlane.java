@@ -1,8 +1,8 @@
 package io.amprenta.vectorstore.pinecone;
 
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.grpc.StatusRuntimeException;
 import io.pinecone.configs.PineconeConfig;
 import io.pinecone.configs.PineconeConnection;

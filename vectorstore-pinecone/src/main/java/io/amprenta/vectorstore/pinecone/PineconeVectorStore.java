@@ -1,11 +1,11 @@
 package io.amprenta.vectorstore.pinecone;
 
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,17 +52,13 @@ public final class PineconeVectorStore {
         private String apiKey;
         private String indexName;
         private String indexHost;
-        private String controlPlaneUrl = PineconeSettings.DEFAULT_CONTROL_PLANE_URL;
-        private boolean tls = true;
-        private String namespace = "";
+        private String controlPlaneUrl = PineconeSettings.CONTROL_PLANE_URL.defaultValue().orElseThrow();
+        private boolean tls = PineconeSettings.TLS.defaultValue().orElseThrow();
+        private String namespace = PineconeSettings.NAMESPACE.defaultValue().orElseThrow();
         private DistanceMetric metric;
-        private Duration requestTimeout = PineconeSettings.DEFAULT_TIMEOUT;
-        private int maxRetries = PineconeSettings.DEFAULT_MAX_RETRIES;
-        private Duration retryInitialDelay = PineconeSettings.DEFAULT_RETRY_INITIAL_DELAY;
-        private Duration retryMaxDelay = PineconeSettings.DEFAULT_RETRY_MAX_DELAY;
-        private Duration retryMaxDuration = PineconeSettings.DEFAULT_RETRY_MAX_DURATION;
+        private Duration requestTimeout = PineconeSettings.TIMEOUT.defaultValue().orElseThrow();
+        private RetryPolicy retry = PineconeSettings.RETRY_DEFAULTS;
         private RetryPolicy.RetryListener retryListener;
-        private RetryPolicy retryPolicy;
 
         private Builder() {
         }
@@ -76,10 +72,7 @@ public final class PineconeVectorStore {
             namespace = settings.namespace();
             metric = settings.metric().orElse(null);
             requestTimeout = settings.requestTimeout();
-            maxRetries = settings.maxRetries();
-            retryInitialDelay = settings.retryInitialDelay();
-            retryMaxDelay = settings.retryMaxDelay();
-            retryMaxDuration = settings.retryMaxDuration();
+            retry = settings.retry();
             return this;
         }
 
@@ -131,22 +124,9 @@ public final class PineconeVectorStore {
             return this;
         }
 
-        /** Retries of a throttled, unavailable or timed-out request ({@code PINECONE_MAX_RETRIES}, default 5). */
+        /** Retries of a throttled, unavailable or timed-out request ({@code PINECONE_MAX_RETRIES}, default 5); 0 disables. */
         public Builder maxRetries(int maxRetries) {
-            this.maxRetries = maxRetries;
-            return this;
-        }
-
-        /** The first backoff delay and its cap ({@code PINECONE_RETRY_INITIAL_DELAY}, {@code PINECONE_RETRY_MAX_DELAY}). */
-        public Builder retryBackoff(Duration initialDelay, Duration maxDelay) {
-            this.retryInitialDelay = initialDelay;
-            this.retryMaxDelay = maxDelay;
-            return this;
-        }
-
-        /** The most time one request may take including retries ({@code PINECONE_RETRY_MAX_DURATION}, default 2m). */
-        public Builder retryMaxDuration(Duration retryMaxDuration) {
-            this.retryMaxDuration = retryMaxDuration;
+            this.retry = retry.toBuilder().maxRetries(PineconeSettings.RETRY.maxRetries().check(maxRetries)).build();
             return this;
         }
 
@@ -162,19 +142,19 @@ public final class PineconeVectorStore {
         }
 
         /**
-         * Replaces the retry settings above ({@code maxRetries}, backoff, duration) with a policy of the
-         * caller's, e.g. one shared by several stores.
+         * How throttled, unavailable or timed-out requests are retried (the {@code PINECONE_MAX_RETRIES} and
+         * {@code PINECONE_RETRY_*} keys), e.g. a policy shared by several stores, or {@link RetryPolicy#none()} for a
+         * caller that retries itself.
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            this.retry = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 
         /** The validated settings this builder describes, without connecting. */
         public PineconeSettings settings() {
             return new PineconeSettings(apiKey, Optional.ofNullable(indexName), Optional.ofNullable(indexHost),
-                    controlPlaneUrl, tls, namespace, Optional.ofNullable(metric), requestTimeout, maxRetries,
-                    retryInitialDelay, retryMaxDelay, retryMaxDuration);
+                    controlPlaneUrl, tls, namespace, Optional.ofNullable(metric), requestTimeout, retry);
         }
 
         /**
@@ -186,8 +166,8 @@ public final class PineconeVectorStore {
          */
         public VectorStore build() {
             PineconeSettings settings = settings();
-            RetryPolicy base = retryPolicy != null ? retryPolicy : settings.retryPolicy(Builder::log);
-            RetryPolicy policy = retryListener == null ? base : base.withRetryListener(retryListener);
+            RetryPolicy logged = settings.retryPolicy(Builder::log);
+            RetryPolicy policy = retryListener == null ? logged : logged.withRetryListener(retryListener);
             return BackendVectorStore.of(PineconeBackend.connect(settings, policy), settings.namespace());
         }
 

@@ -17,6 +17,7 @@ import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.QuotaExhaustedException;
 import io.amprenta.vectorstore.RateLimitedException;
 import io.amprenta.vectorstore.RequestTimeoutException;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
@@ -24,7 +25,6 @@ import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStores;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.amprenta.vectorstore.testkit.TestData;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeOperation;
@@ -331,7 +331,7 @@ class PineconeBackendIT {
     void aCallersOwnRetryPolicyReplacesTheSettings() {
         PineconeEmulator emulator = emulator(8, DistanceMetric.COSINE);
         List<String> operations = new CopyOnWriteArrayList<>();
-        RetryPolicy policy = RetryPolicy.builder().maxAttempts(4).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        RetryPolicy policy = RetryPolicy.builder().maxRetries(3).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
                 .onRetry((operation, attempt, failure, delay) -> operations.add(operation)).build();
         VectorStore store = PineconeVectorStore.builder().apiKey(emulator.apiKey()).indexHost(emulator.indexHost()).tls(false)
                 .retryPolicy(policy).onRetry((operation, attempt, failure, delay) -> retried.add(failure)).build();

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,8 @@ class PineconeSettingsTest {
         assertThat(settings.namespace()).isEmpty();
         assertThat(settings.metric()).isEmpty();
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.maxRetries()).isEqualTo(5);
-        assertThat(settings.retryPolicy((op, attempt, failure, delay) -> { }).maxAttempts()).isEqualTo(6);
+        assertThat(settings.retry().maxRetries()).isEqualTo(5);
+        assertThat(settings.retryPolicy((op, attempt, failure, delay) -> { }).maxRetries()).isEqualTo(5);
     }
 
     @Test
@@ -62,10 +64,10 @@ class PineconeSettingsTest {
         assertThat(settings.controlPlaneUrl()).isEqualTo("http://localhost:9");
         assertThat(settings.metric()).contains(DistanceMetric.DOTPRODUCT);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(settings.maxRetries()).isZero();
-        assertThat(settings.retryInitialDelay()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(settings.retryMaxDelay()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.retryMaxDuration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.retry().maxRetries()).isZero();
+        assertThat(settings.retry().initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.retry().maxDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.retry().maxDuration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.indexLabel()).isEqualTo("at docs-abc.svc.pinecone.io");
     }
 
@@ -105,9 +107,11 @@ class PineconeSettingsTest {
 
         assertThat(settings.toString()).doesNotContain(KEY).contains("apiKey=****", "docs");
         assertThat(builder.toString()).doesNotContain(KEY);
+        RetryPolicy retry = builder.settings().retry();
         assertThat(builder.settings()).isEqualTo(new PineconeSettings(KEY, Optional.of("docs"), Optional.empty(),
-                "https://api.pinecone.io", true, "", Optional.empty(), Duration.ofSeconds(30), 5, Duration.ofMillis(200),
-                Duration.ofSeconds(10), Duration.ofMinutes(2)));
+                "https://api.pinecone.io", true, "", Optional.empty(), Duration.ofSeconds(30), retry));
+        assertThat(List.of(retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration()))
+                .containsExactly(5, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMinutes(2));
         assertThatThrownBy(() -> settings("PINECONE_API_KEY", KEY, "PINECONE_TLS", "maybe", "PINECONE_INDEX_NAME", "docs"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
     }
@@ -121,7 +125,7 @@ class PineconeSettingsTest {
 
         assertThat(settings.namespace()).isEqualTo("b");
         assertThat(settings.tls()).isFalse();
-        assertThat(settings.maxRetries()).isEqualTo(2);
+        assertThat(settings.retry().maxRetries()).isEqualTo(2);
         assertThat(settings.indexName()).contains("docs");
     }
 }

@@ -39,11 +39,11 @@ class RealPineconeIT {
     @Test
     void recordsRoundTripThroughARealIndex() throws InterruptedException {
         VectorStoreConfig environment = VectorStoreConfig.fromEnvironment();
-        assumeTrue(environment.has(PineconeSettings.INDEX_NAME) || environment.has(PineconeSettings.INDEX_HOST),
+        assumeTrue(environment.has(PineconeSettings.INDEX_NAME.key()) || environment.has(PineconeSettings.INDEX_HOST.key()),
                 "set PINECONE_INDEX_NAME or PINECONE_INDEX_HOST to an existing dense index");
         Map<String, String> config = new HashMap<>(environment.asMap());
         config.put("VECTOR_BACKEND", "pinecone");
-        config.put(PineconeSettings.NAMESPACE, "vectorstore-it-" + UUID.randomUUID());
+        config.put(PineconeSettings.NAMESPACE.key(), "vectorstore-it-" + UUID.randomUUID());
 
         try (VectorStore store = VectorStores.get(config)) {
             try {

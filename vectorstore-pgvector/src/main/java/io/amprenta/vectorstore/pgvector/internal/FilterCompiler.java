@@ -4,7 +4,7 @@ import io.amprenta.vectorstore.filter.And;
 import io.amprenta.vectorstore.filter.Condition;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.filter.Or;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -20,6 +20,11 @@ public final class Identifiers {
     private Identifiers() {
     }
 
+    /** Whether {@code value} is a plain identifier: letters, digits and underscores, not starting with a digit, short. */
+    public static boolean isPlain(String value) {
+        return value != null && SAFE.matcher(value).matches() && value.length() <= MAX_LENGTH;
+    }
+
     /**
      * Checks that {@code value}, the value of setting {@code key}, is a plain identifier: letters, digits and
      * underscores, not starting with a digit, at most {@value #MAX_LENGTH} characters.

@@ -1,6 +1,6 @@
 package io.amprenta.vectorstore.pgvector.internal;
 
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.util.List;
 import java.util.Map;
 

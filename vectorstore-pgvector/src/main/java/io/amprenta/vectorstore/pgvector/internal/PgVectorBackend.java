@@ -7,12 +7,12 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.spi.RetryPolicy;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,7 +69,7 @@ public final class PgVectorBackend implements VectorStoreBackend {
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
         this.searcher = new Searcher(settings, layout, sessionDefaults);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
-        this.retry = retryPolicy(settings.maxAttempts());
+        this.retry = retryPolicy(settings.retry());
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
         if (layout.vectorIndex().isEmpty()) {
@@ -79,15 +79,10 @@ public final class PgVectorBackend implements VectorStoreBackend {
         }
     }
 
-    /** Retries transient failures a few times within seconds: an application call should not hang for minutes. */
-    public static RetryPolicy retryPolicy(int maxAttempts) {
-        return RetryPolicy.builder()
-                .maxAttempts(maxAttempts)
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .maxDuration(Duration.ofSeconds(30))
-                .onRetry((operation, attempt, failure, delay) -> LOG.info("{} failed (attempt {}), retrying in {} ms: {}",
-                        operation, attempt, delay.toMillis(), failure.problem()))
-                .build();
+    /** {@code policy} (see {@link PgVectorSettings#RETRY}), logging each retry. */
+    public static RetryPolicy retryPolicy(RetryPolicy policy) {
+        return policy.withRetryListener((operation, attempt, failure, delay) -> LOG.info(
+                "{} failed (attempt {}), retrying in {} ms: {}", operation, attempt, delay.toMillis(), failure.problem()));
     }
 
     /** The table this backend works on. */

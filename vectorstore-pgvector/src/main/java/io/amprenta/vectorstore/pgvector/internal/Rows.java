@@ -5,7 +5,7 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

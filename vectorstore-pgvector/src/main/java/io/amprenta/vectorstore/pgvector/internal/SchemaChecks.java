@@ -58,7 +58,7 @@ public final class SchemaChecks {
 
     private static int requireDimension(PgVectorSettings settings) {
         if (settings.dimension() == 0) {
-            throw new ConfigurationException(ErrorCode.MISSING_SETTING, PgVectorSettings.PGVECTOR_DIMENSION + " is not set."
+            throw new ConfigurationException(ErrorCode.MISSING_SETTING, PgVectorSettings.DIMENSION + " is not set."
                     + " Set it to the dimension of your embeddings (e.g. 384 for all-MiniLM-L6-v2, 1536 for"
                     + " text-embedding-3-small) so that the embedding column can be created.");
         }

@@ -5,7 +5,7 @@ import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -37,6 +37,17 @@ class ConnectionSpecTest {
     }
 
     @Test
+    void theUrlsOfPythonStacksWorkWithTheDriverSuffixIgnored() {
+        ConnectionSpec spec = spec(Map.of("DATABASE_URL", "postgresql+psycopg2://app:s3cret@db:5432/rag?sslmode=require"));
+
+        assertThat(spec.jdbcUrl()).startsWith("jdbc:postgresql://db:5432/rag?").contains("sslmode=require");
+        assertThat(spec.user()).isEqualTo("app");
+        assertThat(spec.password()).isEqualTo("s3cret");
+        assertThat(spec.toString()).doesNotContain("s3cret");
+        assertThat(spec(Map.of("DATABASE_URL", "postgresql+asyncpg://app@db/rag")).jdbcUrl()).startsWith("jdbc:postgresql://db/rag");
+    }
+
+    @Test
     void libpqVariablesFillWhatTheUrlLeavesOut() {
         ConnectionSpec fromUrl = spec(Map.of("DATABASE_URL", "postgresql://u@h:5432/db", "PGPASSWORD", "from-env", "PGSSLMODE", "verify-full"));
         assertThat(fromUrl.password()).isEqualTo("from-env");

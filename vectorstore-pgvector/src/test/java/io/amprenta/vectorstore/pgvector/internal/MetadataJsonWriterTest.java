@@ -3,7 +3,7 @@ package io.amprenta.vectorstore.pgvector.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.amprenta.vectorstore.VectorRecord;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.testkit.TestData;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.amprenta.vectorstore.InvalidFilterException;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.spi.Limits;
-import io.amprenta.vectorstore.spi.MetadataJson;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore.testkit;
 
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;

@@ -1,11 +1,8 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.amprenta.vectorstore.AuthenticationException;
-import io.amprenta.vectorstore.RateLimitedException;
-import io.amprenta.vectorstore.UnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +21,7 @@ class RetryPolicyTest {
     void retriesRetryableFailuresWithDoublingCappedDelays() {
         AtomicInteger calls = new AtomicInteger();
         List<Integer> retried = new ArrayList<>();
-        RetryPolicy policy = noJitter().maxAttempts(5)
+        RetryPolicy policy = noJitter().maxRetries(4)
                 .onRetry((operation, attempt, failure, delay) -> retried.add(attempt))
                 .build(waits::add);
 
@@ -44,7 +41,7 @@ class RetryPolicyTest {
     @Test
     void givesUpAfterMaxAttemptsWithTheLastFailure() {
         AtomicInteger calls = new AtomicInteger();
-        RetryPolicy policy = noJitter().maxAttempts(3).build(waits::add);
+        RetryPolicy policy = noJitter().maxRetries(2).build(waits::add);
 
         assertThatThrownBy(() -> policy.run("upsert", () -> {
             throw new UnavailableException("attempt " + calls.incrementAndGet(), null);
@@ -67,7 +64,7 @@ class RetryPolicyTest {
 
     @Test
     void aLongerRetryAfterHintWins() {
-        RetryPolicy policy = noJitter().maxAttempts(2).build(waits::add);
+        RetryPolicy policy = noJitter().maxRetries(1).build(waits::add);
         AtomicInteger calls = new AtomicInteger();
 
         policy.run("upsert", () -> {
@@ -117,7 +114,7 @@ class RetryPolicyTest {
     @Test
     void anAddedListenerHearsRetriesAfterTheOriginal() {
         List<String> heard = new ArrayList<>();
-        RetryPolicy policy = noJitter().maxAttempts(2).onRetry((op, attempt, failure, delay) -> heard.add("first " + op))
+        RetryPolicy policy = noJitter().maxRetries(1).onRetry((op, attempt, failure, delay) -> heard.add("first " + op))
                 .build(waits::add).withRetryListener((op, attempt, failure, delay) -> heard.add("second " + op));
         AtomicInteger calls = new AtomicInteger();
 
@@ -133,10 +130,10 @@ class RetryPolicyTest {
 
     @Test
     void settingsAreValidatedByName() {
-        assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0)).hasMessageContaining("maxAttempts");
+        assertThatThrownBy(() -> RetryPolicy.builder().maxRetries(-1)).hasMessageContaining("maxRetries");
         assertThatThrownBy(() -> RetryPolicy.builder().jitter(2)).hasMessageContaining("jitter");
         assertThatThrownBy(() -> RetryPolicy.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("maxDelay");
         assertThatThrownBy(() -> RetryPolicy.builder().maxDuration(Duration.ZERO)).hasMessageContaining("maxDuration");
-        assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
+        assertThat(RetryPolicy.none().maxRetries()).isEqualTo(0);
     }
 }

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

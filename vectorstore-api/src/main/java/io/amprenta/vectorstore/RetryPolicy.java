@@ -1,16 +1,18 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore;
 
-import io.amprenta.vectorstore.RetryableException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Retries {@link RetryableException}s with exponential backoff and jitter, bounded by attempts and by
+ * Retries {@link RetryableException}s with exponential backoff and jitter, bounded by a number of retries and by
  * total time; every other exception passes through at once. Immutable and thread-safe; build with
- * {@link #builder()}. A server's {@link RetryableException#retryAfter()} hint is honoured when it asks
- * for a longer wait than the backoff.
+ * {@link #builder()}, or read from configuration with {@link Keys}: every backend, and the migrator, is configured
+ * with the same four keys ({@code <PREFIX>_MAX_RETRIES}, {@code _RETRY_INITIAL_DELAY}, {@code _RETRY_MAX_DELAY},
+ * {@code _RETRY_MAX_DURATION}). A server's {@link RetryableException#retryAfter()} hint is honoured when it asks for
+ * a longer wait than the backoff.
  *
  * <p>Delay before retry n (1-based): {@code min(maxDelay, initialDelay * 2^(n-1))}, of which a random
  * {@code jitter} fraction is subtracted, so that many workers throttled together do not retry together.
@@ -30,7 +32,7 @@ public final class RetryPolicy {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final int maxAttempts;
+    private final int maxRetries;
     private final Duration initialDelay;
     private final Duration maxDelay;
     private final Duration maxDuration;
@@ -39,13 +41,13 @@ public final class RetryPolicy {
     private final Sleeper sleeper;
 
     private RetryPolicy(Builder builder, Sleeper sleeper) {
-        this(builder.maxAttempts, builder.initialDelay, builder.maxDelay, builder.maxDuration, builder.jitter, builder.listener,
+        this(builder.maxRetries, builder.initialDelay, builder.maxDelay, builder.maxDuration, builder.jitter, builder.listener,
                 sleeper);
     }
 
-    private RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxDuration, double jitter,
+    private RetryPolicy(int maxRetries, Duration initialDelay, Duration maxDelay, Duration maxDuration, double jitter,
                         RetryListener listener, Sleeper sleeper) {
-        this.maxAttempts = maxAttempts;
+        this.maxRetries = maxRetries;
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
         this.maxDuration = maxDuration;
@@ -61,22 +63,49 @@ public final class RetryPolicy {
             listener.onRetry(operation, attempt, failure, delay);
             additional.onRetry(operation, attempt, failure, delay);
         };
-        return new RetryPolicy(maxAttempts, initialDelay, maxDelay, maxDuration, jitter, both, sleeper);
+        return new RetryPolicy(maxRetries, initialDelay, maxDelay, maxDuration, jitter, both, sleeper);
     }
 
-    /** Defaults: 6 attempts, 200 ms doubling to 10 s, 50 % jitter, at most 2 minutes in all. */
+    /** Defaults: 5 retries, 200 ms doubling to 10 s, 50 % jitter, at most 2 minutes in all. */
     public static Builder builder() {
         return new Builder();
     }
 
     /** A policy that never retries. */
     public static RetryPolicy none() {
-        return builder().maxAttempts(1).build();
+        return builder().maxRetries(0).build();
     }
 
-    /** The most attempts, the first included. */
-    public int maxAttempts() {
-        return maxAttempts;
+    /** The most retries after the first attempt; 0 means the call is tried once. */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** The first backoff delay. */
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    /** The longest backoff delay. */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    /** The most time one call may take, waits included. */
+    public Duration maxDuration() {
+        return maxDuration;
+    }
+
+    /** A builder starting from this policy's values and listener. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.maxRetries = maxRetries;
+        builder.initialDelay = initialDelay;
+        builder.maxDelay = maxDelay;
+        builder.maxDuration = maxDuration;
+        builder.jitter = jitter;
+        builder.listener = listener;
+        return builder;
     }
 
     /** Runs {@code call}, retrying retryable failures; rethrows the last failure when out of attempts or time. */
@@ -88,7 +117,7 @@ public final class RetryPolicy {
             } catch (RetryableException failure) {
                 Duration delay = delayBefore(attempt + 1, failure);
                 boolean outOfTime = System.nanoTime() + delay.toNanos() > deadline;
-                if (attempt >= maxAttempts || outOfTime) {
+                if (attempt > maxRetries || outOfTime) {
                     throw failure;
                 }
                 listener.onRetry(operation, attempt, failure, delay);
@@ -123,7 +152,7 @@ public final class RetryPolicy {
 
     /** Configures a {@link RetryPolicy}; setters validate and name the setting in their errors. */
     public static final class Builder {
-        private int maxAttempts = 6;
+        private int maxRetries = 5;
         private Duration initialDelay = Duration.ofMillis(200);
         private Duration maxDelay = Duration.ofSeconds(10);
         private Duration maxDuration = Duration.ofMinutes(2);
@@ -133,12 +162,12 @@ public final class RetryPolicy {
         private Builder() {
         }
 
-        /** The most attempts including the first; 1 disables retrying. */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, but is " + maxAttempts);
+        /** The most retries after the first attempt; 0 disables retrying. */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be at least 0, but is " + maxRetries);
             }
-            this.maxAttempts = maxAttempts;
+            this.maxRetries = maxRetries;
             return this;
         }
 
@@ -191,6 +220,60 @@ public final class RetryPolicy {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be a positive duration, but is " + value);
             }
+        }
+    }
+
+    /**
+     * The four keys that configure retries under one prefix, declared once for every backend and the migrator:
+     * {@code <PREFIX>_MAX_RETRIES}, {@code <PREFIX>_RETRY_INITIAL_DELAY}, {@code <PREFIX>_RETRY_MAX_DELAY} and
+     * {@code <PREFIX>_RETRY_MAX_DURATION}.
+     *
+     * @param maxRetries retries after the first attempt; 0 disables retrying
+     * @param initialDelay the first backoff, doubling per retry
+     * @param maxDelay the longest backoff
+     * @param maxDuration the most time one call may take, waits included
+     */
+    public record Keys(Setting<Integer> maxRetries, Setting<Duration> initialDelay, Setting<Duration> maxDelay,
+                       Setting<Duration> maxDuration) {
+
+        /** The most retries a configuration may ask for. */
+        public static final int MAX_MAX_RETRIES = 100;
+
+        /** The keys under {@code prefix} (e.g. {@code PINECONE}), with {@code defaults}' values as their defaults. */
+        public static Keys of(String prefix, RetryPolicy defaults) {
+            return new Keys(
+                    Setting.integer(prefix + "_MAX_RETRIES", defaults.maxRetries, 0, MAX_MAX_RETRIES,
+                            "retries of throttled, unavailable or timed-out requests; `0` disables"),
+                    Setting.duration(prefix + "_RETRY_INITIAL_DELAY", defaults.initialDelay, Duration.ofMillis(1),
+                            "first backoff, doubling per retry (with jitter)"),
+                    Setting.duration(prefix + "_RETRY_MAX_DELAY", defaults.maxDelay, Duration.ofMillis(1), "longest backoff"),
+                    Setting.duration(prefix + "_RETRY_MAX_DURATION", defaults.maxDuration, Duration.ofMillis(1),
+                            "most time per request, waits included"));
+        }
+
+        /** The four settings, in documentation order. */
+        public List<Setting<?>> settings() {
+            return List.of(maxRetries, initialDelay, maxDelay, maxDuration);
+        }
+
+        /**
+         * The policy {@code config} describes, starting from {@code defaults} (whose jitter and listener it keeps).
+         *
+         * @throws ConfigurationException naming the key whose value is unusable, or {@link #maxDelay()}'s key when it is
+         *     below the initial delay
+         */
+        public RetryPolicy from(VectorStoreConfig config, RetryPolicy defaults) {
+            Duration initial = initialDelay.optionalFrom(config).orElse(defaults.initialDelay);
+            Duration longest = maxDelay.optionalFrom(config).orElse(defaults.maxDelay);
+            if (longest.compareTo(initial) < 0) {
+                throw VectorStoreConfig.invalid(maxDelay.key(), maxDelay.format(longest),
+                        "at least " + initialDelay.key() + " (" + initialDelay.format(initial) + ")");
+            }
+            return defaults.toBuilder()
+                    .maxRetries(maxRetries.optionalFrom(config).orElse(defaults.maxRetries))
+                    .backoff(initial, longest)
+                    .maxDuration(maxDuration.optionalFrom(config).orElse(defaults.maxDuration))
+                    .build();
         }
     }
 }

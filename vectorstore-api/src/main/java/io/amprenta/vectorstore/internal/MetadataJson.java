@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.spi;
+package io.amprenta.vectorstore.internal;
 
 import io.amprenta.vectorstore.HealthReport;
 import java.time.Duration;
