@@ -62,7 +62,7 @@ final class ContainerServer implements ManagedServer {
                 container.start();
             } catch (RuntimeException e) {
                 last = e;
-                container.stop();
+                stopQuietly(container);
                 // Another process can take the port between our probe and Docker's bind: try another one.
                 if (portTaken(e)) {
                     continue;
@@ -79,7 +79,7 @@ final class ContainerServer implements ManagedServer {
                         (System.nanoTime() - startedAt) / 1_000_000);
                 return server;
             } catch (RuntimeException e) {
-                container.stop();
+                stopQuietly(container);
                 throw e;
             }
         }
@@ -226,6 +226,15 @@ final class ContainerServer implements ManagedServer {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("Could not find a free port for the PostgreSQL test container: " + e, e);
+        }
+    }
+
+    /** Cleanup after a failure must not hide that failure. */
+    private static void stopQuietly(PostgreSQLContainer container) {
+        try {
+            container.stop();
+        } catch (RuntimeException e) {
+            LOG.debug("Could not stop the PostgreSQL test container", e);
         }
     }
 
