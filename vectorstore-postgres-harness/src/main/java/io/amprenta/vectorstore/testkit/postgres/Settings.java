@@ -11,6 +11,10 @@ final class Settings {
     static final String PG_BINDIR = "VECTORSTORE_PG_BINDIR";
     /** Where throwaway clusters go (default: the module's target/ directory). */
     static final String CLUSTER_BASE_DIR = "VECTORSTORE_PG_CLUSTER_DIR";
+    /** Forces where the server comes from: {@code url}, {@code container} or {@code local} (default: chosen). */
+    static final String TEST_POSTGRES = "VECTORSTORE_TEST_POSTGRES";
+    /** The Docker image of the container server; it must have pgvector at the harness's minimum. */
+    static final String CONTAINER_IMAGE = "VECTORSTORE_TEST_POSTGRES_IMAGE";
 
     private Settings() {
     }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * use with {@code CREATE EXTENSION vector} and dropped with {@code WITH (FORCE)} after the class. The server is shared
  * by the whole JVM: {@code VECTORSTORE_TEST_DATABASE_URL} (environment variable or system property,
  * {@code postgresql://user:pass@host:port/db} or {@code jdbc:postgresql://...}) names one to use, whose user must be
- * allowed to create databases; otherwise the extension starts a throwaway cluster under the module's {@code target/}
- * once per JVM and removes it when the JVM exits. See {@code docs/testing-postgres.md}.
+ * allowed to create databases; otherwise the extension starts a pgvector container through Testcontainers when a
+ * Docker engine answers, else a throwaway cluster under the module's {@code target/} from the machine's own
+ * PostgreSQL, once per JVM, and removes it when the JVM exits. {@code VECTORSTORE_TEST_POSTGRES} ({@code url},
+ * {@code container} or {@code local}) forces one of the three. See {@code docs/testing-postgres.md}.
  */
 public final class PostgresExtension implements ParameterResolver, AfterAllCallback {
 

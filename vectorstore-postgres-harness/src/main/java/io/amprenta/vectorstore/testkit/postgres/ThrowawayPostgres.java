@@ -2,9 +2,9 @@ package io.amprenta.vectorstore.testkit.postgres;
 
 /**
  * A fresh PostgreSQL database with pgvector for programs outside JUnit, such as the demo and the benchmark
- * harness: the same server the tests use ({@code VECTORSTORE_TEST_DATABASE_URL}, else a throwaway cluster
- * under {@code target/} that stops when the JVM exits), with a new database created for the caller and
- * dropped by {@link #close()}.
+ * harness: the same server the tests use ({@code VECTORSTORE_TEST_DATABASE_URL}, else a pgvector container
+ * when Docker answers, else a throwaway cluster under {@code target/}; the container or cluster stops when the JVM
+ * exits), with a new database created for the caller and dropped by {@link #close()}.
  *
  * <pre>{@code
  * try (ThrowawayPostgres postgres = ThrowawayPostgres.start("demo")) {

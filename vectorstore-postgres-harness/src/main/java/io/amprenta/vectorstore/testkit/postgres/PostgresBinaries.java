@@ -20,7 +20,7 @@ final class PostgresBinaries {
 
     static final String INSTALL_HINT = "Run scripts/install-postgres (as root, or with passwordless sudo) to install"
             + " PostgreSQL and pgvector, or set " + Settings.TEST_DATABASE_URL
-            + " to a server that has pgvector >= 0.8.";
+            + " to a server that has pgvector >= 0.8, or start Docker (the harness then runs a pgvector container).";
 
     /** What discovery looks at; {@link #REAL} reads this machine, unit tests pass a fake one. */
     interface Machine {
