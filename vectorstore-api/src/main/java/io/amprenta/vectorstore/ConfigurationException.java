@@ -6,6 +6,8 @@ package io.amprenta.vectorstore;
  */
 public class ConfigurationException extends VectorStoreException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Creates the exception; the message names the setting and the fix. */
     public ConfigurationException(ErrorCode code, String message) {
         super(code, message);

@@ -6,6 +6,8 @@ package io.amprenta.vectorstore;
  */
 public class DimensionMismatchException extends InvalidRequestException {
 
+    private static final long serialVersionUID = 1L;
+
     private final int expected;
     private final int actual;
 

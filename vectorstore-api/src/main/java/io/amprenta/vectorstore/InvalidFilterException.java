@@ -3,6 +3,8 @@ package io.amprenta.vectorstore;
 /** A metadata filter is malformed or uses something Pinecone's filter language does not have. */
 public class InvalidFilterException extends InvalidRequestException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Creates the exception; the message quotes the offending part of the filter. */
     public InvalidFilterException(String message) {
         super(ErrorCode.INVALID_FILTER, message);

@@ -6,6 +6,8 @@ package io.amprenta.vectorstore;
  */
 public class InvalidRequestException extends VectorStoreException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Creates the exception; the message names the offending id or value. */
     public InvalidRequestException(ErrorCode code, String message) {
         super(code, message);

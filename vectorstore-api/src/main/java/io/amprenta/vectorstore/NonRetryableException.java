@@ -6,6 +6,8 @@ package io.amprenta.vectorstore;
  */
 public class NonRetryableException extends VectorStoreException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Creates the exception. */
     public NonRetryableException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);

@@ -7,6 +7,8 @@ package io.amprenta.vectorstore;
  */
 public class QuotaExhaustedException extends NonRetryableException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Creates the exception. */
     public QuotaExhaustedException(String message, Throwable cause) {
         super(ErrorCode.QUOTA_EXHAUSTED, message, cause);

@@ -9,6 +9,8 @@ import java.util.Optional;
  */
 public class RetryableException extends VectorStoreException {
 
+    private static final long serialVersionUID = 1L;
+
     private final Duration retryAfter;
 
     /** Creates the exception; {@code retryAfter} may be null when the server gave no hint. */

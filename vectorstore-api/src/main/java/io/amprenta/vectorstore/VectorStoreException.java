@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public class VectorStoreException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final ErrorCode code;
 
     /** Creates an exception; {@code message} should say what is wrong and what to do. */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amprenta.vectorstore.InvalidFilterException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -51,8 +50,7 @@ final class FilterJson {
             throw new InvalidFilterException("Expected a non-empty filter object but found " + quote(node) + ".");
         }
         List<Filter> parts = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String key = entry.getKey();
             if (key.startsWith("$")) {
                 parts.add(parseLogical(key, entry.getValue()));
@@ -87,8 +85,7 @@ final class FilterJson {
                         + quote(single(field, value)) + ". Use one of " + OPERATORS + ".");
             }
             List<Filter> conditions = new ArrayList<>(value.size());
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
                 Operator operator = Operator.fromJson(entry.getKey()).orElseThrow(() -> new InvalidFilterException(
                         "Unsupported operator \"" + entry.getKey() + "\" in " + quote(single(field, value))
                                 + ". Supported operators: " + OPERATORS + "."));

@@ -166,6 +166,8 @@ final class PineconeErrors {
 
     /** Stands in for an underlying exception whose message had to be masked. */
     static final class PineconeFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         PineconeFailure(String message) {
             super(message);
         }

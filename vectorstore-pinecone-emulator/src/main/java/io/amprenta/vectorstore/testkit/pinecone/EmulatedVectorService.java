@@ -337,6 +337,7 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
 
     /** A rejection with a status other than {@code INVALID_ARGUMENT}. */
     private static final class Rejection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         private final transient Status status;
 
         Rejection(Status status) {
