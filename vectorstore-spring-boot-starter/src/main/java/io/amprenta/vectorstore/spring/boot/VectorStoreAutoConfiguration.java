@@ -47,7 +47,8 @@ public class VectorStoreAutoConfiguration {
                                    ObjectProvider<DataSource> dataSources, ObjectProvider<MeterRegistry> meterRegistries) {
         Map<String, String> keys = new HashMap<>(ConfigurationKeys.resolve(environment));
         VectorStoreConfig config = VectorStoreConfig.of(keys);
-        String backend = config.get(VectorStoreConfig.VECTOR_BACKEND, VectorStoreConfig.DEFAULT_BACKEND);
+        // The key by name: the backend itself is chosen by VectorStores, which applies the same default (pinecone).
+        String backend = config.get("VECTOR_BACKEND", "pinecone");
         VectorStore store;
         if ("pgvector".equals(backend)) {
             DataSource dataSource = properties.getPgvector().isUseDataSource() ? dataSources.getIfUnique() : null;
