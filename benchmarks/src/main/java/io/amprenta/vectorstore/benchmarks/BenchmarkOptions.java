@@ -30,7 +30,7 @@ public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDat
                                int repetitions, int latencyRounds, int generatedRows, int generatedDimension,
                                boolean sweep, Set<String> parts, List<Integer> heapSizes, int heapLimitMb) {
 
-    /** Where the project's shared real data set lives, relative to the project root (DESIGN §8). */
+    /** Where the project's shared real data set lives, relative to the project root; users do not have it, so nothing depends on it. */
     public static final Path DEFAULT_DATASET = Path.of("..", "shared", "datasets", "minilm-debian-20k");
 
     /** Reads the options from {@code values} ({@code dataset}, {@code queries}, ...), defaults for the rest. */

@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * DESIGN §8 for the migrator, in one run on one machine: migration throughput from the Pinecone emulator
+ * The performance harness for the migrator, in one run on one machine: migration throughput from the Pinecone emulator
  * (through the real client over gRPC) into a pgvector table, against one raw binary {@code COPY} of the
  * same rows into a table of the same shape (the library's columns and indexes, the HNSW index deferred in
  * both, as {@code migrate --defer-index} does); and the migrator's peak heap, in a JVM of its own, for two

@@ -41,7 +41,7 @@ import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The pgvector part of the performance harness (DESIGN §8). On one database and one data set, in one run, it
+ * The pgvector part of the performance harness. On one database and one data set, in one run, it
  * reports every figure next to a raw baseline measured in the same run:
  * <ol>
  * <li>ingest: {@code VectorStore.upsert} of all rows into an un-indexed table against one raw binary COPY of the

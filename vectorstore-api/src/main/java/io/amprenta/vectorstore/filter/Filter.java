@@ -15,7 +15,7 @@ import java.util.Map;
  * Filter g = Filter.and(Filter.in("genre", "drama"), Filter.gte("year", 2020));
  * }</pre>
  *
- * <p>Semantics (DESIGN §4), which {@link #test(Map)} implements as the reference every backend is tested
+ * <p>Semantics, which {@link #test(Map)} implements as the reference every backend is tested
  * against: several fields in one object are an implicit {@code $and}; a bare value means {@code $eq};
  * values are strings, numbers (compared as doubles) and booleans, never coerced into one another; on a
  * list-of-strings field {@code $eq}/{@code $in} match when any element matches and {@code $ne}/{@code $nin}

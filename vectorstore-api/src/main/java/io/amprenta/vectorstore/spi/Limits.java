@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 
 /**
  * Pinecone's limits, enforced up front for every backend so that code that works on one backend works
- * on the other (DESIGN §4). {@link BackendVectorStore} applies them to every call; the migrator applies
+ * on the other. {@link BackendVectorStore} applies them to every call; the migrator applies
  * {@link #checkRecord} record by record to set bad records aside without failing their batch.
  */
 public final class Limits {

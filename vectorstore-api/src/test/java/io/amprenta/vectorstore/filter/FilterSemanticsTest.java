@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The reference evaluator, case by case: DESIGN §4 written as a table. */
+/** The reference evaluator, case by case: the filter semantics of the README ("What every backend promises") written as a table. */
 class FilterSemanticsTest {
 
     private static final Map<String, Map<String, Object>> RECORDS = Map.of(

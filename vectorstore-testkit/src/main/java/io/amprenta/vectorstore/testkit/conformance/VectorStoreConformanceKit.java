@@ -7,7 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The contract every backend keeps (DESIGN §4), as one JUnit 5 suite. A backend proves itself by
+ * The contract every backend keeps (scores, filters, namespaces, limits, errors: the README's "What every backend
+ * promises"), as one JUnit 5 suite. A backend proves itself by
  * subclassing this in its tests and creating fresh, empty stores:
  *
  * <pre>{@code
