@@ -169,7 +169,7 @@ class KillAndResumeIT {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", MigrationChild.class.getName()));
         emulator.hostConfig().forEach((key, value) -> command.add(key + "=" + value));
-        command.addAll(List.of("PINECONE_MAX_RETRIES=0", "JDBC_URL=" + database.jdbcUrl(), "JDBC_USER=" + database.user(),
+        command.addAll(List.of("JDBC_URL=" + database.jdbcUrl(), "JDBC_USER=" + database.user(),
                 "JDBC_PASSWORD=" + database.password(), "RUN_ID=kill-test", "WORKERS=3", "BATCH_SIZE=250", "LEASE_SECONDS=2"));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
