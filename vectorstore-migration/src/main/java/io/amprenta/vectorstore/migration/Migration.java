@@ -49,7 +49,7 @@ public final class Migration {
 
     /**
      * Starts configuring a migration into {@code target} from the store {@code sourceConfig} describes (its
-     * {@code VECTOR_BACKEND} and that backend's keys, e.g. {@code PINECONE_API_KEY} and {@code PINECONE_INDEX}). The
+     * {@code VECTOR_BACKEND} and that backend's keys, e.g. {@code PINECONE_API_KEY} and {@code PINECONE_INDEX_NAME}). The
      * recommended entry point: each {@link #run()} opens the source itself with the backend's own retries off
      * ({@code <BACKEND>_MAX_RETRIES=0}, e.g. {@code PINECONE_MAX_RETRIES}) and closes it at the end, so that failures are
      * retried once, by the {@link Builder#retryPolicy migrator's policy}, which also slows every worker when the
