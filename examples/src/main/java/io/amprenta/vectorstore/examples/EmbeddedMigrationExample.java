@@ -39,34 +39,33 @@ public final class EmbeddedMigrationExample {
     static MigrationReport run(Map<String, String> environment, PrintStream out) {
         Map<String, String> pinecone = new HashMap<>(environment);
         pinecone.put("VECTOR_BACKEND", "pinecone");
-        pinecone.put("PINECONE_MAX_RETRIES", "0");      // let the migrator see every 429 and pace itself
         Map<String, String> pgvector = new HashMap<>(environment);
         pgvector.put("VECTOR_BACKEND", "pgvector");
-        try (VectorStore source = VectorStores.get(pinecone)) {
-            try (VectorStore target = prepared(pgvector)) {
-                Migration migration = Migration.builder(source, PgVectorTarget.of(target))
-                        .batchSize(1000).workers(4).resume(true)          // resume: continuing a run is the normal case
-                        .listener(new MigrationListener() {
-                            @Override
-                            public void started(MigrationPlan plan) {
-                                out.printf("copying %,d records in %d batches%n", plan.pending(), plan.batches());
-                            }
+        try (VectorStore target = prepared(pgvector)) {
+            // Built from the source's configuration: the migration opens Pinecone with its own retries off, so
+            // the migrator sees every 429 and paces itself.
+            Migration migration = Migration.builder(VectorStoreConfig.of(pinecone), PgVectorTarget.of(target))
+                    .batchSize(1000).workers(4).resume(true)          // resume: continuing a run is the normal case
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void started(MigrationPlan plan) {
+                            out.printf("copying %,d records in %d batches%n", plan.pending(), plan.batches());
+                        }
 
-                            @Override
-                            public void batchCommitted(String namespace, int copied, int failed, Duration took) {
-                                out.printf("batch of %d in namespace '%s' committed in %d ms%n", copied, namespace, took.toMillis());
-                            }
+                        @Override
+                        public void batchCommitted(String namespace, int copied, int failed, Duration took) {
+                            out.printf("batch of %d in namespace '%s' committed in %d ms%n", copied, namespace, took.toMillis());
+                        }
 
-                            @Override
-                            public void progress(MigrationProgress progress) {
-                                out.printf("%.0f%% done%n", progress.fraction() * 100);
-                            }
-                        })
-                        .build();
-                MigrationReport report = migration.run();
-                out.println(report.outcome() + ": " + report.message());
-                return report;
-            }
+                        @Override
+                        public void progress(MigrationProgress progress) {
+                            out.printf("%.0f%% done%n", progress.fraction() * 100);
+                        }
+                    })
+                    .build();
+            MigrationReport report = migration.run();
+            out.println(report.outcome() + ": " + report.message());
+            return report;
         }
     }
 

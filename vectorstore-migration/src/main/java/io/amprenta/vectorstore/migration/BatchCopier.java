@@ -4,7 +4,6 @@ import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,13 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Copies one claimed batch: fetches it from the source, sets aside ids the source no longer has as
- * failed, and writes the rest together with their {@code done} marks in one transaction. A batch the
- * target rejects (a wrong dimension, a NaN) is split in halves until the bad record is alone and marked
+ * failed, and writes the rest together with their {@code done} marks in one transaction (a
+ * {@link TransactionalTarget}; any other target is written first, inside the marks' transaction but not part of it).
+ * A batch the target rejects (a wrong dimension, a NaN) is split in halves until the bad record is alone and marked
  * failed with the reason, so one bad record never blocks its neighbours.
  */
 final class BatchCopier {
@@ -27,19 +28,19 @@ final class BatchCopier {
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
 
     private final VectorStore source;
-    private final MigrationTarget target;
+    private final TargetAbilities target;
+    private final DataSource progressDatabase;
     private final ProgressTable progress;
-    private final PgWriteOptions options;
     private final RetryPolicy retry;
     private final AdaptivePace pace;
     private final String owner;
 
-    BatchCopier(VectorStore source, MigrationTarget target, ProgressTable progress, PgWriteOptions options, RetryPolicy retry,
-                AdaptivePace pace, String owner) {
+    BatchCopier(VectorStore source, TargetAbilities target, DataSource progressDatabase, ProgressTable progress,
+                RetryPolicy retry, AdaptivePace pace, String owner) {
         this.source = source;
         this.target = target;
+        this.progressDatabase = progressDatabase;
         this.progress = progress;
-        this.options = options;
         this.retry = retry;
         this.pace = pace;
         this.owner = owner;
@@ -101,10 +102,10 @@ final class BatchCopier {
 
     private void transaction(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
         String namespace = batch.namespace();
-        try (Connection connection = target.dataSource().getConnection()) {
+        try (Connection connection = progressDatabase.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Set<String> missingRows = records.isEmpty() ? Set.of() : target.write(connection, namespace, records, options);
+                Set<String> missingRows = records.isEmpty() ? Set.of() : write(connection, namespace, records);
                 Map<String, String> allFailures = new LinkedHashMap<>(failures);
                 missingRows.forEach(id -> allFailures.put(id, "no row with this id in " + target.describe()
                         + " (rows missing from the target are reported, not inserted)"));
@@ -126,6 +127,13 @@ final class BatchCopier {
         } catch (SQLException e) {
             throw SqlFailures.map("writing a batch", e);
         }
+    }
+
+    private Set<String> write(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
+        if (target.transactional().isPresent()) {
+            return target.transactional().get().write(connection, namespace, records);
+        }
+        return target.target().write(namespace, records);
     }
 
     private static void rollbackQuietly(Connection connection) {

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -31,7 +32,8 @@ final class IdLister {
 
     private final IdSource idSource;
     private final VectorStore source;
-    private final MigrationTarget target;
+    private final DataSource progressDatabase;
+    private final Optional<RowsWithoutEmbedding> targetRows;
     private final ProgressTable progress;
     private final RetryPolicy retry;
     private final AdaptivePace pace;
@@ -39,11 +41,12 @@ final class IdLister {
     private final Runnable batchListed;
 
     /** {@code batchListed} runs after each page is recorded, so that idle workers can claim it at once. */
-    IdLister(IdSource idSource, VectorStore source, MigrationTarget target, ProgressTable progress, RetryPolicy retry,
-             AdaptivePace pace, int pageSize, Runnable batchListed) {
+    IdLister(IdSource idSource, VectorStore source, Optional<RowsWithoutEmbedding> targetRows, DataSource progressDatabase,
+             ProgressTable progress, RetryPolicy retry, AdaptivePace pace, int pageSize, Runnable batchListed) {
         this.idSource = idSource;
         this.source = source;
-        this.target = target;
+        this.targetRows = targetRows;
+        this.progressDatabase = progressDatabase;
         this.progress = progress;
         this.retry = retry;
         this.pace = pace;
@@ -57,7 +60,7 @@ final class IdLister {
      * @return false when another process is listing it
      */
     boolean listIfFree(String namespace, BooleanSupplier stopRequested) throws SQLException, InterruptedException {
-        DataSource dataSource = target.dataSource();
+        DataSource dataSource = progressDatabase;
         try (Connection lockHolder = dataSource.getConnection()) {
             long key = lockKey(namespace);
             if (!tryLock(lockHolder, key)) {
@@ -93,7 +96,7 @@ final class IdLister {
             return new Page(page.ids(), page.nextCursor(), !page.hasMore());
         }
         if (idSource instanceof IdSource.TargetRows) {
-            List<String> ids = retry.execute("list rows without an embedding", () -> target.idsWithoutEmbedding(namespace, cursor, pageSize));
+            List<String> ids = retry.execute("list rows without an embedding", () -> targetRows.orElseThrow().idsWithoutEmbedding(namespace, cursor, pageSize));
             String last = ids.isEmpty() ? cursor : ids.get(ids.size() - 1);
             return new Page(ids, last, ids.size() < pageSize);
         }
@@ -145,7 +148,7 @@ final class IdLister {
     }
 
     private long lockKey(String namespace) throws SQLException {
-        try (Connection connection = target.dataSource().getConnection();
+        try (Connection connection = progressDatabase.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT hashtextextended(length(?)::text || ':' || ? || ?, 7)")) {
             // Length-prefixed, so that no (run, namespace) pair shares a key with another.
             statement.setString(1, progress.runId());

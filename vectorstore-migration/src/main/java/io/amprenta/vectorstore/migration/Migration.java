@@ -1,20 +1,23 @@
 package io.amprenta.vectorstore.migration;
 
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.VectorStoreConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 /**
  * A resumable, parallel copy of every vector from a source store (Pinecone) into a PostgreSQL target
  * (pgvector), that loses and duplicates nothing whenever it is interrupted.
  *
  * <pre>{@code
- * MigrationReport report = Migration.builder(pinecone, PgVectorTarget.of(pgvectorStore))
+ * MigrationReport report = Migration.builder(VectorStoreConfig.fromEnvironment(), PgVectorTarget.of(pgvectorStore))
  *         .batchSize(1000).workers(5).resume(true)
  *         .listener(new MigrationListener() { ... })
  *         .build()
@@ -30,8 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code failed} with the reason and retried by the next resumed run.
  *
  * <p>Pacing: all workers of a process share one request budget that halves on every throttling
- * response and recovers gradually; retryable failures are retried with backoff and jitter. An
- * authentication error or an exhausted quota stops the run at once, resumable.
+ * response and recovers gradually; retryable failures are retried with backoff and jitter
+ * ({@link Builder#retryPolicy}), by the migrator alone when it opens the source itself
+ * ({@link #builder(VectorStoreConfig, MigrationTarget)}). An authentication error or an exhausted quota stops
+ * the run at once, resumable.
  */
 public final class Migration {
 
@@ -42,15 +47,34 @@ public final class Migration {
         this.settings = settings;
     }
 
-    /** Starts configuring a migration from {@code source} into {@code target}. */
+    /**
+     * Starts configuring a migration into {@code target} from the store {@code sourceConfig} describes (its
+     * {@code VECTOR_BACKEND} and that backend's keys, e.g. {@code PINECONE_API_KEY} and {@code PINECONE_INDEX_NAME}). The
+     * recommended entry point: each {@link #run()} opens the source itself with the backend's own retries off
+     * ({@code <BACKEND>_MAX_RETRIES=0}, e.g. {@code PINECONE_MAX_RETRIES}) and closes it at the end, so that failures are
+     * retried once, by the {@link Builder#retryPolicy migrator's policy}, which also slows every worker when the
+     * source throttles. Retries stacked in two layers would multiply the attempts (and the read units) of a failing
+     * call and hide throttling from the shared pace.
+     */
+    public static Builder builder(VectorStoreConfig sourceConfig, MigrationTarget target) {
+        return new Builder(SourceStore.configured(sourceConfig), target);
+    }
+
+    /**
+     * Starts configuring a migration from a {@code source} store the caller opened (and closes). The migrator retries
+     * the source's failures with its own {@link Builder#retryPolicy}; a store that also retries by itself (Pinecone's
+     * and pgvector's do, by default) retries underneath it, so open {@code source} with its retries off
+     * ({@code PINECONE_MAX_RETRIES=0}), or let the migration open it: {@link #builder(VectorStoreConfig, MigrationTarget)}.
+     */
     public static Builder builder(VectorStore source, MigrationTarget target) {
-        return new Builder(source, target);
+        return new Builder(SourceStore.given(source), target);
     }
 
     /** The immutable settings of a migration. */
-    record Settings(VectorStore source, MigrationTarget target, String runId, List<String> namespaces, IdSource idSource,
-                    PgWriteOptions writeOptions, int batchSize, int workers, boolean resume, boolean dryRun, boolean deferIndex,
-                    double maxRequestsPerSecond, Duration lease, RetryPolicy retryPolicy, List<MigrationListener> listeners) {
+    record Settings(SourceStore source, TargetAbilities target, DataSource progressDatabase, String runId,
+                    List<String> namespaces, IdSource idSource, int batchSize, int workers, boolean resume, boolean dryRun,
+                    boolean deferIndex, double maxRequestsPerSecond, Duration lease, RetryPolicy retryPolicy,
+                    List<MigrationListener> listeners) {
     }
 
     /**
@@ -63,14 +87,16 @@ public final class Migration {
      *     (e.g. new rows in a table with NOT NULL columns); claims are released and the run stays resumable
      */
     public MigrationReport run() {
-        MigrationRun run = new MigrationRun(settings);
-        if (!current.compareAndSet(null, run)) {
-            throw new IllegalStateException("this migration is already running");
-        }
-        try {
-            return run.execute();
-        } finally {
-            current.set(null);
+        try (SourceStore.Opened source = settings.source().open()) {
+            MigrationRun run = new MigrationRun(settings, source.store());
+            if (!current.compareAndSet(null, run)) {
+                throw new IllegalStateException("this migration is already running");
+            }
+            try {
+                return run.execute();
+            } finally {
+                current.set(null);
+            }
         }
     }
 
@@ -88,12 +114,12 @@ public final class Migration {
 
     /** Configures a {@link Migration}; setters validate and name the setting in their errors. */
     public static final class Builder {
-        private final VectorStore source;
+        private final SourceStore source;
         private final MigrationTarget target;
+        private DataSource progressDatabase;
         private String runId = "default";
         private List<String> namespaces = List.of();
         private IdSource idSource = IdSource.sourceListing("");
-        private PgWriteOptions writeOptions = PgWriteOptions.upsert(null);
         private int batchSize = 1000;
         private int workers = 4;
         private boolean resume;
@@ -105,9 +131,20 @@ public final class Migration {
                 .backoff(Duration.ofMillis(250), Duration.ofSeconds(30)).maxDuration(Duration.ofMinutes(5)).build();
         private final List<MigrationListener> listeners = new ArrayList<>();
 
-        private Builder(VectorStore source, MigrationTarget target) {
-            this.source = Objects.requireNonNull(source, "source");
+        private Builder(SourceStore source, MigrationTarget target) {
+            this.source = source;
             this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /**
+         * The PostgreSQL database that keeps the run's progress ({@code migration_progress} and its companions), for a
+         * target that is not itself in one (a {@link StoreTarget}). A {@link TransactionalTarget} such as
+         * {@link PgVectorTarget} keeps the progress in its own database, so that batches and their marks commit
+         * together; it takes no other.
+         */
+        public Builder progressDatabase(DataSource progressDatabase) {
+            this.progressDatabase = Objects.requireNonNull(progressDatabase, "progressDatabase");
+            return this;
         }
 
         /** Names the run, so that a later run can resume it (default {@code default}). */
@@ -128,12 +165,6 @@ public final class Migration {
         /** Where the ids come from (default: the source's listing). */
         public Builder idSource(IdSource idSource) {
             this.idSource = Objects.requireNonNull(idSource, "idSource");
-            return this;
-        }
-
-        /** What is written besides the embedding. */
-        public Builder writeOptions(PgWriteOptions writeOptions) {
-            this.writeOptions = Objects.requireNonNull(writeOptions, "writeOptions");
             return this;
         }
 
@@ -168,7 +199,10 @@ public final class Migration {
             return this;
         }
 
-        /** Drop the vector index before copying and build it once at the end (much faster for a large backfill). */
+        /**
+         * Drop the vector index before copying and build it once at the end (much faster for a large backfill); for an
+         * {@link IndexedTarget} only.
+         */
         public Builder deferIndex(boolean deferIndex) {
             this.deferIndex = deferIndex;
             return this;
@@ -192,7 +226,10 @@ public final class Migration {
             return this;
         }
 
-        /** How retryable failures of the source and the target are retried. */
+        /**
+         * How retryable failures of the source and the target are retried (default: 9 retries, backoff from 250 ms to
+         * 30 s, at most 5 minutes per call). The only retries of a source the migration opens itself.
+         */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
@@ -204,14 +241,45 @@ public final class Migration {
             return this;
         }
 
-        /** The migration. */
+        /**
+         * The migration.
+         *
+         * @throws IllegalArgumentException when settings contradict each other or the target cannot do what they ask
+         * @throws ConfigurationException when the ids are to come from the target's rows and it has none to list
+         */
         public Migration build() {
             if (idSource instanceof IdSource.IdFile && namespaces.size() != 1) {
                 throw new IllegalArgumentException("an id file lists the ids of one namespace: pass exactly one namespace"
                         + " with it (got " + namespaces + ")");
             }
-            return new Migration(new Settings(source, target, runId, namespaces, idSource, writeOptions, batchSize, workers,
-                    resume, dryRun, deferIndex, maxRequestsPerSecond, lease, retryPolicy, List.copyOf(listeners)));
+            TargetAbilities abilities = TargetAbilities.of(target);
+            if (idSource instanceof IdSource.TargetRows && abilities.rowsWithoutEmbedding().isEmpty()) {
+                throw new ConfigurationException(ErrorCode.INVALID_SETTING, "--id-source target-rows takes ids from a"
+                        + " pgvector table's rows without an embedding; " + target.describe() + " has no such rows. Use the"
+                        + " source's listing or an id file.");
+            }
+            if (deferIndex && abilities.indexed().isEmpty()) {
+                throw new IllegalArgumentException("deferIndex drops and rebuilds a pgvector table's vector index; "
+                        + target.describe() + " maintains its own index");
+            }
+            return new Migration(new Settings(source, abilities, progressDatabase(abilities), runId, namespaces, idSource,
+                    batchSize, workers, resume, dryRun, deferIndex, maxRequestsPerSecond, lease, retryPolicy,
+                    List.copyOf(listeners)));
+        }
+
+        private DataSource progressDatabase(TargetAbilities abilities) {
+            if (abilities.transactional().isPresent()) {
+                if (progressDatabase != null) {
+                    throw new IllegalArgumentException(target.describe() + " keeps the migration's progress in its own"
+                            + " database, in the same transactions as the records; leave progressDatabase out");
+                }
+                return abilities.transactional().get().database();
+            }
+            if (progressDatabase == null) {
+                throw new IllegalArgumentException("progressDatabase is required: " + target.describe() + " cannot keep"
+                        + " the migration's progress, so name a PostgreSQL database for it");
+            }
+            return progressDatabase;
         }
     }
 }

@@ -5,19 +5,14 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,39 +22,37 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One execution of a {@link Migration}: the lister, the workers, the lease heartbeat and the progress ticks. */
+/**
+ * One execution of a {@link Migration}: the lister, the workers, the lease heartbeat and the progress ticks. The plan
+ * ({@link MigrationPlanner}), the claimant's name ({@link ClaimOwner}) and the counting ({@link ThroughputMeter}) are
+ * types of their own.
+ */
 final class MigrationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
-    // Tells this JVM's runs apart from those of an earlier JVM that had the same PID.
-    private static final String JVM_TOKEN = UUID.randomUUID().toString().substring(0, 8);
+    private static final int REPORTED_FAILURES = 100;
     // Idle workers wait on this for the lister of this process; other processes' listings they notice by polling.
     private final Object newBatch = new Object();
-    private static final int REPORTED_FAILURES = 100;
-    // What the plan assumes one worker copies per second; stated in the plan, replaced by measurement when running.
-    private static final double ASSUMED_RECORDS_PER_WORKER_SECOND = 1_500;
 
     private final Migration.Settings settings;
-    private final String owner = processName();
+    private final VectorStore source;
+    private final String owner = ClaimOwner.newName();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
-    private final LongAdder copied = new LongAdder();
-    private final LongAdder failedHere = new LongAdder();
+    private final ThroughputMeter meter = new ThroughputMeter();
     private final ProgressTable progress;
     private final AdaptivePace pace;
     private final RetryPolicy retry;
-    private final long startedNanos = System.nanoTime();
-    private final Deque<long[]> rateSamples = new ArrayDeque<>(); // {nanos, copied}; touched by the ticker only
     private List<String> namespaces = List.of();
 
-    MigrationRun(Migration.Settings settings) {
+    MigrationRun(Migration.Settings settings, VectorStore source) {
         this.settings = settings;
-        this.progress = new ProgressTable(settings.target().dataSource(), settings.runId());
+        this.source = source;
+        this.progress = new ProgressTable(settings.progressDatabase(), settings.runId());
         this.pace = new AdaptivePace(settings.maxRequestsPerSecond(), AdaptivePace.SYSTEM);
         // Every throttling seen while retrying also slows the shared pace.
         this.retry = settings.retryPolicy();
@@ -79,10 +72,10 @@ final class MigrationRun {
         checkDimensions();
         if (settings.dryRun()) {
             long done = db("reading progress", () -> progress.exists() ? progress.countsByStatus().get(ProgressTable.DONE) : 0L);
-            MigrationPlan plan = plan(checks, done);
+            MigrationPlan plan = MigrationPlanner.plan(settings, source, namespaces, checks, done);
             MigrationReport report = new MigrationReport(settings.runId(), MigrationReport.Outcome.DRY_RUN,
                     "Dry run: nothing was written and no records were read from the source.", 0, done, done, 0, List.of(),
-                    elapsed(), 0);
+                    meter.elapsed(), 0);
             settings.listeners().forEach(listener -> listener.started(plan));
             settings.listeners().forEach(listener -> listener.finished(report));
             return report;
@@ -110,16 +103,17 @@ final class MigrationRun {
         }
         releaseClaimsOfDeadLocalProcesses();
         long alreadyDone = db("counting progress", progress::countsByStatus).get(ProgressTable.DONE);
-        MigrationPlan plan = plan(checks, alreadyDone);
+        MigrationPlan plan = MigrationPlanner.plan(settings, source, namespaces, checks, alreadyDone);
         settings.listeners().forEach(listener -> listener.started(plan));
         if (settings.deferIndex()) {
-            settings.target().dropVectorIndex();
+            settings.target().indexed().orElseThrow().dropVectorIndex();
         }
 
-        BatchCopier copier = new BatchCopier(settings.source(), settings.target(), progress, settings.writeOptions(),
+        BatchCopier copier = new BatchCopier(source, settings.target(), settings.progressDatabase(), progress,
                 throttleAware(retry), pace, owner);
         // One listing page becomes one batch, so pages are as large as batches.
-        IdLister lister = new IdLister(settings.idSource(), settings.source(), settings.target(), progress, throttleAware(retry),
+        IdLister lister = new IdLister(settings.idSource(), source, settings.target().rowsWithoutEmbedding(),
+                settings.progressDatabase(), progress, throttleAware(retry),
                 pace, settings.batchSize(), this::batchListed);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("vectorstore-migration-timer"));
         ExecutorService threads = Executors.newFixedThreadPool(settings.workers() + 1, daemon("vectorstore-migration"));
@@ -180,8 +174,7 @@ final class MigrationRun {
                     continue;
                 }
                 BatchCopier.Result result = copier.copy(batch.get());
-                copied.add(result.copied());
-                failedHere.add(result.failed());
+                meter.copied(result.copied());
                 settings.listeners().forEach(listener -> listener.batchCommitted(namespace, result.copied(), result.failed(), result.took()));
                 copiedSomething = true;
             }
@@ -307,17 +300,9 @@ final class MigrationRun {
     private MigrationProgress snapshot() throws SQLException {
         Map<String, Long> counts = progress.countsByStatus();
         long known = counts.values().stream().mapToLong(Long::longValue).sum();
-        long now = System.nanoTime();
-        long copiedNow = copied.sum();
-        rateSamples.addLast(new long[] {now, copiedNow});
-        while (rateSamples.size() > 10) {
-            rateSamples.removeFirst();
-        }
-        long[] oldest = rateSamples.peekFirst();
-        double seconds = (now - oldest[0]) / 1e9;
-        double rate = seconds > 0 ? (copiedNow - oldest[1]) / seconds : 0;
+        double rate = meter.recentRate();
         return new MigrationProgress(known, counts.get(ProgressTable.DONE), counts.get(ProgressTable.FAILED),
-                progress.listingComplete(namespaces), copiedNow, elapsed(), rate);
+                progress.listingComplete(namespaces), meter.copied(), meter.elapsed(), rate);
     }
 
     private MigrationReport finish(long alreadyDone) {
@@ -348,56 +333,23 @@ final class MigrationRun {
             message = "Every record is copied.";
         }
         if (complete && settings.deferIndex()) {
-            settings.target().buildVectorIndex(); // which analyzes too
-        } else if (complete && copied.sum() > 0) {
-            settings.target().analyze();
+            settings.target().indexed().orElseThrow().buildVectorIndex(); // which analyzes too
+        } else if (complete && meter.copied() > 0) {
+            settings.target().indexed().ifPresent(IndexedTarget::analyze);
         }
-        double seconds = Math.max(1e-9, elapsed().toNanos() / 1e9);
-        MigrationReport report = new MigrationReport(settings.runId(), outcome, message, copied.sum(), alreadyDone, done,
-                failedTotal, db("reading failures", () -> progress.failures(REPORTED_FAILURES)), elapsed(), copied.sum() / seconds);
+        List<FailedRecord> failures = db("reading failures", () -> progress.failures(REPORTED_FAILURES));
+        MigrationReport report = new MigrationReport(settings.runId(), outcome, message, meter.copied(), alreadyDone, done,
+                failedTotal, failures, meter.elapsed(), meter.overallRate());
         settings.listeners().forEach(listener -> listener.finished(report));
         return report;
     }
 
-    private MigrationPlan plan(List<String> checks, long alreadyDone) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        String counted;
-        if (settings.idSource() instanceof IdSource.TargetRows) {
-            namespaces.forEach(namespace -> counts.put(namespace, settings.target().countWithoutEmbedding(namespace)));
-            counted = "record counts are the target's rows without an embedding";
-        } else if (settings.idSource() instanceof IdSource.IdFile file) {
-            counts.put(namespaces.get(0), IdLister.countIds(file.file()));
-            counted = "record counts are the id file's ids";
-        } else {
-            StoreStats stats = settings.source().stats();
-            namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
-            counted = "record counts come from the source's index statistics, which read no records"
-                    + (((IdSource.SourceListing) settings.idSource()).prefix().isEmpty() ? "" : " (all ids, not only the prefix's)");
-        }
-        long listed = counts.values().stream().mapToLong(Long::longValue).sum();
-        // Done rows have their embedding, so rows without one are exactly what is left; other counts include done ids.
-        long pending = settings.idSource() instanceof IdSource.TargetRows ? listed : Math.max(0, listed - alreadyDone);
-        long batches = (pending + settings.batchSize() - 1) / settings.batchSize();
-        boolean listing = settings.idSource() instanceof IdSource.SourceListing;
-        long readUnits = (pending + 9) / 10 + (listing ? (pending + 99) / 100 : 0);
-        double rate = Math.min(settings.workers() * ASSUMED_RECORDS_PER_WORKER_SECOND,
-                settings.maxRequestsPerSecond() * settings.batchSize());
-        List<String> assumptions = List.of(
-                counted,
-                "Pinecone serverless read units: fetch costs 1 per 10 records" + (listing ? ", list 1 per call of 100 ids" : ""),
-                String.format("time assumes %,.0f records/s (%d workers x %,.0f, capped by %s requests/s x %d ids)", rate,
-                        settings.workers(), ASSUMED_RECORDS_PER_WORKER_SECOND, settings.maxRequestsPerSecond(), settings.batchSize()));
-        return new MigrationPlan(settings.runId(), settings.source().backend() + " (namespace views of " + settings.source() + ")",
-                settings.target().describe(), namespaces, counts, alreadyDone, pending, settings.batchSize(), settings.workers(),
-                batches, readUnits, Duration.ofSeconds((long) Math.ceil(pending / rate)), checks, assumptions);
-    }
-
     // Refuse up front rather than mark every record failed.
     private void checkDimensions() {
-        StoreStats stats = settings.source().stats();
+        StoreStats stats = source.stats();
         if (stats.dimension().isPresent() && settings.target().dimension().isPresent()
                 && stats.dimension().getAsInt() != settings.target().dimension().getAsInt()) {
-            throw new ConfigurationException(ErrorCode.DIMENSION_MISMATCH, "The source " + settings.source().backend() + " has "
+            throw new ConfigurationException(ErrorCode.DIMENSION_MISMATCH, "The source " + source.backend() + " has "
                     + stats.dimension().getAsInt() + " dimensions but " + settings.target().describe() + " has "
                     + settings.target().dimension().getAsInt() + ". Create the target column with the source's dimension"
                     + " (PGVECTOR_DIMENSION=" + stats.dimension().getAsInt() + ", then vectorstore schema upgrade).");
@@ -408,12 +360,8 @@ final class MigrationRun {
         if (!settings.namespaces().isEmpty()) {
             return settings.namespaces();
         }
-        List<String> fromStats = new ArrayList<>(settings.source().stats().namespaceCounts().keySet());
-        return fromStats.isEmpty() ? List.of(settings.source().namespace()) : fromStats;
-    }
-
-    private Duration elapsed() {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+        List<String> fromStats = new ArrayList<>(source.stats().namespaceCounts().keySet());
+        return fromStats.isEmpty() ? List.of(source.namespace()) : fromStats;
     }
 
     private static ThreadFactory daemon(String name) {
@@ -429,54 +377,10 @@ final class MigrationRun {
     // is lost: its commit finds the batch taken over and rolls back (ProgressTable.complete).
     private void releaseClaimsOfDeadLocalProcesses() {
         for (String claimant : db("reading claims", progress::claimants)) {
-            if (deadOnThisHost(claimant, owner)) {
+            if (ClaimOwner.deadOnThisHost(claimant, owner)) {
                 int released = db("releasing claims", () -> progress.release(claimant));
                 LOG.info("Took over {} batches claimed by {}, a process of this host that is no longer running", released, claimant);
             }
         }
-    }
-
-    /**
-     * Whether {@code claimant} (a {@link #processName()}) names a process of the host {@code self} runs on that has
-     * ended. Runs of one JVM share its PID and JVM token, and are alive while this one is. A claimant with this PID
-     * but another JVM token is an ended JVM (a container's JVM is PID 1 at every start). A PID that another live
-     * process holds now counts as alive, which at worst means waiting for the lease.
-     */
-    static boolean deadOnThisHost(String claimant, String self) {
-        String[] claim = claimant.split("/");
-        String[] mine = self.split("/");
-        if (claim.length != 3 || mine.length != 3 || !claim[0].equals(mine[0])) {
-            return false;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(claim[1]);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        if (claim[1].equals(mine[1])) {
-            return !jvmToken(claim[2]).equals(jvmToken(mine[2]));
-        }
-        return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
-    }
-
-    private static String jvmToken(String lastPart) {
-        int dot = lastPart.indexOf('.');
-        return dot < 0 ? lastPart : lastPart.substring(0, dot);
-    }
-
-    /**
-     * This run's name in claims: host, PID, and this JVM's token with the run's own, e.g.
-     * {@code worker-3/4711/9f2c1a0b.77d0e3aa}.
-     */
-    static String processName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown-host";
-        }
-        String pid = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
-        return host.replace('/', '_') + "/" + pid + "/" + JVM_TOKEN + "." + UUID.randomUUID().toString().substring(0, 8);
     }
 }

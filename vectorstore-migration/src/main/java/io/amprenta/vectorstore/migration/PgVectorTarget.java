@@ -21,24 +21,28 @@ import javax.sql.DataSource;
 
 /**
  * The pgvector table as a migration target: batches are written on the migrator's connection, in the same
- * transaction as their progress marks ({@link PgVectorTable#write}).
+ * transaction as their progress marks ({@link PgVectorTable#write}); the vector index can be deferred; and the
+ * table's rows without an embedding can be the ids to copy.
  *
  * <pre>{@code
  * MigrationTarget target = PgVectorTarget.of(pgvectorStore);            // a store from VectorStores.get()
- * MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings));
+ * MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, settings))
+ *         .withWriteOptions(PgWriteOptions.existingRowsOnly("minilm"));  // what is written besides the embedding
  * }</pre>
  */
-public final class PgVectorTarget implements MigrationTarget {
+public final class PgVectorTarget implements TransactionalTarget, IndexedTarget, RowsWithoutEmbedding {
 
     // Serializes the index build when several migrating processes finish at once.
     private static final long INDEX_BUILD_LOCK = 0x7665_6374_6f72_4958L;
 
     private final PgVectorTable table;
     private final IndexBuildOptions indexBuild;
+    private final PgWriteOptions writeOptions;
 
-    private PgVectorTarget(PgVectorTable table, IndexBuildOptions indexBuild) {
+    private PgVectorTarget(PgVectorTable table, IndexBuildOptions indexBuild, PgWriteOptions writeOptions) {
         this.table = Objects.requireNonNull(table, "table");
         this.indexBuild = Objects.requireNonNull(indexBuild, "indexBuild");
+        this.writeOptions = Objects.requireNonNull(writeOptions, "writeOptions");
     }
 
     /** The table behind a pgvector store. */
@@ -46,14 +50,25 @@ public final class PgVectorTarget implements MigrationTarget {
         return of(pgvectorStore.unwrap(PgVectorTable.class));
     }
 
-    /** {@code table}, building a deferred index with the default build options. */
+    /**
+     * {@code table}, upserting records with their metadata and no embedding model
+     * ({@code PgWriteOptions.upsert(null)}), and building a deferred index with the default build options.
+     */
     public static PgVectorTarget of(PgVectorTable table) {
-        return new PgVectorTarget(table, IndexBuildOptions.defaults());
+        return new PgVectorTarget(table, IndexBuildOptions.defaults(), PgWriteOptions.upsert(null));
     }
 
     /** The same target building a deferred index with {@code options} (memory, parallel workers). */
     public PgVectorTarget withIndexBuild(IndexBuildOptions options) {
-        return new PgVectorTarget(table, options);
+        return new PgVectorTarget(table, options, writeOptions);
+    }
+
+    /**
+     * The same target writing with {@code options}: the embedding model, whether metadata is written, and whether ids
+     * without a row are inserted or reported as failed.
+     */
+    public PgVectorTarget withWriteOptions(PgWriteOptions options) {
+        return new PgVectorTarget(table, indexBuild, options);
     }
 
     @Override
@@ -62,7 +77,7 @@ public final class PgVectorTarget implements MigrationTarget {
     }
 
     @Override
-    public DataSource dataSource() {
+    public DataSource database() {
         return table.dataSource();
     }
 
@@ -72,8 +87,26 @@ public final class PgVectorTarget implements MigrationTarget {
     }
 
     @Override
-    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) {
-        return table.write(connection, namespace, records, options);
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records) {
+        return table.write(connection, namespace, records, writeOptions);
+    }
+
+    /** Writes {@code records} in a transaction of their own. */
+    @Override
+    public Set<String> write(String namespace, List<VectorRecord> records) {
+        try (Connection connection = table.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Set<String> missing = write(connection, namespace, records);
+                connection.commit();
+                return missing;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.map("writing to " + describe(), e);
+        }
     }
 
     @Override

@@ -1,46 +1,39 @@
 package io.amprenta.vectorstore.migration;
 
-import io.amprenta.vectorstore.ConfigurationException;
-import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
- * Any {@link VectorStore} as a migration target, with the progress tables in a PostgreSQL database of the caller's:
- * the way back from pgvector to Pinecone (rolling back phase C of the migration guide), or a copy between two
- * Pinecone indexes.
+ * Any {@link VectorStore} as a migration target: the way back from pgvector to Pinecone (rolling back phase C of the
+ * migration guide), or a copy between two Pinecone indexes. The progress tables live in a PostgreSQL database the
+ * caller names with {@link Migration.Builder#progressDatabase}.
  *
  * <pre>{@code
- * MigrationTarget back = StoreTarget.of(pineconeStore, pgvectorDataSource);
- * Migration.builder(pgvectorStore, back).runId("back-to-pinecone").build().run();
+ * Migration.builder(pgvectorStore, StoreTarget.of(pineconeStore))
+ *         .progressDatabase(pgvectorDataSource).runId("back-to-pinecone").build().run();
  * }</pre>
  *
  * <p>The store's writes cannot share a transaction with the {@code done} marks, so a batch is written first and
  * marked after: a crash between the two makes a resumed run write that batch again. Upserts by id are idempotent,
- * so nothing is lost or duplicated, only written twice. The pgvector-only write options (an embedding model,
- * leaving metadata alone, reporting missing rows) and id source ({@code target-rows}) are refused.
+ * so nothing is lost or duplicated, only written twice. Records are stored as they are; a store has no rows without
+ * an embedding to list and maintains its own index, so this target offers none of the pgvector table's extras.
  */
 public final class StoreTarget implements MigrationTarget {
 
     private final VectorStore store;
-    private final DataSource progressDatabase;
 
-    private StoreTarget(VectorStore store, DataSource progressDatabase) {
+    private StoreTarget(VectorStore store) {
         this.store = Objects.requireNonNull(store, "store");
-        this.progressDatabase = Objects.requireNonNull(progressDatabase, "progressDatabase");
     }
 
-    /** {@code store} as the target, keeping {@code migration_progress} in {@code progressDatabase}. */
-    public static StoreTarget of(VectorStore store, DataSource progressDatabase) {
-        return new StoreTarget(store, progressDatabase);
+    /** {@code store} as the target. */
+    public static StoreTarget of(VectorStore store) {
+        return new StoreTarget(store);
     }
 
     @Override
@@ -49,41 +42,15 @@ public final class StoreTarget implements MigrationTarget {
     }
 
     @Override
-    public DataSource dataSource() {
-        return progressDatabase;
-    }
-
-    @Override
     public OptionalInt dimension() {
         return store.stats().dimension();
     }
 
-    /** Upserts {@code records} into the store, outside {@code connection}'s transaction (see the class comment). */
+    /** Upserts {@code records} into the store, outside the progress transaction (see the class comment). */
     @Override
-    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options) {
-        if (options.embeddingModel() != null || !options.writeMetadata() || !options.insertMissingRows()) {
-            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "An embedding model, leaving metadata alone and"
-                    + " reporting missing rows (--embedding-model, EMBEDDING_MODEL, --no-metadata, --missing-rows report) apply to"
-                    + " a pgvector target only; " + describe() + " stores records as they are. Leave them out.");
-        }
+    public Set<String> write(String namespace, List<VectorRecord> records) {
         store.inNamespace(namespace).upsert(records);
         return Set.of();
-    }
-
-    @Override
-    public List<String> idsWithoutEmbedding(String namespace, String afterId, int limit) {
-        throw notATable();
-    }
-
-    @Override
-    public long countWithoutEmbedding(String namespace) {
-        throw notATable();
-    }
-
-    private ConfigurationException notATable() {
-        return new ConfigurationException(ErrorCode.INVALID_SETTING, "--id-source target-rows takes ids from a pgvector"
-                + " table's rows without an embedding; " + describe() + " has no such rows. Use the source's listing or"
-                + " an id file.");
     }
 
     @Override
@@ -93,20 +60,5 @@ public final class StoreTarget implements MigrationTarget {
                 + (stats.dimension().isPresent() ? String.valueOf(stats.dimension().getAsInt()) : "not fixed yet") + ", "
                 + stats.totalCount() + " records", "progress kept in migration_progress of the progress database; a batch"
                 + " is written, then marked done (a crash in between rewrites it on resume)");
-    }
-
-    /** Nothing to drop: the store maintains its own index. */
-    @Override
-    public void dropVectorIndex() {
-    }
-
-    /** Nothing to build: the store maintains its own index. */
-    @Override
-    public void buildVectorIndex() {
-    }
-
-    /** Nothing to analyze. */
-    @Override
-    public void analyze() {
     }
 }

@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStores;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
@@ -34,25 +35,28 @@ public final class MigrationChild {
         dataSource.setUrl(settings.get("JDBC_URL"));
         dataSource.setUser(settings.get("JDBC_USER"));
         dataSource.setPassword(settings.get("JDBC_PASSWORD"));
+        int dimension;
         try (VectorStore source = VectorStores.get(settings)) {
-            MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource,
-                    PgVectorSettings.builder().dimension(source.stats().dimension().orElseThrow()).build()));
-            MigrationReport report = Migration.builder(source, target)
-                    .runId(settings.get("RUN_ID"))
-                    .workers(Integer.parseInt(settings.get("WORKERS")))
-                    .batchSize(Integer.parseInt(settings.get("BATCH_SIZE")))
-                    .lease(Duration.ofSeconds(Long.parseLong(settings.get("LEASE_SECONDS"))))
-                    .resume(true)
-                    .listener(new MigrationListener() {
-                        @Override
-                        public void batchCommitted(String namespace, int copied, int failed, Duration took) {
-                            out.println("BATCH " + namespace + " " + copied);
-                        }
-                    })
-                    .build()
-                    .run();
-            out.println("OUTCOME " + report.outcome() + " copied=" + report.copied());
-            System.exit(report.outcome() == MigrationReport.Outcome.COMPLETED ? 0 : 1);
+            dimension = source.stats().dimension().orElseThrow();
         }
+        MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource,
+                PgVectorSettings.builder().dimension(dimension).build()));
+        // The migration opens the source from its configuration, with Pinecone's own retries off.
+        MigrationReport report = Migration.builder(VectorStoreConfig.of(settings), target)
+                .runId(settings.get("RUN_ID"))
+                .workers(Integer.parseInt(settings.get("WORKERS")))
+                .batchSize(Integer.parseInt(settings.get("BATCH_SIZE")))
+                .lease(Duration.ofSeconds(Long.parseLong(settings.get("LEASE_SECONDS"))))
+                .resume(true)
+                .listener(new MigrationListener() {
+                    @Override
+                    public void batchCommitted(String namespace, int copied, int failed, Duration took) {
+                        out.println("BATCH " + namespace + " " + copied);
+                    }
+                })
+                .build()
+                .run();
+        out.println("OUTCOME " + report.outcome() + " copied=" + report.copied());
+        System.exit(report.outcome() == MigrationReport.Outcome.COMPLETED ? 0 : 1);
     }
 }

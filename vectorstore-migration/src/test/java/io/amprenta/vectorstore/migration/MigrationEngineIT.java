@@ -87,7 +87,7 @@ class MigrationEngineIT {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
         List<Integer> batchSizes = new ArrayList<>();
 
-        MigrationReport report = migration(target).writeOptions(new PgWriteOptions("minilm", true, true))
+        MigrationReport report = migration(target.writingWith(new PgWriteOptions("minilm", true, true)))
                 .listener(new MigrationListener() {
                     @Override
                     public synchronized void batchCommitted(String namespace, int copied, int failed, Duration took) {
@@ -160,12 +160,11 @@ class MigrationEngineIT {
     void aRecordTheTargetRejectsIsIsolatedFromItsBatch() throws SQLException {
         TableTarget target = new TableTarget(database.dataSource(), DIMENSION) {
             @Override
-            public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options)
-                    throws SQLException {
+            public Set<String> write(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
                 if (records.stream().anyMatch(record -> record.id().equals("doc-500"))) {
                     throw new InvalidRequestException(ErrorCode.UNSUPPORTED_METADATA, "target refuses doc-500");
                 }
-                return super.write(connection, namespace, records, options);
+                return super.write(connection, namespace, records);
             }
         };
 
@@ -283,7 +282,7 @@ class MigrationEngineIT {
         TableTarget target = copyOneBatchOfTheDefaultNamespace();
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
-        String host = MigrationRun.processName().split("/")[0];
+        String host = ClaimOwner.newName().split("/")[0];
         // Killed an instant ago on this machine: its lease would hold for an hour.
         execute("UPDATE migration_batches SET claimed_by = '" + host + "/" + ended.pid() + "/x', claimed_until = now() + interval '1 hour'"
                 + " WHERE batch_no IN (SELECT batch_no FROM migration_batches WHERE status = 'pending' ORDER BY batch_no LIMIT 2)");
@@ -298,21 +297,21 @@ class MigrationEngineIT {
 
     @Test
     void onlyEndedProcessesOfThisHostCountAsDead() throws Exception {
-        String self = MigrationRun.processName();
+        String self = ClaimOwner.newName();
         String host = self.split("/")[0];
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
         long alive = ProcessHandle.current().parent().orElseThrow().pid();
 
-        assertThat(MigrationRun.deadOnThisHost(host + "/" + ended.pid() + "/a1", self)).isTrue();
-        assertThat(MigrationRun.deadOnThisHost(host + "/" + ProcessHandle.current().pid() + "/0ther0jv.a1b2c3d4", self))
+        assertThat(ClaimOwner.deadOnThisHost(host + "/" + ended.pid() + "/a1", self)).isTrue();
+        assertThat(ClaimOwner.deadOnThisHost(host + "/" + ProcessHandle.current().pid() + "/0ther0jv.a1b2c3d4", self))
                 .as("this PID with another JVM token: an earlier JVM, e.g. PID 1 of a restarted container").isTrue();
-        assertThat(MigrationRun.deadOnThisHost(MigrationRun.processName(), self)).as("another run of this JVM").isFalse();
-        assertThat(MigrationRun.deadOnThisHost(host + "/" + alive + "/a1", self)).isFalse();
-        assertThat(MigrationRun.deadOnThisHost(self, self)).isFalse();
-        assertThat(MigrationRun.deadOnThisHost("another-host/" + ended.pid() + "/a1", self)).isFalse();
-        assertThat(MigrationRun.deadOnThisHost(host + "/not-a-pid/a1", self)).isFalse();
-        assertThat(MigrationRun.deadOnThisHost("legacy-name", self)).isFalse();
+        assertThat(ClaimOwner.deadOnThisHost(ClaimOwner.newName(), self)).as("another run of this JVM").isFalse();
+        assertThat(ClaimOwner.deadOnThisHost(host + "/" + alive + "/a1", self)).isFalse();
+        assertThat(ClaimOwner.deadOnThisHost(self, self)).isFalse();
+        assertThat(ClaimOwner.deadOnThisHost("another-host/" + ended.pid() + "/a1", self)).isFalse();
+        assertThat(ClaimOwner.deadOnThisHost(host + "/not-a-pid/a1", self)).isFalse();
+        assertThat(ClaimOwner.deadOnThisHost("legacy-name", self)).isFalse();
     }
 
     @Test
@@ -370,8 +369,8 @@ class MigrationEngineIT {
         execute("INSERT INTO copied (namespace, id) SELECT '', 'doc-' || g FROM generate_series(0, 99) g");
         execute("INSERT INTO copied (namespace, id) VALUES ('', 'not-in-pinecone')");
 
-        MigrationReport report = migration(target).namespaces(List.of("")).idSource(IdSource.targetRowsWithoutEmbedding())
-                .writeOptions(new PgWriteOptions(null, true, false)).build().run();
+        MigrationReport report = migration(target.writingWith(new PgWriteOptions(null, true, false))).namespaces(List.of(""))
+                .idSource(IdSource.targetRowsWithoutEmbedding()).build().run();
 
         assertThat(report.copied()).isEqualTo(100);
         assertThat(report.failures()).singleElement().satisfies(failure -> {
@@ -388,8 +387,8 @@ class MigrationEngineIT {
         execute("INSERT INTO copied (namespace, id) VALUES ('', 'doc-1'), ('', 'doc-2')");
         Path file = Files.writeString(dir.resolve("ids.txt"), "# ids to copy\ndoc-1\n\ndoc-2\ndoc-3\n");
 
-        MigrationReport report = migration(target).namespaces(List.of("")).idSource(IdSource.file(file))
-                .writeOptions(new PgWriteOptions(null, true, false)).build().run();
+        MigrationReport report = migration(target.writingWith(new PgWriteOptions(null, true, false))).namespaces(List.of(""))
+                .idSource(IdSource.file(file)).build().run();
 
         assertThat(report.copied()).isEqualTo(2);
         assertThat(report.failures()).singleElement().satisfies(failure -> {

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  * A plain table as a migration target, for testing the engine apart from pgvector: it counts how often
  * each row is written, so that "nothing is written twice" can be checked.
  */
-class TableTarget implements MigrationTarget {
+class TableTarget implements TransactionalTarget, IndexedTarget, RowsWithoutEmbedding {
 
     private static final String UPSERT = "INSERT INTO copied (namespace, id, embedding, model, metadata, writes)"
             + " VALUES (?, ?, ?, ?, ?::jsonb, 1) ON CONFLICT (namespace, id) DO UPDATE SET embedding = excluded.embedding,"
@@ -33,6 +33,7 @@ class TableTarget implements MigrationTarget {
 
     private final DataSource dataSource;
     private final int dimension;
+    private PgWriteOptions options = PgWriteOptions.upsert(null);
     int indexDrops;
     int indexBuilds;
     int analyzes;
@@ -46,13 +47,19 @@ class TableTarget implements MigrationTarget {
         }
     }
 
+    /** This target writing with {@code options} from now on (as PgVectorTarget.withWriteOptions configures it). */
+    TableTarget writingWith(PgWriteOptions options) {
+        this.options = options;
+        return this;
+    }
+
     @Override
     public String describe() {
         return "test table copied";
     }
 
     @Override
-    public DataSource dataSource() {
+    public DataSource database() {
         return dataSource;
     }
 
@@ -62,8 +69,16 @@ class TableTarget implements MigrationTarget {
     }
 
     @Override
-    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options)
-            throws SQLException {
+    public Set<String> write(String namespace, List<VectorRecord> records) {
+        try (Connection connection = dataSource.getConnection()) {
+            return write(connection, namespace, records);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
         // The contract of MigrationTarget.write: reject a batch with an invalid record, as PgVectorTable does.
         records.forEach(record -> Limits.checkRecord(record, dimension()));
         Set<String> missing = new HashSet<>();

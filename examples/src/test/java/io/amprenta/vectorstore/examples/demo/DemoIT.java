@@ -37,15 +37,15 @@ class DemoIT {
                 .contains("mean top-10 overlap between pinecone and pgvector");
     }
 
-    // Built by the reactor's vectorstore-migration module before this one (scripts/test, scripts/demo).
+    // Built by the reactor's vectorstore-cli module before this one (scripts/test, scripts/demo).
     private static Path cliJar() throws IOException {
-        Path target = Path.of("..", "vectorstore-migration", "target");
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "vectorstore-migration-*-cli.jar")) {
+        Path target = Path.of("..", "vectorstore-cli", "target");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "vectorstore-cli-*-cli.jar")) {
             for (Path jar : jars) {
                 return jar;
             }
         }
-        throw new IllegalStateException("No vectorstore-migration-*-cli.jar in " + target.toAbsolutePath()
+        throw new IllegalStateException("No vectorstore-cli-*-cli.jar in " + target.toAbsolutePath()
                 + ": build the reactor (./mvnw verify) rather than this module alone");
     }
 }

@@ -30,7 +30,7 @@ class CliJarIT {
     }
 
     private static Path cliJar() throws IOException {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(Paths.get("target"), "vectorstore-migration-*-cli.jar")) {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(Paths.get("target"), "vectorstore-cli-*-cli.jar")) {
             for (Path jar : jars) {
                 return jar;
             }

@@ -1,6 +1,8 @@
 package io.amprenta.vectorstore.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.migration.FailedRecord;
@@ -9,7 +11,6 @@ import io.amprenta.vectorstore.migration.Migration;
 import io.amprenta.vectorstore.migration.MigrationListener;
 import io.amprenta.vectorstore.migration.MigrationPlan;
 import io.amprenta.vectorstore.migration.MigrationReport;
-import io.amprenta.vectorstore.migration.MigrationTarget;
 import io.amprenta.vectorstore.migration.PgVectorTarget;
 import io.amprenta.vectorstore.migration.StoreTarget;
 import io.amprenta.vectorstore.pgvector.IndexBuildOptions;
@@ -17,7 +18,6 @@ import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
-import io.amprenta.vectorstore.pinecone.PineconeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +39,6 @@ import picocli.CommandLine.Spec;
     "Exit codes: 0 completed, 3 configuration, 4 some records failed, 5 stopped (fix and --resume), 130 Ctrl-C."})
 final class MigrateCommand implements Callable<Integer> {
 
-    /** Pinecone's own retries would hide each 429 from the migrator's shared pace; it retries itself. */
-    static final String NO_STORE_RETRIES = "0";
     private static final int SHOWN_FAILURES = 20;
 
     /** Where the ids come from, as written on the command line: {@code listing}, {@code target-rows}, {@code file}. */
@@ -154,22 +152,29 @@ final class MigrateCommand implements Callable<Integer> {
         Output output = cli.output(json);
         VectorStoreConfig config = cli.config();
         PgVectorSettings settings = PgVectorSettings.fromConfig(config);
-        try (VectorStore from = cli.store(source, config.with(PineconeSettings.RETRY.maxRetries().key(), NO_STORE_RETRIES));
-             HikariDataSource dataSource = PgDataSources.create(config, workers + 4);
+        // The migration opens the source itself, with the backend's own retries off: the migrator retries it, once.
+        VectorStoreConfig sourceConfig = config.with(VectorStoreConfig.VECTOR_BACKEND.key(), source);
+        try (HikariDataSource dataSource = PgDataSources.create(config, workers + 4);
              VectorStore to = targetBackend.equalsIgnoreCase(PGVECTOR) ? null : cli.store(targetBackend)) {
             PlanPrinter plan = new PlanPrinter(output);
             Migration migration;
             try {
-                MigrationTarget destination = to == null
-                        ? PgVectorTarget.of(PgVectorTable.open(dataSource, settings)).withIndexBuild(IndexBuildOptions.defaults()
-                                .withMaintenanceWorkMem(indexBuildMemory).withParallelWorkers(indexBuildWorkers))
-                        : StoreTarget.of(to, dataSource);
-                migration = Migration.builder(from, destination)
+                Migration.Builder builder;
+                if (to == null) {
+                    PgVectorTarget table = PgVectorTarget.of(PgVectorTable.open(dataSource, settings))
+                            .withIndexBuild(IndexBuildOptions.defaults().withMaintenanceWorkMem(indexBuildMemory)
+                                    .withParallelWorkers(indexBuildWorkers))
+                            .withWriteOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
+                                    !noMetadata, missingRows == MissingRows.INSERT));
+                    builder = Migration.builder(sourceConfig, table);
+                } else {
+                    StoreTarget store = StoreTarget.of(to);
+                    refusePgvectorOnlyOptions(store);
+                    builder = Migration.builder(sourceConfig, store).progressDatabase(dataSource);
+                }
+                migration = builder
                         .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
                         .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
-                        .writeOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel
-                                : to == null ? settings.embeddingModel() : null,
-                                !noMetadata, missingRows == MissingRows.INSERT))
                         .listener(plan)
                         .listener(new ProgressDisplay(output, logEvery))
                         .build();
@@ -184,6 +189,15 @@ final class MigrateCommand implements Callable<Integer> {
                 interrupt.done();
             }
             return exitCode(report.outcome());
+        }
+    }
+
+    // A store keeps records as they are: these options shape the rows of a pgvector table only.
+    private void refusePgvectorOnlyOptions(StoreTarget target) {
+        if (embeddingModel != null || noMetadata || missingRows != MissingRows.INSERT) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "An embedding model, leaving metadata alone and"
+                    + " reporting missing rows (--embedding-model, EMBEDDING_MODEL, --no-metadata, --missing-rows report) apply to"
+                    + " a pgvector target only; " + target.describe() + " stores records as they are. Leave them out.");
         }
     }
 
