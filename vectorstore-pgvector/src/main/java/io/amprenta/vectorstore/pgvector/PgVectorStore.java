@@ -7,12 +7,7 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.pgvector.internal.Catalog;
-import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
-import io.amprenta.vectorstore.pgvector.internal.Searcher;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.TableLayout;
-import io.amprenta.vectorstore.pgvector.internal.TableNames;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -241,7 +236,7 @@ public final class PgVectorStore {
                 String problem = sessionProblem(connection, sessionDefaults);
                 return new Inspection(TableLayout.validate(Catalog.read(connection, names), settings), problem);
             } catch (SQLException e) {
-                throw SqlErrors.translate(e, "Checking the table " + names.display(), names);
+                throw SqlErrors.translate(e, "Checking the table " + names.display(), names.display());
             }
         }
 

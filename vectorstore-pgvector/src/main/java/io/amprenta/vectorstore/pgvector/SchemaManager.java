@@ -3,16 +3,8 @@ package io.amprenta.vectorstore.pgvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.pgvector.internal.Catalog;
-import io.amprenta.vectorstore.pgvector.internal.Identifiers;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
-import io.amprenta.vectorstore.pgvector.internal.SchemaChecks;
-import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.TableLayout;
-import io.amprenta.vectorstore.pgvector.internal.TableNames;
-import io.amprenta.vectorstore.pgvector.internal.TableShape;
-import io.amprenta.vectorstore.pgvector.internal.VectorColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -360,7 +352,7 @@ public final class SchemaManager {
             return new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, action + " failed: " + message
                     + ". Preserve the embeddings in a backup table first, or confirm that they may go.", failure);
         }
-        return SqlErrors.translate(failure, action, names);
+        return SqlErrors.translate(failure, action, names.display());
     }
 
     private static void run(Connection connection, String statement, List<String> executed) throws SQLException {

@@ -1,5 +1,6 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.Query;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,7 +12,7 @@ import java.util.Map;
  * Asks the planner how it would run a query, with the same per-query settings the store uses: {@code EXPLAIN} of
  * the store's own SQL. Used by the health check ("is the HNSW index used?") and by tests.
  */
-public final class PlanCheck {
+final class PlanCheck {
 
     private PlanCheck() {
     }

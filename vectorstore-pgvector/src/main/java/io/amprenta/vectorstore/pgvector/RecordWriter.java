@@ -1,11 +1,12 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorRecord;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.Limits;
 import java.sql.Array;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the library's columns are written; application columns of existing rows are never touched.
  */
-public final class RecordWriter {
+final class RecordWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
 

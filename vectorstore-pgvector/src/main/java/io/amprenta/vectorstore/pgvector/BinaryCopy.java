@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.VectorRecord;
 import java.nio.ByteBuffer;
@@ -16,7 +16,7 @@ import org.postgresql.copy.CopyIn;
  * pgvector's binary format ({@code int16 dim, int16 0, dim x float4}), metadata jsonb's (version byte 1, then JSON
  * text), timestamps microseconds since 2000-01-01.
  */
-public final class BinaryCopy {
+final class BinaryCopy {
 
     private static final short FIELDS = 6;
 

@@ -1,10 +1,10 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.internal.MetadataJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the graph are unreachable); then, unless disabled, the query is answered again by exact search, so a query returns
  * fewer than top-k rows only when fewer records match.
  */
-public final class Searcher {
+final class Searcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
 

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * @param indexes the table's indexes
  * @param schemaVersion the highest schema version recorded for the table, 0 when none
  */
-public record TableShape(String extensionVersion, String availableExtensionVersion, boolean exists,
+record TableShape(String extensionVersion, String availableExtensionVersion, boolean exists,
                          boolean createdByLibrary, List<Column> columns, List<Index> indexes, int schemaVersion) {
 
     /** Comments starting with this mark the table and the columns that {@code schema upgrade} created. */

@@ -1,5 +1,7 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
@@ -11,8 +13,6 @@ import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * failures ({@link SqlErrors}) and is retried when the failure is transient (every operation is idempotent: a
  * failed transaction wrote nothing, and repeating an upsert or delete has the same result).
  */
-public final class PgVectorBackend implements VectorStoreBackend {
+final class PgVectorBackend implements VectorStoreBackend {
 
     /** The backend's name. */
     public static final String NAME = "pgvector";
@@ -285,7 +285,7 @@ public final class PgVectorBackend implements VectorStoreBackend {
             try (Connection connection = Jdbc.open(dataSource)) {
                 return work.run(connection);
             } catch (SQLException e) {
-                throw SqlErrors.translate(e, action, layout.names());
+                throw SqlErrors.translate(e, action, layout.names().display());
             }
         });
     }

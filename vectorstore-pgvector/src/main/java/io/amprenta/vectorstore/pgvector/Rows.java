@@ -1,5 +1,6 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * <p>Deleting removes the row when the table belongs to the library, and otherwise clears the library's columns,
  * leaving the application's row and columns as they were (see {@link TableLayout#deletesRows}).
  */
-public final class Rows {
+final class Rows {
 
     private final TableLayout layout;
     private final TableNames names;

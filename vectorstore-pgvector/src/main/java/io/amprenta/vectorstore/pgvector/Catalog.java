@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -13,7 +13,7 @@ import java.util.List;
  * Reads a {@link TableShape} from the system catalogs. Only catalog queries, with the schema and table names
  * bound as parameters; nothing here needs the table to exist or pgvector to be installed.
  */
-public final class Catalog {
+final class Catalog {
 
     private static final String EXTENSION = "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector'),"
             + " (SELECT default_version FROM pg_available_extensions WHERE name = 'vector')";

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.internal.MetadataJson;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Map;
  * client while PostgreSQL ingests on the same machine's cores, so this shows in the ingest rate; a unit test keeps
  * the output identical to {@link MetadataJson#write}.
  */
-public final class MetadataJsonWriter {
+final class MetadataJsonWriter {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
