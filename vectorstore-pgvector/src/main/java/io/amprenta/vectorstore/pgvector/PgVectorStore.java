@@ -7,12 +7,13 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -172,8 +173,10 @@ public final class PgVectorStore {
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
             try {
-                Inspection inspection = PgVectorBackend.retryPolicy(requested.retry()).execute(
-                        "Checking " + names.display(), () -> inspect(source, requested, names, presetSessions ? wanted : Map.of()));
+                Database database = new Database(source, PgVectorBackend.retryPolicy(requested.retry()), Duration.ZERO,
+                        Map.of(), names.display());
+                Inspection inspection = database.withConnection("Checking the table " + names.display(), connection ->
+                        inspect(connection, requested, presetSessions ? wanted : Map.of()));
                 Map<String, String> sessionDefaults = presetSessions ? wanted : Map.of();
                 if (inspection.sessionProblem != null) {
                     if (ownedPool == null) {
@@ -230,14 +233,10 @@ public final class PgVectorStore {
             return null;
         }
 
-        private static Inspection inspect(DataSource source, PgVectorSettings settings, TableNames names,
-                                          Map<String, String> sessionDefaults) {
-            try (Connection connection = source.getConnection()) {
-                String problem = sessionProblem(connection, sessionDefaults);
-                return new Inspection(TableLayout.validate(Catalog.read(connection, names), settings), problem);
-            } catch (SQLException e) {
-                throw SqlErrors.translate(e, "Checking the table " + names.display(), names.display());
-            }
+        private static Inspection inspect(Connection connection, PgVectorSettings settings,
+                                          Map<String, String> sessionDefaults) throws SQLException {
+            String problem = sessionProblem(connection, sessionDefaults);
+            return new Inspection(TableLayout.validate(Catalog.read(connection, TableNames.of(settings)), settings), problem);
         }
 
         private record Inspection(TableLayout layout, String sessionProblem) {

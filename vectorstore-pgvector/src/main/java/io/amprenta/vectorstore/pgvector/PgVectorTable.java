@@ -166,7 +166,7 @@ public final class PgVectorTable {
     public List<Match> exactSearch(String namespace, Query query) {
         Objects.requireNonNull(namespace, "namespace");
         Limits.checkQuery(Objects.requireNonNull(query, "query"), OptionalInt.of(dimension()));
-        return backend.inTransaction("Exact search in " + settings.qualifiedTable(),
+        return withConnection("Exact search in " + settings.qualifiedTable(),
                 connection -> backend.searcher().exactSearch(connection, namespace, query));
     }
 

@@ -3,14 +3,18 @@ package io.amprenta.vectorstore.pgvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.RetryPolicy;
+import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -41,14 +45,16 @@ public final class SchemaManager {
     /** The newest schema version this library knows. */
     public static final int LATEST_VERSION = SchemaScripts.LATEST_VERSION;
 
-    private final DataSource dataSource;
     private final PgVectorSettings settings;
     private final TableNames names;
+    private final Database database;
 
     private SchemaManager(DataSource dataSource, PgVectorSettings settings) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.names = TableNames.of(settings);
+        // Schema changes are neither retried nor bounded by the query timeout: an index build may take hours.
+        this.database = new Database(dataSource, RetryPolicy.none(), Duration.ZERO, Map.of(), names.display())
+                .translatingWith(this::translate);
     }
 
     /** A manager for the table {@code settings} name, in the database of {@code dataSource}. */
@@ -266,26 +272,19 @@ public final class SchemaManager {
             return new long[] {0, 0};
         }
         String embedding = TableNames.column(TableNames.EMBEDDING);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE " + embedding
-                + " IS NOT NULL), count(*) FILTER (WHERE " + embedding + " IS NULL) FROM " + names.qualified());
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return new long[] {rows.getLong(1), rows.getLong(2)};
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FILTER (WHERE " + embedding
+                + " IS NOT NULL), count(*) FILTER (WHERE " + embedding + " IS NULL) FROM " + names.qualified()),
+                row -> new long[] {row.getLong(1), row.getLong(2)}).orElseThrow();
     }
 
     private void checkPopulated(Connection connection, TableShape shape, DowngradeOptions options) throws SQLException {
         if (options.populated() == DowngradeOptions.Populated.BACKUP) {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                statement.setString(1, names.qualify(options.backupTable()));
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(1)) {
-                        throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The backup table " + names.schema()
-                                + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
-                                + " overwrites a table.");
-                    }
-                }
+            boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
+                    names.qualify(options.backupTable())), row -> row.getBoolean(1)).orElseThrow();
+            if (exists) {
+                throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The backup table " + names.schema()
+                        + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
+                        + " overwrites a table.");
             }
         }
         long populated = countRows(connection, shape)[0];
@@ -333,11 +332,7 @@ public final class SchemaManager {
     }
 
     private <T> T inTransaction(String action, Jdbc.Work<T> work) {
-        try {
-            return Jdbc.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw translate(e, action);
-        }
+        return database.inTransaction(action, work);
     }
 
     private VectorStoreException translate(SQLException failure, String action) {
