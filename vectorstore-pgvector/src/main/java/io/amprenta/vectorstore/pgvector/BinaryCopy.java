@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.VectorRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ final class BinaryCopy {
             byte[] noMetadata = utf8("{}");
             for (VectorRecord record : records) {
                 encoder.row(namespaceBytes, utf8(record.id()), record, modelBytes,
-                        writeMetadata ? utf8(MetadataJsonWriter.write(record.metadata())) : noMetadata, updatedAtMicros);
+                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros);
             }
             encoder.trailer();
             return copy.endCopy();

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
@@ -252,7 +253,7 @@ final class RecordWriter {
             statement.setString(index++, record.id());
             statement.setObject(index++, new PGvector(record.values()));
             statement.setString(index++, options.embeddingModel());
-            statement.setString(index++, options.writeMetadata() ? MetadataJsonWriter.write(record.metadata()) : "{}");
+            statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
         }
     }
 
