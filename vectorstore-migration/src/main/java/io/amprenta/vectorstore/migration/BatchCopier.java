@@ -5,6 +5,7 @@ import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -124,7 +125,7 @@ final class BatchCopier {
                 throw e;
             }
         } catch (SQLException e) {
-            throw SqlFailures.map("writing a batch", e);
+            throw SqlErrors.translate(e, "While writing a batch, PostgreSQL", null);
         }
     }
 

@@ -6,6 +6,7 @@ import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.SQLException;
@@ -254,7 +255,7 @@ final class MigrationRun {
             try {
                 return call.call();
             } catch (SQLException e) {
-                throw SqlFailures.map(what, e);
+                throw SqlErrors.translate(e, "While " + what + ", PostgreSQL", null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while " + what, e);
@@ -269,7 +270,7 @@ final class MigrationRun {
             Thread.currentThread().interrupt();
             stopRequested.set(true);
         } catch (SQLException e) {
-            fail(SqlFailures.map(what, e));
+            fail(SqlErrors.translate(e, "While " + what + ", PostgreSQL", null));
         } catch (RuntimeException e) {
             fail(e);
         } catch (Exception e) {
