@@ -1,7 +1,7 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,13 +1,12 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a {@link TableShape} from the system catalogs. Only catalog queries, with the schema and table names
@@ -43,82 +42,46 @@ final class Catalog {
 
     /** The shape of the table {@code names} on {@code connection}. */
     public static TableShape read(Connection connection, TableNames names) throws SQLException {
-        String installed;
-        String available;
-        try (PreparedStatement statement = connection.prepareStatement(EXTENSION);
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            installed = rows.getString(1);
-            available = rows.getString(2);
+        String[] extension = Jdbc.first(connection, Jdbc.Statement.of(EXTENSION),
+                row -> new String[] {row.getString(1), row.getString(2)}).orElseThrow();
+        String installed = extension[0];
+        String available = extension[1];
+        Optional<TableRow> table = Jdbc.first(connection, Jdbc.Statement.of(TABLE, names.schema(), names.table()),
+                row -> new TableRow(row.getLong(1), row.getString(2).startsWith(TableShape.MARKER)));
+        if (table.isEmpty()) {
+            return new TableShape(installed, available, false, false, List.of(), List.of(), 0);
         }
-        long oid;
-        boolean createdByLibrary;
-        try (PreparedStatement statement = connection.prepareStatement(TABLE)) {
-            statement.setString(1, names.schema());
-            statement.setString(2, names.table());
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return new TableShape(installed, available, false, false, List.of(), List.of(), 0);
-                }
-                oid = rows.getLong(1);
-                createdByLibrary = rows.getString(2).startsWith(TableShape.MARKER);
-            }
-        }
-        return new TableShape(installed, available, true, createdByLibrary, columns(connection, oid),
+        long oid = table.get().oid();
+        return new TableShape(installed, available, true, table.get().createdByLibrary(), columns(connection, oid),
                 indexes(connection, oid), schemaVersion(connection, names));
     }
 
+    /** The table's row in pg_class: its oid, and whether its comment marks it as created by the library. */
+    private record TableRow(long oid, boolean createdByLibrary) {
+    }
+
     private static List<TableShape.Column> columns(Connection connection, long oid) throws SQLException {
-        List<TableShape.Column> columns = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
-            statement.setLong(1, oid);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    columns.add(new TableShape.Column(rows.getString(1), rows.getString(2), rows.getString(3),
-                            rows.getInt(4), rows.getBoolean(5), rows.getBoolean(6),
-                            rows.getString(7).startsWith(TableShape.MARKER)));
-                }
-            }
-        }
-        return columns;
+        return Jdbc.list(connection, Jdbc.Statement.of(COLUMNS, oid), row -> new TableShape.Column(row.getString(1),
+                row.getString(2), row.getString(3), row.getInt(4), row.getBoolean(5), row.getBoolean(6),
+                row.getString(7).startsWith(TableShape.MARKER)));
     }
 
     private static List<TableShape.Index> indexes(Connection connection, long oid) throws SQLException {
-        List<TableShape.Index> indexes = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(INDEXES)) {
-            statement.setLong(1, oid);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    indexes.add(new TableShape.Index(rows.getString(1), rows.getString(2), rows.getBoolean(3),
-                            rows.getBoolean(4), rows.getBoolean(5), strings(rows.getArray(6)), strings(rows.getArray(7)),
-                            strings(rows.getArray(8)), rows.getString(9)));
-                }
-            }
-        }
-        return indexes;
+        return Jdbc.list(connection, Jdbc.Statement.of(INDEXES, oid), row -> new TableShape.Index(row.getString(1),
+                row.getString(2), row.getBoolean(3), row.getBoolean(4), row.getBoolean(5), strings(row.getArray(6)),
+                strings(row.getArray(7)), strings(row.getArray(8)), row.getString(9)));
     }
 
     /** The highest version recorded for the table, 0 when the version table or its rows are missing. */
     public static int schemaVersion(Connection connection, TableNames names) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, names.versionTable());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                if (!rows.getBoolean(1)) {
-                    return 0;
-                }
-            }
+        boolean versioned = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
+                names.versionTable()), row -> row.getBoolean(1)).orElseThrow();
+        if (!versioned) {
+            return 0;
         }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT coalesce(max(version), 0) FROM "
-                + names.versionTable() + " WHERE table_schema = ? AND table_name = ?")) {
-            statement.setString(1, names.schema());
-            statement.setString(2, names.table());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT coalesce(max(version), 0) FROM " + names.versionTable()
+                + " WHERE table_schema = ? AND table_name = ?", names.schema(), names.table()), row -> row.getInt(1))
+                .orElseThrow();
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -1,8 +1,5 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.internal.Canary;
-import io.amprenta.vectorstore.pgvector.internal.Database;
-import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
@@ -14,6 +11,9 @@ import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.internal.Canary;
+import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import java.sql.Connection;
 import java.sql.SQLException;

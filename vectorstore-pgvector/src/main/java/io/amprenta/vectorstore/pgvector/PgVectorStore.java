@@ -8,10 +8,9 @@ import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -217,17 +216,13 @@ public final class PgVectorStore {
             for (Map.Entry<String, String> setting : expected.entrySet()) {
                 boolean duration = setting.getValue().endsWith("ms");
                 String wanted = duration ? setting.getValue().substring(0, setting.getValue().length() - 2) : setting.getValue();
-                try (PreparedStatement statement = connection.prepareStatement(duration
-                        ? "SELECT setting FROM pg_settings WHERE name = ?" : "SELECT current_setting(?, true)")) {
-                    statement.setString(1, setting.getKey());
-                    try (ResultSet result = statement.executeQuery()) {
-                        String actual = result.next() ? result.getString(1) : null;
-                        if (!wanted.equals(actual)) {
-                            return "Sessions start with " + setting.getKey() + " = " + actual + " but the store expects "
-                                    + setting.getValue() + " (connection property options = \""
-                                    + Searcher.startupOptions(expected) + "\").";
-                        }
-                    }
+                String actual = Jdbc.first(connection, Jdbc.Statement.of(duration
+                        ? "SELECT setting FROM pg_settings WHERE name = ?" : "SELECT current_setting(?, true)",
+                        setting.getKey()), row -> row.getString(1)).orElse(null);
+                if (!wanted.equals(actual)) {
+                    return "Sessions start with " + setting.getKey() + " = " + actual + " but the store expects "
+                            + setting.getValue() + " (connection property options = \""
+                            + Searcher.startupOptions(expected) + "\").";
                 }
             }
             return null;

@@ -1,13 +1,13 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.internal.MetadataJson;
-import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.internal.MetadataJson;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.spi.Limits;
 import java.sql.Array;
 import java.sql.Connection;

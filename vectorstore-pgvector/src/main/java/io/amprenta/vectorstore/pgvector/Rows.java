@@ -1,12 +1,12 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.internal.MetadataJson;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -2,14 +2,13 @@ package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
-import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.RetryPolicy;
+import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,21 +204,14 @@ public final class SchemaManager {
     }
 
     private static long backupRows(Connection connection, String backup, String shown) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, backup);
-            try (ResultSet rows = exists.executeQuery()) {
-                rows.next();
-                if (!rows.getBoolean(1)) {
-                    throw new ConfigurationException(ErrorCode.INVALID_SETTING, "There is no backup table " + shown
-                            + ". Name the table that `vectorstore schema downgrade --backup-table NAME` created.");
-                }
-            }
+        boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL", backup),
+                row -> row.getBoolean(1)).orElseThrow();
+        if (!exists) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "There is no backup table " + shown
+                    + ". Name the table that `vectorstore schema downgrade --backup-table NAME` created.");
         }
-        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + backup);
-             ResultSet rows = count.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FROM " + backup), row -> row.getLong(1))
+                .orElseThrow();
     }
 
     private static long count(Connection connection, String statement, List<String> executed) throws SQLException {

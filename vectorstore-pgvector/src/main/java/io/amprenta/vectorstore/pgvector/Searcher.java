@@ -1,12 +1,12 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.pgvector.internal.Database;
-import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.internal.MetadataJson;
+import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -243,8 +243,8 @@ final class Searcher {
 
     // Runs a query that may start with a settings prologue, in one round trip, and reads the query's rows.
     private List<Match> run(Connection connection, SqlFragment statement, Query query) throws SQLException {
-        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-            Jdbc.bind(prepared, 1, statement.parameters());
+        Jdbc.Statement sql = new Jdbc.Statement(statement.sql(), statement.parameters());
+        try (PreparedStatement prepared = Jdbc.prepare(connection, sql)) {
             prepared.execute();
             if (statement.sql().startsWith("SELECT set_config") && !prepared.getMoreResults()) {
                 throw new SQLException("the query returned no result set");
