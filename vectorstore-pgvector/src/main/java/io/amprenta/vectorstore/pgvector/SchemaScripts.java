@@ -38,7 +38,7 @@ final class SchemaScripts {
     }
 
     /** What a downgrade does with rows that hold embeddings. */
-    public enum PopulatedRows {
+    enum PopulatedRows {
         /** Stop with an error when any row holds an embedding. */
         REFUSE,
         /** Copy the embedded rows' library columns into a backup table first. */

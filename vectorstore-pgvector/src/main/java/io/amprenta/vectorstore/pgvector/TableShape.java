@@ -43,7 +43,7 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
      * @param hasDefault whether it has a default, an identity or is generated (an INSERT may leave it out)
      * @param ownedByLibrary whether {@code schema upgrade} added it
      */
-    public record Column(String name, String type, String typeName, int typmod, boolean notNull, boolean hasDefault,
+    record Column(String name, String type, String typeName, int typmod, boolean notNull, boolean hasDefault,
                          boolean ownedByLibrary) {
     }
 
@@ -60,7 +60,7 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
      * @param options the storage options, e.g. {@code m=16}
      * @param definition the index's definition as {@code pg_get_indexdef} writes it
      */
-    public record Index(String name, String method, boolean unique, boolean valid, boolean partial, List<String> columns,
+    record Index(String name, String method, boolean unique, boolean valid, boolean partial, List<String> columns,
                         List<String> operatorClasses, List<String> options, String definition) {
 
         /** Copies the lists. */

@@ -23,7 +23,7 @@ record VectorColumn(Type type, int dimension) {
     public static final int MAX_HALFVEC_INDEX_DIMENSION = 4_000;
 
     /** The pgvector types the library reads and writes. */
-    public enum Type {
+    enum Type {
         /** Single precision: exact round trips. */
         VECTOR("vector"),
         /** Half precision, when an application already stores its embeddings this way. */
