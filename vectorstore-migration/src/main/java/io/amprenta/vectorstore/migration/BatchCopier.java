@@ -4,6 +4,7 @@ import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -125,7 +126,7 @@ final class BatchCopier {
                 throw e;
             }
         } catch (SQLException e) {
-            throw SqlFailures.map("writing a batch", e);
+            throw SqlErrors.translate(e, "While writing a batch, PostgreSQL", null);
         }
     }
 

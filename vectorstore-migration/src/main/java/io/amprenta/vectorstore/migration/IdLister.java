@@ -6,6 +6,7 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,33 +147,20 @@ final class IdLister {
     }
 
     private long lockKey(String namespace) throws SQLException {
-        try (Connection connection = progressDatabase.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT hashtextextended(length(?)::text || ':' || ? || ?, 7)")) {
-            // Length-prefixed, so that no (run, namespace) pair shares a key with another.
-            statement.setString(1, progress.runId());
-            statement.setString(2, progress.runId());
-            statement.setString(3, namespace);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
+        // Length-prefixed, so that no (run, namespace) pair shares a key with another.
+        return Jdbc.withConnection(progressDatabase, connection -> Jdbc.first(connection, Jdbc.Statement.of(
+                "SELECT hashtextextended(length(?)::text || ':' || ? || ?, 7)", progress.runId(), progress.runId(),
+                namespace), row -> row.getLong(1)).orElseThrow());
     }
 
     private static boolean tryLock(Connection connection, long key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            statement.setLong(1, key);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getBoolean(1);
-            }
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT pg_try_advisory_lock(?)", key), row -> row.getBoolean(1))
+                .orElseThrow();
     }
 
     private static void unlock(Connection connection, long key) {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            statement.setLong(1, key);
-            statement.execute();
+        try {
+            Jdbc.execute(connection, Jdbc.Statement.of("SELECT pg_advisory_unlock(?)", key));
         } catch (SQLException ignored) {
             // Closing the connection releases a session lock anyway.
         }

@@ -7,6 +7,7 @@ import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreException;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,7 +248,7 @@ final class MigrationRun {
             try {
                 return call.call();
             } catch (SQLException e) {
-                throw SqlFailures.map(what, e);
+                throw SqlErrors.translate(e, "While " + what + ", PostgreSQL", null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while " + what, e);
@@ -262,7 +263,7 @@ final class MigrationRun {
             Thread.currentThread().interrupt();
             stopRequested.set(true);
         } catch (SQLException e) {
-            fail(SqlFailures.map(what, e));
+            fail(SqlErrors.translate(e, "While " + what + ", PostgreSQL", null));
         } catch (RuntimeException e) {
             fail(e);
         } catch (Exception e) {

@@ -9,8 +9,9 @@ import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.PgWriteOptions;
 import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.pgvector.SchemaStatus;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
                 throw e;
             }
         } catch (SQLException e) {
-            throw SqlFailures.map("writing to " + describe(), e);
+            throw SqlErrors.translate(e, "Writing to " + describe(), null);
         }
     }
 
@@ -158,7 +159,7 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
                 advisoryLock(connection, "SELECT pg_advisory_unlock(?)");
             }
         } catch (SQLException e) {
-            throw SqlFailures.map("building the vector index", e);
+            throw SqlErrors.translate(e, "While building the vector index, PostgreSQL", null);
         }
     }
 
@@ -168,9 +169,6 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
     }
 
     private static void advisoryLock(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, INDEX_BUILD_LOCK);
-            statement.execute();
-        }
+        Jdbc.execute(connection, Jdbc.Statement.of(sql, INDEX_BUILD_LOCK));
     }
 }

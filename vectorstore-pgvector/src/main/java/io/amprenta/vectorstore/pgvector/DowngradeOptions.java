@@ -1,6 +1,5 @@
 package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.pgvector.internal.Identifiers;
 import java.util.Objects;
 import java.util.Optional;
 

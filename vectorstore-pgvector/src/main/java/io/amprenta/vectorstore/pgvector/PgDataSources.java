@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
-import io.amprenta.vectorstore.pgvector.internal.ConnectionSpec;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.SQLException;
 import java.util.List;

@@ -6,7 +6,6 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
-import io.amprenta.vectorstore.pgvector.internal.Identifiers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,17 +7,12 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.pgvector.internal.Catalog;
-import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
-import io.amprenta.vectorstore.pgvector.internal.Searcher;
-import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.TableLayout;
-import io.amprenta.vectorstore.pgvector.internal.TableNames;
+import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -177,8 +172,10 @@ public final class PgVectorStore {
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
             try {
-                Inspection inspection = PgVectorBackend.retryPolicy(requested.retry()).execute(
-                        "Checking " + names.display(), () -> inspect(source, requested, names, presetSessions ? wanted : Map.of()));
+                Database database = new Database(source, PgVectorBackend.retryPolicy(requested.retry()), Duration.ZERO,
+                        Map.of(), names.display());
+                Inspection inspection = database.withConnection("Checking the table " + names.display(), connection ->
+                        inspect(connection, requested, presetSessions ? wanted : Map.of()));
                 Map<String, String> sessionDefaults = presetSessions ? wanted : Map.of();
                 if (inspection.sessionProblem != null) {
                     if (ownedPool == null) {
@@ -219,30 +216,22 @@ public final class PgVectorStore {
             for (Map.Entry<String, String> setting : expected.entrySet()) {
                 boolean duration = setting.getValue().endsWith("ms");
                 String wanted = duration ? setting.getValue().substring(0, setting.getValue().length() - 2) : setting.getValue();
-                try (PreparedStatement statement = connection.prepareStatement(duration
-                        ? "SELECT setting FROM pg_settings WHERE name = ?" : "SELECT current_setting(?, true)")) {
-                    statement.setString(1, setting.getKey());
-                    try (ResultSet result = statement.executeQuery()) {
-                        String actual = result.next() ? result.getString(1) : null;
-                        if (!wanted.equals(actual)) {
-                            return "Sessions start with " + setting.getKey() + " = " + actual + " but the store expects "
-                                    + setting.getValue() + " (connection property options = \""
-                                    + Searcher.startupOptions(expected) + "\").";
-                        }
-                    }
+                String actual = Jdbc.first(connection, Jdbc.Statement.of(duration
+                        ? "SELECT setting FROM pg_settings WHERE name = ?" : "SELECT current_setting(?, true)",
+                        setting.getKey()), row -> row.getString(1)).orElse(null);
+                if (!wanted.equals(actual)) {
+                    return "Sessions start with " + setting.getKey() + " = " + actual + " but the store expects "
+                            + setting.getValue() + " (connection property options = \""
+                            + Searcher.startupOptions(expected) + "\").";
                 }
             }
             return null;
         }
 
-        private static Inspection inspect(DataSource source, PgVectorSettings settings, TableNames names,
-                                          Map<String, String> sessionDefaults) {
-            try (Connection connection = source.getConnection()) {
-                String problem = sessionProblem(connection, sessionDefaults);
-                return new Inspection(TableLayout.validate(Catalog.read(connection, names), settings), problem);
-            } catch (SQLException e) {
-                throw SqlErrors.translate(e, "Checking the table " + names.display(), names);
-            }
+        private static Inspection inspect(Connection connection, PgVectorSettings settings,
+                                          Map<String, String> sessionDefaults) throws SQLException {
+            String problem = sessionProblem(connection, sessionDefaults);
+            return new Inspection(TableLayout.validate(Catalog.read(connection, TableNames.of(settings)), settings), problem);
         }
 
         private record Inspection(TableLayout layout, String sessionProblem) {

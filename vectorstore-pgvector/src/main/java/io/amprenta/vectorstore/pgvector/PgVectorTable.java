@@ -6,17 +6,8 @@ import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
-import io.amprenta.vectorstore.pgvector.internal.Catalog;
-import io.amprenta.vectorstore.pgvector.internal.IdKeyset;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
-import io.amprenta.vectorstore.pgvector.internal.PgVectorBackend;
-import io.amprenta.vectorstore.pgvector.internal.PlanCheck;
-import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.SqlFragment;
-import io.amprenta.vectorstore.pgvector.internal.TableLayout;
-import io.amprenta.vectorstore.pgvector.internal.TableNames;
-import io.amprenta.vectorstore.pgvector.internal.TableShape;
 import io.amprenta.vectorstore.spi.Limits;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -124,7 +115,7 @@ public final class PgVectorTable {
             }
             return backend.writer().write(connection, namespace, unique, options);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, "Writing into " + settings.qualifiedTable(), TableNames.of(settings));
+            throw SqlErrors.translate(e, "Writing into " + settings.qualifiedTable(), TableNames.of(settings).display());
         }
     }
 
@@ -157,7 +148,7 @@ public final class PgVectorTable {
         try {
             return backend.rows().listIds(connection, namespace, request, true);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, "Listing pending ids of " + settings.qualifiedTable(), TableNames.of(settings));
+            throw SqlErrors.translate(e, "Listing pending ids of " + settings.qualifiedTable(), TableNames.of(settings).display());
         }
     }
 
@@ -175,7 +166,7 @@ public final class PgVectorTable {
     public List<Match> exactSearch(String namespace, Query query) {
         Objects.requireNonNull(namespace, "namespace");
         Limits.checkQuery(Objects.requireNonNull(query, "query"), OptionalInt.of(dimension()));
-        return backend.inTransaction("Exact search in " + settings.qualifiedTable(),
+        return withConnection("Exact search in " + settings.qualifiedTable(),
                 connection -> backend.searcher().exactSearch(connection, namespace, query));
     }
 

@@ -2,23 +2,18 @@ package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStoreException;
-import io.amprenta.vectorstore.pgvector.internal.Catalog;
-import io.amprenta.vectorstore.pgvector.internal.Identifiers;
+import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
-import io.amprenta.vectorstore.pgvector.internal.SchemaChecks;
-import io.amprenta.vectorstore.pgvector.internal.SchemaScripts;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
-import io.amprenta.vectorstore.pgvector.internal.TableLayout;
-import io.amprenta.vectorstore.pgvector.internal.TableNames;
-import io.amprenta.vectorstore.pgvector.internal.TableShape;
-import io.amprenta.vectorstore.pgvector.internal.VectorColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -49,14 +44,16 @@ public final class SchemaManager {
     /** The newest schema version this library knows. */
     public static final int LATEST_VERSION = SchemaScripts.LATEST_VERSION;
 
-    private final DataSource dataSource;
     private final PgVectorSettings settings;
     private final TableNames names;
+    private final Database database;
 
     private SchemaManager(DataSource dataSource, PgVectorSettings settings) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.names = TableNames.of(settings);
+        // Schema changes are neither retried nor bounded by the query timeout: an index build may take hours.
+        this.database = new Database(dataSource, RetryPolicy.none(), Duration.ZERO, Map.of(), names.display())
+                .translatingWith(this::translate);
     }
 
     /** A manager for the table {@code settings} name, in the database of {@code dataSource}. */
@@ -207,21 +204,14 @@ public final class SchemaManager {
     }
 
     private static long backupRows(Connection connection, String backup, String shown) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, backup);
-            try (ResultSet rows = exists.executeQuery()) {
-                rows.next();
-                if (!rows.getBoolean(1)) {
-                    throw new ConfigurationException(ErrorCode.INVALID_SETTING, "There is no backup table " + shown
-                            + ". Name the table that `vectorstore schema downgrade --backup-table NAME` created.");
-                }
-            }
+        boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL", backup),
+                row -> row.getBoolean(1)).orElseThrow();
+        if (!exists) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "There is no backup table " + shown
+                    + ". Name the table that `vectorstore schema downgrade --backup-table NAME` created.");
         }
-        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + backup);
-             ResultSet rows = count.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FROM " + backup), row -> row.getLong(1))
+                .orElseThrow();
     }
 
     private static long count(Connection connection, String statement, List<String> executed) throws SQLException {
@@ -274,26 +264,19 @@ public final class SchemaManager {
             return new long[] {0, 0};
         }
         String embedding = TableNames.column(TableNames.EMBEDDING);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FILTER (WHERE " + embedding
-                + " IS NOT NULL), count(*) FILTER (WHERE " + embedding + " IS NULL) FROM " + names.qualified());
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return new long[] {rows.getLong(1), rows.getLong(2)};
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FILTER (WHERE " + embedding
+                + " IS NOT NULL), count(*) FILTER (WHERE " + embedding + " IS NULL) FROM " + names.qualified()),
+                row -> new long[] {row.getLong(1), row.getLong(2)}).orElseThrow();
     }
 
     private void checkPopulated(Connection connection, TableShape shape, DowngradeOptions options) throws SQLException {
         if (options.populated() == DowngradeOptions.Populated.BACKUP) {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                statement.setString(1, names.qualify(options.backupTable()));
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(1)) {
-                        throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The backup table " + names.schema()
-                                + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
-                                + " overwrites a table.");
-                    }
-                }
+            boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
+                    names.qualify(options.backupTable())), row -> row.getBoolean(1)).orElseThrow();
+            if (exists) {
+                throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The backup table " + names.schema()
+                        + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
+                        + " overwrites a table.");
             }
         }
         long populated = countRows(connection, shape)[0];
@@ -341,11 +324,7 @@ public final class SchemaManager {
     }
 
     private <T> T inTransaction(String action, Jdbc.Work<T> work) {
-        try {
-            return Jdbc.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw translate(e, action);
-        }
+        return database.inTransaction(action, work);
     }
 
     private VectorStoreException translate(SQLException failure, String action) {
@@ -360,7 +339,7 @@ public final class SchemaManager {
             return new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, action + " failed: " + message
                     + ". Preserve the embeddings in a backup table first, or confirm that they may go.", failure);
         }
-        return SqlErrors.translate(failure, action, names);
+        return SqlErrors.translate(failure, action, names.display());
     }
 
     private static void run(Connection connection, String statement, List<String> executed) throws SQLException {

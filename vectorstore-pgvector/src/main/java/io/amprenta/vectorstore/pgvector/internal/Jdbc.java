@@ -3,14 +3,22 @@ package io.amprenta.vectorstore.pgvector.internal;
 import com.pgvector.PGvector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.core.BaseConnection;
 
-/** Small JDBC helpers shared by the store, the writer and the schema manager: transactions, binding, type setup. */
+/**
+ * The one way the project runs SQL on a connection: a {@link Statement} (SQL plus its parameters) executed, or read
+ * row by row with a {@link RowMapper}, inside {@link Work} that {@link Database} runs in a transaction; plus the
+ * transaction and type setup that work needs.
+ */
 public final class Jdbc {
 
     private Jdbc() {
@@ -23,13 +31,93 @@ public final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Turns the current row of a result into a value. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        /** The value of the current row. */
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * A statement with {@code ?} placeholders and their values in order (bound as by {@link #bind}).
+     *
+     * @param sql the SQL
+     * @param parameters the values of the placeholders
+     */
+    public record Statement(String sql, List<Object> parameters) {
+
+        /** Copies the parameters (which may contain nulls). */
+        public Statement {
+            Objects.requireNonNull(sql, "sql");
+            parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
+        }
+
+        /** A statement with these parameters. */
+        public static Statement of(String sql, Object... parameters) {
+            return new Statement(sql, Arrays.asList(parameters));
+        }
+    }
+
+    /** Every row of {@code statement}'s result, mapped. */
+    public static <T> List<T> list(Connection connection, Statement statement, RowMapper<T> mapper) throws SQLException {
+        List<T> values = new ArrayList<>();
+        try (PreparedStatement prepared = prepare(connection, statement); ResultSet rows = prepared.executeQuery()) {
+            while (rows.next()) {
+                values.add(mapper.map(rows));
+            }
+        }
+        return values;
+    }
+
+    /** The first row of {@code statement}'s result, mapped; empty when there is none. */
+    public static <T> Optional<T> first(Connection connection, Statement statement, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement prepared = prepare(connection, statement); ResultSet rows = prepared.executeQuery()) {
+            return rows.next() ? Optional.ofNullable(mapper.map(rows)) : Optional.empty();
+        }
+    }
+
+    /** Executes {@code statement}; returns the update count (0 for statements without one). */
+    public static int update(Connection connection, Statement statement) throws SQLException {
+        try (PreparedStatement prepared = prepare(connection, statement)) {
+            return prepared.execute() ? 0 : Math.max(prepared.getUpdateCount(), 0);
+        }
+    }
+
+    /** Executes {@code statement}, ignoring what it returns. */
+    public static void execute(Connection connection, Statement statement) throws SQLException {
+        try (PreparedStatement prepared = prepare(connection, statement)) {
+            prepared.execute();
+        }
+    }
+
+    /** {@code statement} prepared on {@code connection} with its parameters bound. */
+    public static PreparedStatement prepare(Connection connection, Statement statement) throws SQLException {
+        PreparedStatement prepared = connection.prepareStatement(statement.sql());
+        try {
+            bind(prepared, 1, statement.parameters());
+            return prepared;
+        } catch (SQLException | RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+    }
+
     /**
      * Runs {@code work} in a transaction of its own on a connection from {@code dataSource}: commits when it returns,
-     * rolls back when it throws, and gives the connection back in the auto-commit state it came in.
+     * rolls back when it throws, and gives the connection back in the auto-commit state it came in. No retries and no
+     * translation: for callers with their own ({@link Database} has both).
      */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
-        try (Connection connection = open(dataSource)) {
+        try (Connection connection = dataSource.getConnection()) {
             return inTransaction(connection, work);
+        }
+    }
+
+    /** Runs {@code work} on a connection of its own from {@code dataSource}, in auto-commit mode. */
+    public static <T> T withConnection(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
         }
     }
 
@@ -78,7 +166,10 @@ public final class Jdbc {
         }
     }
 
-    /** Binds {@code parameters} to {@code statement} from position {@code first}; returns the next free position. */
+    /**
+     * Binds {@code parameters} to {@code statement} from position {@code first}; returns the next free position. A
+     * {@code String[]} is bound as a {@code text[]}.
+     */
     public static int bind(PreparedStatement statement, int first, List<Object> parameters) throws SQLException {
         int index = first;
         for (Object parameter : parameters) {
@@ -92,6 +183,8 @@ public final class Jdbc {
                 statement.setLong(index, number);
             } else if (parameter instanceof Boolean bool) {
                 statement.setBoolean(index, bool);
+            } else if (parameter instanceof String[] texts) {
+                statement.setArray(index, statement.getConnection().createArrayOf("text", texts));
             } else {
                 statement.setObject(index, parameter);
             }
@@ -100,20 +193,9 @@ public final class Jdbc {
         return index;
     }
 
-    /** Sets {@code statement_timeout} for the rest of the current transaction, when {@code timeout} is not zero. */
-    public static void applyStatementTimeout(Connection connection, Duration timeout) throws SQLException {
-        if (timeout.isZero()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
-            statement.setString(1, timeout.toMillis() + "ms");
-            statement.execute();
-        }
-    }
-
     /** Executes SQL without parameters. */
     public static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
+        try (java.sql.Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

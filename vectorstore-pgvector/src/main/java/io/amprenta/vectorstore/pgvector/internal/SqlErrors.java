@@ -30,10 +30,11 @@ public final class SqlErrors {
      * The library exception for {@code failure}.
      *
      * @param action what was being done, completing "... failed", e.g. {@code "Upsert into public.rag_chunks"}
-     * @param table the table concerned, for messages about missing objects; null when there is none
+     * @param table the table concerned as users name it (e.g. {@code public.rag_chunks}), for messages about missing
+     *     objects; null when there is none
      */
-    public static VectorStoreException translate(SQLException failure, String action, TableNames table) {
-        String tableName = table == null ? "the table" : table.display();
+    public static VectorStoreException translate(SQLException failure, String action, String table) {
+        String tableName = table == null ? "the table" : table;
         String state = sqlState(failure);
         String message = action + " failed: " + primaryMessage(failure);
         // Checked first: a pool that cannot log in reports it as a connection timeout carrying the server's SQLState.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SqlErrorsTest {
 
-    private static final TableNames TABLE = new TableNames("public", "rag_chunks", "id");
+    private static final String TABLE = "public.rag_chunks";
 
     private static VectorStoreException translate(String state) {
         return SqlErrors.translate(new SQLException("boom", state), "Query of public.rag_chunks", TABLE);

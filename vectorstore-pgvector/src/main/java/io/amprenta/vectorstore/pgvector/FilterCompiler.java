@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.filter.And;
 import io.amprenta.vectorstore.filter.Condition;
@@ -32,7 +32,7 @@ import java.util.Map;
  * A NULL metadata column behaves as {@code {}}: positive conditions are NULL there, which {@code WHERE} treats
  * as false, and every negation wraps its operand in {@code coalesce(..., false)} first.
  */
-public final class FilterCompiler {
+final class FilterCompiler {
 
     private final String metadata;
 

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import static io.amprenta.vectorstore.pgvector.PgDataSources.DATABASE_URL;
 import static io.amprenta.vectorstore.pgvector.PgDataSources.PGDATABASE;
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * <p>The password is kept apart from the JDBC URL, so the URL can be logged and shown; {@link #toString()} never
  * contains the password.
  */
-public final class ConnectionSpec {
+final class ConnectionSpec {
 
     // libpq URI parameters whose PgJDBC property has another name.
     private static final Map<String, String> RENAMED = Map.of(

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.IdPage;
@@ -6,10 +6,8 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.internal.MetadataJson;
-import java.sql.Array;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +24,7 @@ import java.util.Optional;
  * <p>Deleting removes the row when the table belongs to the library, and otherwise clears the library's columns,
  * leaving the application's row and columns as they were (see {@link TableLayout#deletesRows}).
  */
-public final class Rows {
+final class Rows {
 
     private final TableLayout layout;
     private final TableNames names;
@@ -43,23 +41,13 @@ public final class Rows {
     /** The records with these ids that exist in {@code namespace}, keyed by id in the order asked. */
     public Map<String, VectorRecord> fetch(Connection connection, String namespace, List<String> ids) throws SQLException {
         Map<String, VectorRecord> found = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + ", "
+        Jdbc.list(connection, Jdbc.Statement.of("SELECT " + names.id() + ", "
                 + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING)) + ", "
                 + TableNames.column(TableNames.METADATA) + " FROM " + names.qualified() + " WHERE " + visible()
-                + " AND " + names.id() + " = ANY (?::text[])")) {
-            Array array = connection.createArrayOf("text", ids.toArray());
-            statement.setString(1, namespace);
-            statement.setArray(2, array);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    String id = rows.getString(1);
-                    float[] values = ((PGvector) rows.getObject(2)).toArray();
-                    found.put(id, new VectorRecord(id, values, MetadataJson.read(rows.getString(3))));
-                }
-            } finally {
-                array.free();
-            }
-        }
+                + " AND " + names.id() + " = ANY (?::text[])", namespace, ids.toArray(String[]::new)),
+                row -> new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
+                        MetadataJson.read(row.getString(3))))
+                .forEach(record -> found.put(record.id(), record));
         Map<String, VectorRecord> ordered = new LinkedHashMap<>();
         ids.forEach(id -> {
             VectorRecord record = found.get(id);
@@ -75,52 +63,29 @@ public final class Rows {
      * {@code seed} and contents (ordered by a hash of seed and id), so benchmark runs can be repeated.
      */
     public List<String> sampleIds(Connection connection, String namespace, int count, long seed) throws SQLException {
-        List<String> ids = new ArrayList<>(count);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + " FROM " + names.qualified()
-                + " WHERE " + visible() + " ORDER BY md5(?::text || " + names.id() + "), " + names.idInByteOrder() + " LIMIT ?")) {
-            statement.setString(1, namespace);
-            statement.setString(2, Long.toString(seed));
-            statement.setInt(3, count);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-        }
-        return ids;
+        return Jdbc.list(connection, Jdbc.Statement.of("SELECT " + names.id() + " FROM " + names.qualified()
+                + " WHERE " + visible() + " ORDER BY md5(?::text || " + names.id() + "), " + names.idInByteOrder()
+                + " LIMIT ?", namespace, Long.toString(seed), count), row -> row.getString(1));
     }
 
     /** Deletes the records with these ids; returns how many there were. */
     public int delete(Connection connection, String namespace, List<String> ids) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(deletePrefix() + " AND " + names.id()
-                + " = ANY (?::text[])")) {
-            Array array = connection.createArrayOf("text", ids.toArray());
-            statement.setString(1, namespace);
-            statement.setArray(2, array);
-            try {
-                return statement.executeUpdate();
-            } finally {
-                array.free();
-            }
-        }
+        return Jdbc.update(connection, Jdbc.Statement.of(deletePrefix() + " AND " + names.id() + " = ANY (?::text[])",
+                namespace, ids.toArray(String[]::new)));
     }
 
     /** Deletes the records whose metadata matches {@code filter}; returns how many there were. */
     public int deleteByFilter(Connection connection, String namespace, Filter filter) throws SQLException {
         SqlFragment condition = filters.compile(filter);
-        try (PreparedStatement statement = connection.prepareStatement(deletePrefix() + " AND (" + condition.sql() + ")")) {
-            statement.setString(1, namespace);
-            Jdbc.bind(statement, 2, condition.parameters());
-            return statement.executeUpdate();
-        }
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(namespace);
+        parameters.addAll(condition.parameters());
+        return Jdbc.update(connection, new Jdbc.Statement(deletePrefix() + " AND (" + condition.sql() + ")", parameters));
     }
 
     /** Deletes every record of {@code namespace}; returns how many there were. */
     public int deleteAll(Connection connection, String namespace) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(deletePrefix())) {
-            statement.setString(1, namespace);
-            return statement.executeUpdate();
-        }
+        return Jdbc.update(connection, Jdbc.Statement.of(deletePrefix(), namespace));
     }
 
     /**
@@ -151,15 +116,7 @@ public final class Rows {
         }
         sql.append(" ORDER BY ").append(names.idInByteOrder()).append(" LIMIT ?");
         parameters.add(request.limit() + 1);
-        List<String> ids = new ArrayList<>(request.limit() + 1);
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            Jdbc.bind(statement, 1, parameters);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-        }
+        List<String> ids = Jdbc.list(connection, new Jdbc.Statement(sql.toString(), parameters), row -> row.getString(1));
         if (ids.size() <= request.limit()) {
             return new IdPage(ids, request, null);
         }
@@ -170,27 +127,17 @@ public final class Rows {
     /** Records per namespace (rows with an embedding). */
     public Map<String, Long> countByNamespace(Connection connection) throws SQLException {
         Map<String, Long> counts = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + TableNames.column(TableNames.NAMESPACE)
-                + ", count(*) FROM " + names.qualified() + " WHERE " + TableNames.column(TableNames.EMBEDDING)
-                + " IS NOT NULL GROUP BY 1");
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                counts.put(rows.getString(1), rows.getLong(2));
-            }
-        }
+        Jdbc.list(connection, Jdbc.Statement.of("SELECT " + TableNames.column(TableNames.NAMESPACE) + ", count(*) FROM "
+                + names.qualified() + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL GROUP BY 1"),
+                row -> counts.put(row.getString(1), row.getLong(2)));
         return counts;
     }
 
     /** How many rows of {@code namespace} have no embedding yet (what a backfill of the table's own rows fills). */
     public long countPending(Connection connection, String namespace) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + names.qualified() + " WHERE "
-                + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + TableNames.column(TableNames.EMBEDDING) + " IS NULL")) {
-            statement.setString(1, namespace);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FROM " + names.qualified() + " WHERE "
+                + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + TableNames.column(TableNames.EMBEDDING)
+                + " IS NULL", namespace), row -> row.getLong(1)).orElse(0L);
     }
 
     private String visible() {

@@ -1,6 +1,7 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -16,7 +17,7 @@ import org.postgresql.copy.CopyIn;
  * pgvector's binary format ({@code int16 dim, int16 0, dim x float4}), metadata jsonb's (version byte 1, then JSON
  * text), timestamps microseconds since 2000-01-01.
  */
-public final class BinaryCopy {
+final class BinaryCopy {
 
     private static final short FIELDS = 6;
 
@@ -48,7 +49,7 @@ public final class BinaryCopy {
             byte[] noMetadata = utf8("{}");
             for (VectorRecord record : records) {
                 encoder.row(namespaceBytes, utf8(record.id()), record, modelBytes,
-                        writeMetadata ? utf8(MetadataJsonWriter.write(record.metadata())) : noMetadata, updatedAtMicros);
+                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros);
             }
             encoder.trailer();
             return copy.endCopy();

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.InvalidRequestException;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * cursor is the last id of a page, and a prefix becomes the range {@code [prefix, successor(prefix))}, which an
  * index on (namespace, id COLLATE "C") answers without reading ids outside it.
  */
-public final class IdKeyset {
+final class IdKeyset {
 
     private static final String VERSION = "k1.";
     private static final int MAX_CODE_POINT = Character.MAX_CODE_POINT;

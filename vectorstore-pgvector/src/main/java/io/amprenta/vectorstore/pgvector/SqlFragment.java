@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  * @param parameters one value per placeholder: {@link String}, {@link Double}, {@link Integer}, {@link Long},
  *     {@link Boolean} or a driver object such as {@code PGvector}
  */
-public record SqlFragment(String sql, List<Object> parameters) {
+record SqlFragment(String sql, List<Object> parameters) {
 
     /** Copies the parameters. */
     public SqlFragment {

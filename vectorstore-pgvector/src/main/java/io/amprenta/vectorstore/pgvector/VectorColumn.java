@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 
@@ -15,7 +15,7 @@ import io.amprenta.vectorstore.DistanceMetric;
  * @param type the column's type
  * @param dimension the column's dimension
  */
-public record VectorColumn(Type type, int dimension) {
+record VectorColumn(Type type, int dimension) {
 
     /** The largest dimension pgvector indexes as {@code vector}. */
     public static final int MAX_VECTOR_INDEX_DIMENSION = 2_000;
@@ -23,7 +23,7 @@ public record VectorColumn(Type type, int dimension) {
     public static final int MAX_HALFVEC_INDEX_DIMENSION = 4_000;
 
     /** The pgvector types the library reads and writes. */
-    public enum Type {
+    enum Type {
         /** Single precision: exact round trips. */
         VECTOR("vector"),
         /** Half precision, when an application already stores its embeddings this way. */

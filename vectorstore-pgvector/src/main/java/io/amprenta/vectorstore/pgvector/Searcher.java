@@ -1,11 +1,12 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.internal.MetadataJson;
+import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,27 +34,26 @@ import org.slf4j.LoggerFactory;
  * the graph are unreachable); then, unless disabled, the query is answered again by exact search, so a query returns
  * fewer than top-k rows only when fewer records match.
  */
-public final class Searcher {
+final class Searcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
 
     private final PgVectorSettings settings;
     private final TableLayout layout;
     private final FilterCompiler filters;
-    private final Map<String, String> sessionDefaults;
+    private final Database database;
     private final AtomicBoolean warnedShort = new AtomicBoolean();
 
     /**
      * A searcher over {@code layout} with the tuning of {@code settings}.
      *
-     * @param sessionDefaults settings every connection is known to start with (the store's own pool sets
-     *     {@link #sessionDefaults(PgVectorSettings)} at connection start); empty for an application's DataSource, whose
-     *     sessions could hold anything
+     * @param database where queries run; it knows the settings every connection starts with (the store's own pool
+     *     sets {@link #sessionDefaults(PgVectorSettings)} at connection start) and adds the statement timeout
      */
-    public Searcher(PgVectorSettings settings, TableLayout layout, Map<String, String> sessionDefaults) {
+    Searcher(PgVectorSettings settings, TableLayout layout, Database database) {
         this.settings = settings;
         this.layout = layout;
-        this.sessionDefaults = Map.copyOf(sessionDefaults);
+        this.database = database;
         this.filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
     }
 
@@ -153,23 +153,18 @@ public final class Searcher {
         return values;
     }
 
-    // Only what differs from the session's known defaults; empty when nothing does.
+    // Only what differs from the session's known defaults, with the statement timeout; empty when nothing does.
     private String settingsPrologue(Query query, List<Object> parameters) {
-        Map<String, String> needed = new LinkedHashMap<>(scanSettings(query.topK(), query.filter() != null));
-        if (!settings.statementTimeout().isZero()) {
-            needed.put("statement_timeout", timeout(settings));
-        }
-        needed.entrySet().removeIf(setting -> setting.getValue().equals(sessionDefaults.get(setting.getKey())));
-        if (needed.isEmpty()) {
+        return prologue(scanSettings(query.topK(), query.filter() != null), parameters);
+    }
+
+    private String prologue(Map<String, String> values, List<Object> parameters) {
+        Jdbc.Statement prologue = database.prologue(values);
+        if (prologue == null) {
             return "";
         }
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (Map.Entry<String, String> setting : needed.entrySet()) {
-            sql.append(sql.length() == "SELECT ".length() ? "" : ", ").append("set_config('").append(setting.getKey())
-                    .append("', ?, true)");
-            parameters.add(setting.getValue());
-        }
-        return sql.toString();
+        parameters.addAll(prologue.parameters());
+        return prologue.sql();
     }
 
     private String indexSql(String namespace, Query query, List<Object> parameters) {
@@ -243,9 +238,13 @@ public final class Searcher {
     }
 
     private List<Match> approximate(Connection connection, String namespace, Query query) throws SQLException {
-        SqlFragment statement = approximateSql(namespace, query);
-        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-            Jdbc.bind(prepared, 1, statement.parameters());
+        return run(connection, approximateSql(namespace, query), query);
+    }
+
+    // Runs a query that may start with a settings prologue, in one round trip, and reads the query's rows.
+    private List<Match> run(Connection connection, SqlFragment statement, Query query) throws SQLException {
+        Jdbc.Statement sql = new Jdbc.Statement(statement.sql(), statement.parameters());
+        try (PreparedStatement prepared = Jdbc.prepare(connection, sql)) {
             prepared.execute();
             if (statement.sql().startsWith("SELECT set_config") && !prepared.getMoreResults()) {
                 throw new SQLException("the query returned no result set");
@@ -256,16 +255,17 @@ public final class Searcher {
         }
     }
 
-    /** The true top-k by a full scan of the namespace, never the vector index: the ground truth recall is measured against. */
-    public List<Match> exactSearch(Connection connection, String namespace, Query query) throws SQLException {
-        Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
-        SqlFragment statement = exactSql(namespace, query);
-        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-            Jdbc.bind(prepared, 1, statement.parameters());
-            try (ResultSet rows = prepared.executeQuery()) {
-                return read(rows, query);
-            }
-        }
+    /**
+     * The true top-k by a full scan of the namespace, never the vector index: the ground truth recall is measured
+     * against. Bounded by the statement timeout, sent in the same round trip.
+     */
+    List<Match> exactSearch(Connection connection, String namespace, Query query) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String prologue = prologue(Map.of(), parameters);
+        SqlFragment exact = exactSql(namespace, query);
+        parameters.addAll(exact.parameters());
+        return run(connection, new SqlFragment(prologue.isEmpty() ? exact.sql() : prologue + ";\n" + exact.sql(),
+                parameters), query);
     }
 
     private List<Match> read(ResultSet rows, Query query) throws SQLException {

@@ -1,9 +1,8 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -11,7 +10,7 @@ import java.util.Map;
  * Asks the planner how it would run a query, with the same per-query settings the store uses: {@code EXPLAIN} of
  * the store's own SQL. Used by the health check ("is the HNSW index used?") and by tests.
  */
-public final class PlanCheck {
+final class PlanCheck {
 
     private PlanCheck() {
     }
@@ -23,22 +22,12 @@ public final class PlanCheck {
     public static String explain(Connection connection, Searcher searcher, String namespace, Query query)
             throws SQLException {
         for (Map.Entry<String, String> setting : searcher.scanSettings(query.topK(), query.filter() != null).entrySet()) {
-            try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
-                set.setString(1, setting.getKey());
-                set.setString(2, setting.getValue());
-                set.execute();
-            }
+            Jdbc.execute(connection, Jdbc.Statement.of("SELECT set_config(?, ?, true)", setting.getKey(), setting.getValue()));
         }
         SqlFragment sql = searcher.indexQuery(namespace, query);
         StringBuilder plan = new StringBuilder();
-        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.sql())) {
-            Jdbc.bind(explain, 1, sql.parameters());
-            try (ResultSet rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.append(rows.getString(1)).append('\n');
-                }
-            }
-        }
+        Jdbc.list(connection, new Jdbc.Statement("EXPLAIN " + sql.sql(), sql.parameters()),
+                row -> plan.append(row.getString(1)).append('\n'));
         return plan.toString();
     }
 

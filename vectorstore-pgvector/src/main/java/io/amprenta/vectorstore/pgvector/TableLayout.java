@@ -1,8 +1,7 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +18,7 @@ import java.util.Optional;
  *     updates existing rows
  * @param vectorIndex the name of the vector index serving the metric, if there is one
  */
-public record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
+record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
                           List<String> requiredApplicationColumns, Optional<String> vectorIndex) {
 
     /** The oldest pgvector with iterative index scans, which filtered queries rely on. */

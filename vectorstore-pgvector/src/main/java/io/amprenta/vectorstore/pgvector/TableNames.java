@@ -1,6 +1,5 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import java.util.List;
 
 /**
@@ -11,7 +10,7 @@ import java.util.List;
  * @param table the table, unquoted
  * @param idColumn the id column, unquoted
  */
-public record TableNames(String schema, String table, String idColumn) {
+record TableNames(String schema, String table, String idColumn) {
 
     /** The namespace column: together with the id column, the store's key. */
     public static final String NAMESPACE = "namespace";

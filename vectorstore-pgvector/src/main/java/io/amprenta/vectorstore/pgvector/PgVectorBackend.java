@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
@@ -11,12 +11,11 @@ import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.internal.Canary;
+import io.amprenta.vectorstore.pgvector.internal.Database;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * failures ({@link SqlErrors}) and is retried when the failure is transient (every operation is idempotent: a
  * failed transaction wrote nothing, and repeating an upsert or delete has the same result).
  */
-public final class PgVectorBackend implements VectorStoreBackend {
+final class PgVectorBackend implements VectorStoreBackend {
 
     /** The backend's name. */
     public static final String NAME = "pgvector";
 
     private static final Logger LOG = LoggerFactory.getLogger(PgVectorBackend.class);
 
-    private final DataSource dataSource;
+    private final Database database;
     private final AutoCloseable ownedPool;
     private final PgVectorSettings settings;
     private final TableLayout layout;
@@ -48,7 +47,6 @@ public final class PgVectorBackend implements VectorStoreBackend {
     private final PgWriteOptions upsertOptions;
     private final Searcher searcher;
     private final Rows rows;
-    private final RetryPolicy retry;
     private final List<Class<?>> unwrappable;
     private final Object facade;
 
@@ -61,15 +59,15 @@ public final class PgVectorBackend implements VectorStoreBackend {
      */
     public PgVectorBackend(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
                            Map<String, String> sessionDefaults, Object facade) {
-        this.dataSource = dataSource;
+        this.database = new Database(dataSource, retryPolicy(settings.retry()), settings.statementTimeout(),
+                sessionDefaults, layout.names().display());
         this.ownedPool = ownedPool;
         this.settings = settings;
         this.layout = layout;
         this.writer = new RecordWriter(layout, settings.copyThreshold());
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
-        this.searcher = new Searcher(settings, layout, sessionDefaults);
+        this.searcher = new Searcher(settings, layout, database);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
-        this.retry = retryPolicy(settings.retry());
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
         if (layout.vectorIndex().isEmpty()) {
@@ -123,7 +121,6 @@ public final class PgVectorBackend implements VectorStoreBackend {
     @Override
     public void upsert(String namespace, List<VectorRecord> records) {
         inTransaction("Upsert into " + layout.names().display(), connection -> {
-            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
             writer.write(connection, namespace, records, upsertOptions);
             return null;
         });
@@ -142,26 +139,19 @@ public final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void delete(String namespace, List<String> ids) {
-        inTransaction("Delete from " + layout.names().display(), connection -> {
-            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
-            return rows.delete(connection, namespace, ids);
-        });
+        inTransaction("Delete from " + layout.names().display(), connection -> rows.delete(connection, namespace, ids));
     }
 
     @Override
     public void deleteByFilter(String namespace, Filter filter) {
-        inTransaction("Delete by filter from " + layout.names().display(), connection -> {
-            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
-            return rows.deleteByFilter(connection, namespace, filter);
-        });
+        inTransaction("Delete by filter from " + layout.names().display(),
+                connection -> rows.deleteByFilter(connection, namespace, filter));
     }
 
     @Override
     public void deleteAll(String namespace) {
-        inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(), connection -> {
-            Jdbc.applyStatementTimeout(connection, settings.statementTimeout());
-            return rows.deleteAll(connection, namespace);
-        });
+        inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(),
+                connection -> rows.deleteAll(connection, namespace));
     }
 
     @Override
@@ -183,9 +173,7 @@ public final class PgVectorBackend implements VectorStoreBackend {
     @Override
     public HealthReport health(String namespace) {
         long started = System.nanoTime();
-        float[] canary = new float[layout.vector().dimension()];
-        canary[0] = 1f;
-        Query probe = Query.builder(canary).topK(1).includeMetadata(false).build();
+        Query probe = Canary.query(layout.vector().dimension());
         int found = query(namespace, probe).size();
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -237,14 +225,10 @@ public final class PgVectorBackend implements VectorStoreBackend {
     }
 
     private TableSize tableSize(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT greatest(reltuples, 0)::int8, relpages,"
-                + " pg_relation_size(oid) / current_setting('block_size')::int8 FROM pg_class WHERE oid = to_regclass(?)")) {
-            statement.setString(1, layout.names().qualified());
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? new TableSize(result.getLong(1), result.getLong(2), result.getLong(3))
-                        : new TableSize(0, 0, 0);
-            }
-        }
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT greatest(reltuples, 0)::int8, relpages,"
+                + " pg_relation_size(oid) / current_setting('block_size')::int8 FROM pg_class WHERE oid = to_regclass(?)",
+                layout.names().qualified()), row -> new TableSize(row.getLong(1), row.getLong(2), row.getLong(3)))
+                .orElse(new TableSize(0, 0, 0));
     }
 
     @Override
@@ -253,9 +237,9 @@ public final class PgVectorBackend implements VectorStoreBackend {
             return Optional.of(type.cast(facade));
         }
         if (type == DataSource.class) {
-            return Optional.of(type.cast(dataSource));
+            return Optional.of(type.cast(database.dataSource()));
         }
-        return type.isInstance(dataSource) ? Optional.of(type.cast(dataSource)) : Optional.empty();
+        return type.isInstance(database.dataSource()) ? Optional.of(type.cast(database.dataSource())) : Optional.empty();
     }
 
     @Override
@@ -274,19 +258,19 @@ public final class PgVectorBackend implements VectorStoreBackend {
         }
     }
 
-    /** Runs {@code work} in a transaction of its own, retrying transient failures, translating errors. */
-    public <T> T inTransaction(String action, Jdbc.Work<T> work) {
-        return withConnection(action, connection -> Jdbc.inTransaction(connection, work));
+    /**
+     * Runs {@code work} in a transaction of its own bounded by {@code PGVECTOR_STATEMENT_TIMEOUT}, retrying transient
+     * failures, translating errors.
+     */
+    <T> T inTransaction(String action, Jdbc.Work<T> work) {
+        return database.inTransaction(action, work);
     }
 
-    /** Runs {@code work} on a connection of its own, retrying transient failures, translating errors. */
-    public <T> T withConnection(String action, Jdbc.Work<T> work) {
-        return retry.execute(action, () -> {
-            try (Connection connection = Jdbc.open(dataSource)) {
-                return work.run(connection);
-            } catch (SQLException e) {
-                throw SqlErrors.translate(e, action, layout.names());
-            }
-        });
+    /**
+     * Runs {@code work} on a connection of its own in auto-commit mode, retrying transient failures, translating
+     * errors; unbounded unless the work sends {@link Database#prologue} itself.
+     */
+    <T> T withConnection(String action, Jdbc.Work<T> work) {
+        return database.withConnection(action, work);
     }
 }

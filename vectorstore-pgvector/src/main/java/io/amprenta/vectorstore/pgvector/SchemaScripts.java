@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>Steps: version 1 adds the table or the library's columns and the (namespace, id) key; version 2 adds the
  * indexes: HNSW for the metric, GIN on metadata, and a partial index of rows still lacking an embedding.
  */
-public final class SchemaScripts {
+final class SchemaScripts {
 
     /** The newest schema version this library knows. */
     public static final int LATEST_VERSION = 2;
@@ -38,7 +38,7 @@ public final class SchemaScripts {
     }
 
     /** What a downgrade does with rows that hold embeddings. */
-    public enum PopulatedRows {
+    enum PopulatedRows {
         /** Stop with an error when any row holds an embedding. */
         REFUSE,
         /** Copy the embedded rows' library columns into a backup table first. */

@@ -1,11 +1,13 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.VectorRecord;
-import io.amprenta.vectorstore.pgvector.PgWriteOptions;
+import io.amprenta.vectorstore.internal.MetadataJson;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.spi.Limits;
 import java.sql.Array;
 import java.sql.Connection;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the library's columns are written; application columns of existing rows are never touched.
  */
-public final class RecordWriter {
+final class RecordWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
 
@@ -251,7 +253,7 @@ public final class RecordWriter {
             statement.setString(index++, record.id());
             statement.setObject(index++, new PGvector(record.values()));
             statement.setString(index++, options.embeddingModel());
-            statement.setString(index++, options.writeMetadata() ? MetadataJsonWriter.write(record.metadata()) : "{}");
+            statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

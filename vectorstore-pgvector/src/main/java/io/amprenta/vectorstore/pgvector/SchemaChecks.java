@@ -1,8 +1,7 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
-import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +9,7 @@ import java.util.List;
  * What is checked before a schema change touches anything, so that a change that cannot work stops with an
  * actionable error instead of half-way through a script, and how changes are described afterwards.
  */
-public final class SchemaChecks {
+final class SchemaChecks {
 
     private SchemaChecks() {
     }

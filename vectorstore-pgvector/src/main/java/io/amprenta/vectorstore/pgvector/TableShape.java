@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * @param indexes the table's indexes
  * @param schemaVersion the highest schema version recorded for the table, 0 when none
  */
-public record TableShape(String extensionVersion, String availableExtensionVersion, boolean exists,
+record TableShape(String extensionVersion, String availableExtensionVersion, boolean exists,
                          boolean createdByLibrary, List<Column> columns, List<Index> indexes, int schemaVersion) {
 
     /** Comments starting with this mark the table and the columns that {@code schema upgrade} created. */
@@ -43,7 +43,7 @@ public record TableShape(String extensionVersion, String availableExtensionVersi
      * @param hasDefault whether it has a default, an identity or is generated (an INSERT may leave it out)
      * @param ownedByLibrary whether {@code schema upgrade} added it
      */
-    public record Column(String name, String type, String typeName, int typmod, boolean notNull, boolean hasDefault,
+    record Column(String name, String type, String typeName, int typmod, boolean notNull, boolean hasDefault,
                          boolean ownedByLibrary) {
     }
 
@@ -60,7 +60,7 @@ public record TableShape(String extensionVersion, String availableExtensionVersi
      * @param options the storage options, e.g. {@code m=16}
      * @param definition the index's definition as {@code pg_get_indexdef} writes it
      */
-    public record Index(String name, String method, boolean unique, boolean valid, boolean partial, List<String> columns,
+    record Index(String name, String method, boolean unique, boolean valid, boolean partial, List<String> columns,
                         List<String> operatorClasses, List<String> options, String definition) {
 
         /** Copies the lists. */

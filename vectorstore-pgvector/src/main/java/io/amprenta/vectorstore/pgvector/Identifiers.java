@@ -1,4 +1,4 @@
-package io.amprenta.vectorstore.pgvector.internal;
+package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.VectorStoreConfig;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * end up in SQL text, so they are checked against a strict pattern and then always double-quoted: a name that
  * could close the quote, start a comment or separate statements never gets past {@link #require}.
  */
-public final class Identifiers {
+final class Identifiers {
 
     /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
     public static final int MAX_LENGTH = 63;
