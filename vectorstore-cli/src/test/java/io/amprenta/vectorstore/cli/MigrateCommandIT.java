@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The user's story of DESIGN §1 through the real command line: schema upgrade on an application's table,
+ * The user's story (README, "Moving from Pinecone to pgvector") through the real command line: schema upgrade on an application's table,
  * a dry run, the migration from the Pinecone emulator (through the real client), verify, resume, and the
  * switch of VECTOR_BACKEND; then the same under throttling, an outage and an exhausted quota.
  */

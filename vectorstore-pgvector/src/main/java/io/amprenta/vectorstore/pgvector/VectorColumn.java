@@ -100,8 +100,8 @@ record VectorColumn(Type type, int dimension) {
     }
 
     /**
-     * The score of DESIGN §4 from a pgvector distance: cosine similarity {@code 1 - d}, the dot product
-     * {@code -d} ({@code <#>} is the negative inner product), the squared L2 distance {@code d * d}.
+     * The score every backend reports (Pinecone's, per metric) from a pgvector distance: cosine similarity
+     * {@code 1 - d}, the dot product {@code -d} ({@code <#>} is the negative inner product), the squared L2 distance {@code d * d}.
      */
     public static double score(DistanceMetric metric, double distance) {
         return switch (metric) {
