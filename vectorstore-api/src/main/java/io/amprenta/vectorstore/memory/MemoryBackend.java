@@ -58,6 +58,12 @@ final class MemoryBackend implements VectorStoreBackend {
         return metric;
     }
 
+    /** Records are kept whole, sparse values included. */
+    @Override
+    public boolean supportsSparseValues() {
+        return true;
+    }
+
     @Override
     public OptionalInt dimension() {
         return read(() -> dimension == 0 ? OptionalInt.empty() : OptionalInt.of(dimension));

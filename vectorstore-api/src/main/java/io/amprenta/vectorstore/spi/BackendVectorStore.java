@@ -62,6 +62,10 @@ public final class BackendVectorStore implements VectorStore {
             Objects.requireNonNull(record, "records must not contain null");
             // A store that learns its dimension from the first write still needs one dimension per batch.
             Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()));
+            if (record.hasSparseValues() && !backend.supportsSparseValues()) {
+                throw sparseUnsupported("Record " + Limits.quoteId(record.id()) + " has sparse values, but the "
+                        + backend.name() + " store cannot store them");
+            }
             if (dimension.isEmpty()) {
                 dimension = OptionalInt.of(record.dimension());
             }
@@ -141,6 +145,11 @@ public final class BackendVectorStore implements VectorStore {
     }
 
     @Override
+    public boolean supportsSparseValues() {
+        return backend.supportsSparseValues();
+    }
+
+    @Override
     public String namespace() {
         return namespace;
     }
@@ -183,6 +192,13 @@ public final class BackendVectorStore implements VectorStore {
             throw new VectorStoreException(ErrorCode.STORE_CLOSED, "This " + backend.name()
                     + " store has been closed. Obtain a new one from VectorStores.get().");
         }
+    }
+
+    // Refusing is the only honest answer: writing the dense part alone would lose data without a word.
+    private InvalidRequestException sparseUnsupported(String problem) {
+        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + "; nothing was written."
+                + " Use a store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
+                + " (withSparseValues(null)) if the application does not need them.");
     }
 
     private static List<String> distinctValidIds(Collection<String> ids) {
