@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.spi;
 
+import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
@@ -64,7 +65,7 @@ public final class BackendVectorStore implements VectorStore {
             Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()));
             if (record.hasSparseValues() && !backend.supportsSparseValues()) {
                 throw sparseUnsupported("Record " + Limits.quoteId(record.id()) + " has sparse values, but the "
-                        + backend.name() + " store cannot store them");
+                        + backend.name() + " store cannot store them; nothing was written");
             }
             if (dimension.isEmpty()) {
                 dimension = OptionalInt.of(record.dimension());
@@ -79,6 +80,18 @@ public final class BackendVectorStore implements VectorStore {
         ensureOpen();
         Objects.requireNonNull(query, "query");
         Limits.checkQuery(query, backend.dimension());
+        if (query.hasSparseVector()) {
+            if (!backend.supportsSparseValues()) {
+                throw sparseUnsupported("The query has a sparse vector, but the " + backend.name()
+                        + " store cannot search sparse values");
+            }
+            if (backend.metric() != DistanceMetric.DOTPRODUCT) {
+                throw new InvalidRequestException(ErrorCode.INVALID_QUERY, "The query has a sparse vector, but this "
+                        + backend.name() + " store uses the " + backend.metric().configName() + " metric; hybrid"
+                        + " (dense + sparse) queries need a dotproduct store, as in Pinecone. Query without the sparse"
+                        + " vector, or use a store whose metric is dotproduct.");
+            }
+        }
         return backend.query(namespace, query);
     }
 
@@ -196,7 +209,7 @@ public final class BackendVectorStore implements VectorStore {
 
     // Refusing is the only honest answer: writing the dense part alone would lose data without a word.
     private InvalidRequestException sparseUnsupported(String problem) {
-        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + "; nothing was written."
+        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + "."
                 + " Use a store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
                 + " (withSparseValues(null)) if the application does not need them.");
     }

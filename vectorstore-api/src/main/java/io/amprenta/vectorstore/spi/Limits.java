@@ -81,9 +81,12 @@ public final class Limits {
         }
     }
 
-    /** Checks a query vector against the store's dimension. */
+    /** Checks a query vector against the store's dimension, and its sparse vector if it has one. */
     public static void checkQuery(Query query, OptionalInt dimension) {
         checkVector("the query vector", query.dimension(), query::value, dimension);
+        if (query.hasSparseVector()) {
+            checkSparse("the query's sparse vector", query.sparseVector());
+        }
     }
 
     /**

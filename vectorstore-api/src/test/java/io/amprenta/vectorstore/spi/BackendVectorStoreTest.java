@@ -60,6 +60,17 @@ class BackendVectorStoreTest {
     }
 
     @Test
+    void hybridQueriesAreRefusedWhenTheBackendCannotSearchSparseValues() {
+        Query hybrid = Query.builder(new float[] {1, 0}).sparseVector(SparseValues.of(new long[] {3}, new float[] {1})).build();
+
+        assertThatThrownBy(() -> store.query(hybrid))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                .hasMessageContaining("sparse vector");
+        assertThat(backend.calls).isEmpty();
+    }
+
+    @Test
     void invalidSparseValuesNeverReachTheBackend() {
         VectorRecord unsorted = VectorRecord.of("unsorted", new float[] {1, 0})
                 .withSparseValues(SparseValues.of(new long[] {9, 2}, new float[] {1, 1}));
