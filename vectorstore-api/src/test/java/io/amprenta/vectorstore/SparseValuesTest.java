@@ -18,7 +18,7 @@ class SparseValuesTest {
     }
 
     private static void assertRejected(VectorRecord record, ErrorCode code, String... messageParts) {
-        assertThatThrownBy(() -> Limits.checkRecord(record, OptionalInt.of(2)))
+        assertThatThrownBy(() -> Limits.checkRecord(record, OptionalInt.of(2), true))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining("'doc-1'")
                 .hasMessageContainingAll(messageParts);
@@ -69,12 +69,27 @@ class SparseValuesTest {
 
     @Test
     void validSparseValuesPass() {
-        Limits.checkRecord(record(new long[] {0, 17, SparseValues.MAX_INDEX}, new float[] {0.1f, -2, 0}), OptionalInt.of(2));
+        Limits.checkRecord(record(new long[] {0, 17, SparseValues.MAX_INDEX}, new float[] {0.1f, -2, 0}), OptionalInt.of(2), true);
         long[] full = new long[Limits.MAX_SPARSE_VALUES];
         for (int i = 0; i < full.length; i++) {
             full[i] = i * 3L;
         }
-        Limits.checkRecord(record(full, new float[full.length]), OptionalInt.of(2));
+        Limits.checkRecord(record(full, new float[full.length]), OptionalInt.of(2), true);
+    }
+
+    @Test
+    void writersThatDoNotSayTheyKeepSparseValuesRefuseThemRatherThanDropThem() {
+        // The pgvector table's own write path (used by the migrator) checks records this way.
+        VectorRecord sparse = record(new long[] {1}, new float[] {1});
+
+        assertThatThrownBy(() -> Limits.checkRecord(sparse, OptionalInt.of(2)))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                .hasMessageContainingAll("'doc-1'", "cannot store them", "nothing was written");
+        assertThatThrownBy(() -> Limits.checkRecord(sparse, OptionalInt.of(2), false))
+                .isInstanceOf(InvalidRequestException.class);
+        Limits.checkRecord(sparse, OptionalInt.of(2), true);
+        Limits.checkRecord(VectorRecord.of("dense", DENSE), OptionalInt.of(2));
     }
 
     @Test

@@ -62,7 +62,8 @@ public final class BackendVectorStore implements VectorStore {
         for (VectorRecord record : records) {
             Objects.requireNonNull(record, "records must not contain null");
             // A store that learns its dimension from the first write still needs one dimension per batch.
-            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()));
+            // Capability is checked just below, so that the refusal names the backend.
+            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()), true);
             if (record.hasSparseValues() && !backend.supportsSparseValues()) {
                 throw sparseUnsupported("Record " + Limits.quoteId(record.id()) + " has sparse values, but the "
                         + backend.name() + " store cannot store them; nothing was written");

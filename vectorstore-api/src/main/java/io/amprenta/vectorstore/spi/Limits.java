@@ -66,18 +66,39 @@ public final class Limits {
     }
 
     /**
-     * Checks one record for writing.
+     * Checks one record for writing to a target that keeps dense values and metadata only: a record with
+     * sparse values is refused ({@link ErrorCode#SPARSE_VALUES_UNSUPPORTED}), because such a target would
+     * drop them without a word. Writers that keep sparse values use {@link #checkRecord(VectorRecord,
+     * OptionalInt, boolean)}.
      *
      * @param dimension the store's dimension; empty when it is not fixed yet
      * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
      */
     public static void checkRecord(VectorRecord record, OptionalInt dimension) {
+        checkRecord(record, dimension, false);
+    }
+
+    /**
+     * Checks one record for writing.
+     *
+     * @param dimension the store's dimension; empty when it is not fixed yet
+     * @param keepsSparseValues whether the target stores sparse values; when not, a record that has them is
+     *     refused rather than written without them
+     * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
+     */
+    public static void checkRecord(VectorRecord record, OptionalInt dimension, boolean keepsSparseValues) {
         checkId(record.id());
         String subject = "record " + quoteId(record.id());
         checkVector(subject, record.dimension(), record::value, dimension);
         checkMetadata(record.id(), record.metadata());
         if (record.hasSparseValues()) {
             checkSparse(subject, record.sparseValues());
+            if (!keepsSparseValues) {
+                throw new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, "Record " + quoteId(record.id())
+                        + " has sparse values, but this target cannot store them; nothing was written. Write it to a"
+                        + " store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
+                        + " (withSparseValues(null)) if the application does not need them.");
+            }
         }
     }
 
