@@ -108,4 +108,15 @@ class SparseValuesTest {
         }
         assertRejected(record(tooMany, new float[tooMany.length]), ErrorCode.INVALID_SPARSE_VALUES, "1001 sparse values", "1000");
     }
+
+    @Test
+    void wrappersReportTheCapabilityOfTheStoreTheyWrap() {
+        try (VectorStore memory = io.amprenta.vectorstore.memory.MemoryVectorStore.builder().dimension(2).build()) {
+            VectorStore observed = io.amprenta.vectorstore.observe.ObservedVectorStore.wrap(memory);
+
+            assertThat(memory.supportsSparseValues()).isTrue();
+            assertThat(observed.supportsSparseValues()).isTrue();
+            assertThat(observed.inNamespace("other").supportsSparseValues()).isTrue();
+        }
+    }
 }
