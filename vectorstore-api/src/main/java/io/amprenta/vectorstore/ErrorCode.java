@@ -20,6 +20,10 @@ public enum ErrorCode {
     DIMENSION_MISMATCH("dimension-mismatch"),
     NON_FINITE_VALUE("non-finite-value"),
     ZERO_VECTOR("zero-vector"),
+    /** Sparse values that are not sorted, unique, in range, of matching length or within Pinecone's size limit. */
+    INVALID_SPARSE_VALUES("invalid-sparse-values"),
+    /** Sparse values sent to a backend that cannot store or search them; it refuses rather than dropping them. */
+    SPARSE_VALUES_UNSUPPORTED("sparse-values-unsupported"),
     METADATA_TOO_LARGE("metadata-too-large"),
     UNSUPPORTED_METADATA("unsupported-metadata"),
     INVALID_FILTER("invalid-filter"),

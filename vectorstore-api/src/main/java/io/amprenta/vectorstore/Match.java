@@ -4,17 +4,22 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One result of a {@link Query}: the record's id, its score under the store's {@link DistanceMetric}
- * (Pinecone's meaning for every backend), and, when asked for, its metadata and values.
+ * (Pinecone's meaning for every backend), and, when asked for, its metadata and values (dense, and sparse
+ * when the record has them).
  *
  * @param id the record's id
- * @param score cosine similarity, dot product, or squared Euclidean distance
+ * @param score cosine similarity, dot product, or squared Euclidean distance; for a hybrid query, dense
+ *     plus sparse dot product
  * @param values the vector values; empty when the query did not include values
  * @param metadata the metadata; empty when the query did not include metadata
+ * @param sparseValues the record's sparse values when the query included values; null otherwise or when
+ *     the record has none
  */
-public record Match(String id, double score, float[] values, Map<String, Object> metadata) {
+public record Match(String id, double score, float[] values, Map<String, Object> metadata, SparseValues sparseValues) {
 
     private static final float[] NO_VALUES = new float[0];
 
@@ -25,9 +30,24 @@ public record Match(String id, double score, float[] values, Map<String, Object>
         metadata = MetadataValues.normalize(id, metadata);
     }
 
+    /** A match without sparse values. */
+    public Match(String id, double score, float[] values, Map<String, Object> metadata) {
+        this(id, score, values, metadata, null);
+    }
+
     /** A match; {@code values} and {@code metadata} may be null when not requested. */
     public static Match of(String id, double score, float[] values, Map<String, ?> metadata) {
-        return new Match(id, score, values, metadata == null ? Map.of() : Collections.unmodifiableMap(metadata));
+        return of(id, score, values, null, metadata);
+    }
+
+    /** A match with sparse values; any argument but {@code id} may be null when not requested or absent. */
+    public static Match of(String id, double score, float[] values, SparseValues sparseValues, Map<String, ?> metadata) {
+        return new Match(id, score, values, metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), sparseValues);
+    }
+
+    /** The sparse values, if the query included values and the record has them. */
+    public Optional<SparseValues> optionalSparseValues() {
+        return Optional.ofNullable(sparseValues);
     }
 
     /** A copy of the values; empty when the query did not include values. */
@@ -47,17 +67,18 @@ public record Match(String id, double score, float[] values, Map<String, Object>
                 && id.equals(that.id)
                 && Double.compare(score, that.score) == 0
                 && Arrays.equals(values, that.values)
-                && metadata.equals(that.metadata);
+                && metadata.equals(that.metadata)
+                && Objects.equals(sparseValues, that.sparseValues);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, score, Arrays.hashCode(values), metadata);
+        return Objects.hash(id, score, Arrays.hashCode(values), metadata, sparseValues);
     }
 
     @Override
     public String toString() {
         return "Match[id=" + id + ", score=" + score + (hasValues() ? ", dimension=" + values.length : "")
-                + ", metadata=" + metadata + "]";
+                + (sparseValues == null ? "" : ", sparseValues=" + sparseValues) + ", metadata=" + metadata + "]";
     }
 }

@@ -6,20 +6,28 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A nearest-neighbour search: the query vector, how many matches, an optional metadata filter, and
- * whether matches carry their metadata and values.
+ * A nearest-neighbour search: the query vector, how many matches, an optional metadata filter, whether
+ * matches carry their metadata and values, and optional sparse values for a hybrid search.
  *
  * <p>Build with {@code Query.builder(vector).topK(10).filter(f).build()}. Defaults: {@code topK} 10,
  * no filter, metadata included, values not included (as in Spring AI and LangChain4j; Pinecone's own
- * default excludes both).
+ * default excludes both), no sparse vector.
+ *
+ * <p>A hybrid query ({@link Builder#sparseVector}) scores each record as Pinecone does: the dense dot
+ * product plus the dot product of the sparse values (records without sparse values contribute 0 for
+ * that part). Only {@code dotproduct} stores answer it; other metrics refuse, as Pinecone does, because a
+ * sum of a cosine or a distance with a dot product has no meaning. Filters and namespaces apply as for
+ * dense queries.
  *
  * @param vector the query vector; {@link #vector()} returns a copy
  * @param topK how many matches to return, 1 to {@value #MAX_TOP_K}
  * @param filter the metadata filter, or null for none
  * @param includeMetadata whether matches carry metadata
- * @param includeValues whether matches carry their vector values
+ * @param includeValues whether matches carry their vector values (dense and sparse)
+ * @param sparseVector the sparse part of a hybrid query, or null for a dense query
  */
-public record Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues) {
+public record Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues,
+                    SparseValues sparseVector) {
 
     /** The largest {@code topK} any backend accepts (Pinecone's limit). */
     public static final int MAX_TOP_K = 10_000;
@@ -39,6 +47,11 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
                     "topK is " + topK + " but must be between 1 and " + MAX_TOP_K + ".");
         }
         vector = vector.clone();
+    }
+
+    /** A dense query (no sparse vector). */
+    public Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues) {
+        this(vector, topK, filter, includeMetadata, includeValues, null);
     }
 
     /** Starts a query for {@code vector}. */
@@ -67,9 +80,19 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
         return Optional.ofNullable(filter);
     }
 
+    /** Whether this is a hybrid query, with sparse values. */
+    public boolean hasSparseVector() {
+        return sparseVector != null;
+    }
+
+    /** The sparse vector, if any. */
+    public Optional<SparseValues> optionalSparseVector() {
+        return Optional.ofNullable(sparseVector);
+    }
+
     /** The same query asking for {@code k} matches; backends use it to over-fetch. */
     public Query withTopK(int k) {
-        return new Query(vector, k, filter, includeMetadata, includeValues);
+        return new Query(vector, k, filter, includeMetadata, includeValues, sparseVector);
     }
 
     @Override
@@ -79,18 +102,20 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
                 && includeMetadata == that.includeMetadata
                 && includeValues == that.includeValues
                 && Arrays.equals(vector, that.vector)
-                && Objects.equals(filter, that.filter);
+                && Objects.equals(filter, that.filter)
+                && Objects.equals(sparseVector, that.sparseVector);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(vector), topK, filter, includeMetadata, includeValues);
+        return Objects.hash(Arrays.hashCode(vector), topK, filter, includeMetadata, includeValues, sparseVector);
     }
 
     @Override
     public String toString() {
         return "Query[dimension=" + vector.length + ", topK=" + topK
                 + (filter == null ? "" : ", filter=" + filter.toJson())
+                + (sparseVector == null ? "" : ", sparseVector=" + sparseVector)
                 + ", includeMetadata=" + includeMetadata + ", includeValues=" + includeValues + "]";
     }
 
@@ -101,6 +126,7 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
         private Filter filter;
         private boolean includeMetadata = true;
         private boolean includeValues;
+        private SparseValues sparseVector;
 
         private Builder(float[] vector) {
             this.vector = Objects.requireNonNull(vector, "vector");
@@ -124,7 +150,16 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
             return this;
         }
 
-        /** Whether matches carry their vector values (default false). */
+        /**
+         * The sparse part of a hybrid query (null for none): scores become dense plus sparse dot product.
+         * Only {@code dotproduct} stores whose backend supports sparse values answer it.
+         */
+        public Builder sparseVector(SparseValues sparseVector) {
+            this.sparseVector = sparseVector;
+            return this;
+        }
+
+        /** Whether matches carry their vector values, dense and sparse (default false). */
         public Builder includeValues(boolean includeValues) {
             this.includeValues = includeValues;
             return this;
@@ -132,7 +167,7 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
 
         /** The query. */
         public Query build() {
-            return new Query(vector, topK, filter, includeMetadata, includeValues);
+            return new Query(vector, topK, filter, includeMetadata, includeValues, sparseVector);
         }
     }
 }

@@ -4,21 +4,28 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One stored vector: its id, its dense values and its metadata.
+ * One stored vector: its id, its dense values, its metadata and, optionally, its sparse values.
  *
  * <p>Immutable: the values are copied in and out, the metadata is an unmodifiable copy. Metadata holds
  * Pinecone's types only: strings, numbers (always returned as {@link Double}, as Pinecone does, whatever
  * {@link Number} type was given), booleans and lists of strings. Limits (id length, dimension, finite
- * values, metadata size) are checked by the store when the record is written, so a record can carry a
- * bad value to the point where it is reported.
+ * values, metadata size, valid sparse values) are checked by the store when the record is written, so a
+ * record can carry a bad value to the point where it is reported.
+ *
+ * <p>Every record has dense values: the stores of this library are dense, and sparse values ride along
+ * with them (Pinecone's sparse-dense records). Pinecone's sparse-only indexes are refused when a store is
+ * opened. Sparse values are attached with {@link #withSparseValues}; a backend that cannot store them
+ * refuses the write rather than dropping them.
  *
  * @param id the record's id, unique within a namespace
  * @param values the dense vector; {@link #values()} returns a copy
  * @param metadata string keys to metadata values; empty when there is none
+ * @param sparseValues the sparse values, or null for none
  */
-public record VectorRecord(String id, float[] values, Map<String, Object> metadata) {
+public record VectorRecord(String id, float[] values, Map<String, Object> metadata, SparseValues sparseValues) {
 
     /** Validates the types and takes defensive copies. */
     public VectorRecord {
@@ -26,6 +33,11 @@ public record VectorRecord(String id, float[] values, Map<String, Object> metada
         Objects.requireNonNull(values, "values");
         values = values.clone();
         metadata = MetadataValues.normalize(id, metadata);
+    }
+
+    /** A record without sparse values. */
+    public VectorRecord(String id, float[] values, Map<String, Object> metadata) {
+        this(id, values, metadata, null);
     }
 
     /** Creates a record; {@code metadata} may be {@code null} for none. */
@@ -56,14 +68,29 @@ public record VectorRecord(String id, float[] values, Map<String, Object> metada
         return values[index];
     }
 
-    /** A record with the same id and metadata and other values. */
-    public VectorRecord withValues(float[] newValues) {
-        return new VectorRecord(id, newValues, metadata);
+    /** Whether the record carries sparse values. */
+    public boolean hasSparseValues() {
+        return sparseValues != null;
     }
 
-    /** A record with the same id and values and other metadata. */
+    /** The sparse values, if any. */
+    public Optional<SparseValues> optionalSparseValues() {
+        return Optional.ofNullable(sparseValues);
+    }
+
+    /** A record with the same id, metadata and sparse values and other dense values. */
+    public VectorRecord withValues(float[] newValues) {
+        return new VectorRecord(id, newValues, metadata, sparseValues);
+    }
+
+    /** A record with the same id, values and sparse values and other metadata. */
     public VectorRecord withMetadata(Map<String, ?> newMetadata) {
-        return of(id, values, newMetadata);
+        return of(id, values, newMetadata).withSparseValues(sparseValues);
+    }
+
+    /** A record with the same id, dense values and metadata and these sparse values (null for none). */
+    public VectorRecord withSparseValues(SparseValues newSparseValues) {
+        return new VectorRecord(id, values, metadata, newSparseValues);
     }
 
     @Override
@@ -71,16 +98,18 @@ public record VectorRecord(String id, float[] values, Map<String, Object> metada
         return other instanceof VectorRecord that
                 && id.equals(that.id)
                 && Arrays.equals(values, that.values)
-                && metadata.equals(that.metadata);
+                && metadata.equals(that.metadata)
+                && Objects.equals(sparseValues, that.sparseValues);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, Arrays.hashCode(values), metadata);
+        return Objects.hash(id, Arrays.hashCode(values), metadata, sparseValues);
     }
 
     @Override
     public String toString() {
-        return "VectorRecord[id=" + id + ", dimension=" + values.length + ", metadata=" + metadata + "]";
+        return "VectorRecord[id=" + id + ", dimension=" + values.length + ", metadata=" + metadata
+                + (sparseValues == null ? "" : ", sparseValues=" + sparseValues) + "]";
     }
 }

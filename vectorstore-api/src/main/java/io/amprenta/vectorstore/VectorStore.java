@@ -105,6 +105,15 @@ public interface VectorStore extends AutoCloseable {
     /** A view of the same store bound to {@code namespace}; closing the view does nothing. */
     VectorStore inNamespace(String namespace);
 
+    /**
+     * Whether this store keeps records' sparse values and answers hybrid queries. A store that does not
+     * refuses records and queries with sparse values ({@link ErrorCode#SPARSE_VALUES_UNSUPPORTED}) rather
+     * than dropping them. Defaults to no, so that wrappers which do not know say no.
+     */
+    default boolean supportsSparseValues() {
+        return false;
+    }
+
     /** The backend's name: {@code pinecone}, {@code pgvector} or {@code memory}. */
     String backend();
 

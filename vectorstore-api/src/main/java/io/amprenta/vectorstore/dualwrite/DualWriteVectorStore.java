@@ -5,6 +5,7 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.StoreStats;
@@ -12,6 +13,7 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.observe.Operation;
+import io.amprenta.vectorstore.spi.Limits;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -69,6 +71,15 @@ public final class DualWriteVectorStore implements VectorStore {
 
     @Override
     public void upsert(List<VectorRecord> records) {
+        // Checked before the primary writes: a secondary refusing sparse values afterwards would leave the
+        // stores diverged for a write that can never be mirrored.
+        if (!secondary.supportsSparseValues() && records.stream().anyMatch(VectorRecord::hasSparseValues)) {
+            VectorRecord first = records.stream().filter(VectorRecord::hasSparseValues).findFirst().orElseThrow();
+            throw new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, "Record "
+                    + Limits.quoteId(first.id()) + " has sparse values, but the secondary " + secondary.backend()
+                    + " store cannot store them; nothing was written. Remove the sparse values (withSparseValues(null))"
+                    + " or mirror to a store that supports them.");
+        }
         primary.upsert(records);
         state.mirror(Operation.UPSERT, secondary.namespace(), records.stream().map(VectorRecord::id).toList(), null,
                 () -> secondary.upsert(records));
@@ -145,6 +156,12 @@ public final class DualWriteVectorStore implements VectorStore {
     @Override
     public VectorStore inNamespace(String namespace) {
         return new DualWriteVectorStore(primary.inNamespace(namespace), secondary.inNamespace(namespace), state, false);
+    }
+
+    /** Whether both stores keep sparse values: the pair can promise only what both keep. */
+    @Override
+    public boolean supportsSparseValues() {
+        return primary.supportsSparseValues() && secondary.supportsSparseValues();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
@@ -58,6 +59,12 @@ final class MemoryBackend implements VectorStoreBackend {
         return metric;
     }
 
+    /** Records are kept whole, sparse values included, and hybrid queries are scored exactly. */
+    @Override
+    public boolean supportsSparseValues() {
+        return true;
+    }
+
     @Override
     public OptionalInt dimension() {
         return read(() -> dimension == 0 ? OptionalInt.empty() : OptionalInt.of(dimension));
@@ -83,6 +90,7 @@ final class MemoryBackend implements VectorStoreBackend {
     @Override
     public List<Match> query(String namespace, Query query) {
         float[] vector = query.vector();
+        SparseValues sparse = query.sparseVector();
         Comparator<ScoredRecord> bestFirst = (a, b) -> {
             int byScore = metric.compareBestFirst(a.score, b.score);
             return byScore != 0 ? byScore : CODE_POINT_ORDER.compare(a.record.id(), b.record.id());
@@ -93,7 +101,7 @@ final class MemoryBackend implements VectorStoreBackend {
             Filter filter = query.filter();
             for (VectorRecord record : records(namespace).values()) {
                 if (filter == null || filter.test(record.metadata())) {
-                    heap.add(new ScoredRecord(record, metric.score(vector, record.values())));
+                    heap.add(new ScoredRecord(record, score(vector, sparse, record)));
                     if (heap.size() > query.topK()) {
                         heap.poll();
                     }
@@ -106,9 +114,16 @@ final class MemoryBackend implements VectorStoreBackend {
         for (ScoredRecord scored : best) {
             VectorRecord record = scored.record;
             matches.add(Match.of(record.id(), scored.score, query.includeValues() ? record.values() : null,
-                    query.includeMetadata() ? record.metadata() : null));
+                    query.includeValues() ? record.sparseValues() : null, query.includeMetadata() ? record.metadata() : null));
         }
         return matches;
+    }
+
+    // Pinecone's hybrid score: dense dot product plus sparse dot product (only dotproduct stores get a sparse
+    // query; BackendVectorStore refuses it elsewhere). A record without sparse values adds nothing.
+    private double score(float[] vector, SparseValues sparse, VectorRecord record) {
+        double dense = metric.score(vector, record.values());
+        return sparse == null || !record.hasSparseValues() ? dense : dense + sparse.dot(record.sparseValues());
     }
 
     @Override

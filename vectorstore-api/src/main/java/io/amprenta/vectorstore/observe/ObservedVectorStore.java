@@ -124,6 +124,11 @@ public final class ObservedVectorStore implements VectorStore {
     }
 
     @Override
+    public boolean supportsSparseValues() {
+        return delegate.supportsSparseValues();
+    }
+
+    @Override
     public <T> T unwrap(Class<T> type) {
         return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
     }

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.spi;
 
+import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
@@ -61,7 +62,12 @@ public final class BackendVectorStore implements VectorStore {
         for (VectorRecord record : records) {
             Objects.requireNonNull(record, "records must not contain null");
             // A store that learns its dimension from the first write still needs one dimension per batch.
-            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()));
+            // Capability is checked just below, so that the refusal names the backend.
+            Limits.checkRecord(record, dimension.isPresent() ? dimension : OptionalInt.of(record.dimension()), true);
+            if (record.hasSparseValues() && !backend.supportsSparseValues()) {
+                throw sparseUnsupported("Record " + Limits.quoteId(record.id()) + " has sparse values, but the "
+                        + backend.name() + " store cannot store them; nothing was written");
+            }
             if (dimension.isEmpty()) {
                 dimension = OptionalInt.of(record.dimension());
             }
@@ -75,6 +81,18 @@ public final class BackendVectorStore implements VectorStore {
         ensureOpen();
         Objects.requireNonNull(query, "query");
         Limits.checkQuery(query, backend.dimension());
+        if (query.hasSparseVector()) {
+            if (!backend.supportsSparseValues()) {
+                throw sparseUnsupported("The query has a sparse vector, but the " + backend.name()
+                        + " store cannot search sparse values");
+            }
+            if (backend.metric() != DistanceMetric.DOTPRODUCT) {
+                throw new InvalidRequestException(ErrorCode.INVALID_QUERY, "The query has a sparse vector, but this "
+                        + backend.name() + " store uses the " + backend.metric().configName() + " metric; hybrid"
+                        + " (dense + sparse) queries need a dotproduct store, as in Pinecone. Query without the sparse"
+                        + " vector, or use a store whose metric is dotproduct.");
+            }
+        }
         return backend.query(namespace, query);
     }
 
@@ -141,6 +159,11 @@ public final class BackendVectorStore implements VectorStore {
     }
 
     @Override
+    public boolean supportsSparseValues() {
+        return backend.supportsSparseValues();
+    }
+
+    @Override
     public String namespace() {
         return namespace;
     }
@@ -183,6 +206,13 @@ public final class BackendVectorStore implements VectorStore {
             throw new VectorStoreException(ErrorCode.STORE_CLOSED, "This " + backend.name()
                     + " store has been closed. Obtain a new one from VectorStores.get().");
         }
+    }
+
+    // Refusing is the only honest answer: writing the dense part alone would lose data without a word.
+    private InvalidRequestException sparseUnsupported(String problem) {
+        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + "."
+                + " Use a store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
+                + " (withSparseValues(null)) if the application does not need them.");
     }
 
     private static List<String> distinctValidIds(Collection<String> ids) {

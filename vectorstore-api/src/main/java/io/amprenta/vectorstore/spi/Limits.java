@@ -4,6 +4,7 @@ import io.amprenta.vectorstore.DimensionMismatchException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.internal.MetadataJson;
 import java.util.List;
@@ -31,6 +32,9 @@ public final class Limits {
 
     /** The most ids per Pinecone fetch or delete request. */
     public static final int MAX_IDS_PER_REQUEST = 1000;
+
+    /** The most entries (non-zero values) of one record's or query's sparse values (Pinecone's limit). */
+    public static final int MAX_SPARSE_VALUES = 1000;
 
     private static final int MAX_QUOTED_ID = 80;
 
@@ -62,21 +66,100 @@ public final class Limits {
     }
 
     /**
-     * Checks one record for writing.
+     * Checks one record for writing to a target that keeps dense values and metadata only: a record with
+     * sparse values is refused ({@link ErrorCode#SPARSE_VALUES_UNSUPPORTED}), because such a target would
+     * drop them without a word. Writers that keep sparse values use {@link #checkRecord(VectorRecord,
+     * OptionalInt, boolean)}.
      *
      * @param dimension the store's dimension; empty when it is not fixed yet
      * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
      */
     public static void checkRecord(VectorRecord record, OptionalInt dimension) {
+        checkRecord(record, dimension, false);
+    }
+
+    /**
+     * Checks one record for writing.
+     *
+     * @param dimension the store's dimension; empty when it is not fixed yet
+     * @param keepsSparseValues whether the target stores sparse values; when not, a record that has them is
+     *     refused rather than written without them
+     * @throws InvalidRequestException (or {@link DimensionMismatchException}) naming the record
+     */
+    public static void checkRecord(VectorRecord record, OptionalInt dimension, boolean keepsSparseValues) {
         checkId(record.id());
         String subject = "record " + quoteId(record.id());
         checkVector(subject, record.dimension(), record::value, dimension);
         checkMetadata(record.id(), record.metadata());
+        if (record.hasSparseValues()) {
+            checkSparse(subject, record.sparseValues());
+            if (!keepsSparseValues) {
+                throw new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, "Record " + quoteId(record.id())
+                        + " has sparse values, but this target cannot store them; nothing was written. Write it to a"
+                        + " store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
+                        + " (withSparseValues(null)) if the application does not need them.");
+            }
+        }
     }
 
-    /** Checks a query vector against the store's dimension. */
+    /** Checks a query vector against the store's dimension, and its sparse vector if it has one. */
     public static void checkQuery(Query query, OptionalInt dimension) {
         checkVector("the query vector", query.dimension(), query::value, dimension);
+        if (query.hasSparseVector()) {
+            checkSparse("the query's sparse vector", query.sparseVector());
+        }
+    }
+
+    /**
+     * Checks sparse values as Pinecone does: non-empty, at most {@value #MAX_SPARSE_VALUES} entries, as many
+     * values as indices, indices strictly increasing within 0 to {@value SparseValues#MAX_INDEX}, finite values.
+     * Strictly increasing indices are what make the sparse dot product well defined (a duplicate index
+     * would count twice) and let it be computed in one merge.
+     *
+     * @param subject names the owner in messages, e.g. {@code record 'doc-1'}
+     */
+    public static void checkSparse(String subject, SparseValues sparse) {
+        String owner = capitalize(subject);
+        int size = sparse.size();
+        if (size != sparse.values().length) {
+            throw invalidSparse(owner + " has sparse values with " + size + " indices but " + sparse.values().length
+                    + " values; indices and values must have the same length.");
+        }
+        if (size == 0) {
+            throw invalidSparse(owner + " has empty sparse values; leave them out (withSparseValues(null)) instead"
+                    + " of sending none.");
+        }
+        if (size > MAX_SPARSE_VALUES) {
+            throw invalidSparse(owner + " has " + size + " sparse values; Pinecone allows at most "
+                    + MAX_SPARSE_VALUES + " non-zero sparse values per vector. Keep the highest-weighted terms.");
+        }
+        long previous = -1;
+        for (int i = 0; i < size; i++) {
+            long index = sparse.index(i);
+            if (index < 0 || index > SparseValues.MAX_INDEX) {
+                throw invalidSparse(owner + " has sparse index " + index + " at position " + i
+                        + ", which is out of range; sparse indices are unsigned 32-bit integers, 0 to "
+                        + SparseValues.MAX_INDEX + ".");
+            }
+            if (index == previous) {
+                throw invalidSparse(owner + " has the duplicate sparse index " + index + " at position " + i
+                        + "; each index may appear once. Sum the values of repeated terms.");
+            }
+            if (index < previous) {
+                throw invalidSparse(owner + " has unsorted sparse indices: " + index + " at position " + i
+                        + " follows " + previous + "; sort the indices (and their values) in increasing order.");
+            }
+            previous = index;
+            float value = sparse.value(i);
+            if (!Float.isFinite(value)) {
+                throw new InvalidRequestException(ErrorCode.NON_FINITE_VALUE, owner + " has the sparse value " + value
+                        + " at position " + i + " (index " + index + "); sparse values must be finite numbers.");
+            }
+        }
+    }
+
+    private static InvalidRequestException invalidSparse(String message) {
+        return new InvalidRequestException(ErrorCode.INVALID_SPARSE_VALUES, message);
     }
 
     // Reads values by index so that checking a record does not copy its vector.

@@ -37,7 +37,16 @@ public interface VectorStoreBackend extends AutoCloseable {
     /** The vector dimension, or empty while a store that learns it from the first write is empty. */
     OptionalInt dimension();
 
-    /** Writes valid, id-unique records. */
+    /**
+     * Whether the backend stores sparse values and answers hybrid (dense + sparse) queries. A backend that
+     * says no never receives a record or query with sparse values: {@link BackendVectorStore} refuses them
+     * before anything is written, so that no backend drops them silently. Defaults to no.
+     */
+    default boolean supportsSparseValues() {
+        return false;
+    }
+
+    /** Writes valid, id-unique records (with sparse values only if {@link #supportsSparseValues()}). */
     void upsert(String namespace, List<VectorRecord> records);
 
     /** Runs a valid query. */

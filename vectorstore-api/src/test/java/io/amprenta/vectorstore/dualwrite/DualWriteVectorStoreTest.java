@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.FaultyStore;
 import io.amprenta.vectorstore.HealthReport;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -212,5 +215,24 @@ class DualWriteVectorStoreTest {
 
     private static void awaitShadowReads(DualWriteVectorStore store) throws InterruptedException {
         store.awaitShadowReads();
+    }
+
+    @Test
+    void sparseValuesAreRefusedBeforeThePrimaryWritesWhenTheSecondaryCannotKeepThem() {
+        DualWriteVectorStore dual = dual(false, 0);
+        VectorRecord sparse = record("s", 1, 0).withSparseValues(SparseValues.of(new long[] {4}, new float[] {1}));
+
+        assertThat(dual.supportsSparseValues()).isFalse();
+        assertThatThrownBy(() -> dual.upsert(List.of(record("plain", 0, 1), sparse)))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                .hasMessageContaining("'s'").hasMessageContaining("secondary");
+        assertThat(primary.fetch(List.of("plain", "s"))).isEmpty();
+        assertThat(heard).isEmpty();
+
+        DualWriteVectorStore both = DualWriteVectorStore.builder(primary, MemoryVectorStore.builder().dimension(2).build()).build();
+        assertThat(both.supportsSparseValues()).isTrue();
+        both.upsert(List.of(sparse));
+        assertThat(both.secondary().fetch(List.of("s")).get("s")).isEqualTo(sparse);
     }
 }

@@ -11,6 +11,7 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStores;
@@ -87,6 +88,42 @@ class MemoryVectorStoreTest {
             assertThat(store.namespace()).isEqualTo("tenant");
             assertThat(store.stats().metric()).isEqualTo(DistanceMetric.DOTPRODUCT);
             assertThat(store.stats().dimension()).hasValue(4);
+        }
+    }
+
+    @Test
+    void hybridQueriesScoreDensePlusSparseDotProductAndCarrySparseValues() {
+        SparseValues aSparse = SparseValues.of(new long[] {1, 7, 4_000_000_000L}, new float[] {0.5f, 2, 1});
+        try (VectorStore store = VectorStores.get(Map.of("VECTOR_BACKEND", "memory", "MEMORY_METRIC", "dotproduct"))) {
+            store.upsert(List.of(
+                    VectorRecord.of("a", new float[] {1, 0}, Map.of("g", "x")).withSparseValues(aSparse),
+                    VectorRecord.of("b", new float[] {2, 0}, Map.of("g", "x")),
+                    VectorRecord.of("c", new float[] {0, 5}, Map.of("g", "y"))));
+            SparseValues query = SparseValues.of(new long[] {7, 4_000_000_000L}, new float[] {1.5f, 2});
+
+            List<Match> matches = store.query(Query.builder(new float[] {1, 0}).sparseVector(query)
+                    .filter(Filter.eq("g", "x")).includeValues(true).topK(5).build());
+
+            assertThat(matches).extracting(Match::id).containsExactly("a", "b");
+            assertThat(matches.get(0).score()).isEqualTo(1 + 2 * 1.5 + 1 * 2);
+            assertThat(matches.get(0).sparseValues()).isEqualTo(aSparse);
+            assertThat(matches.get(1).score()).isEqualTo(2.0);
+            assertThat(matches.get(1).sparseValues()).isNull();
+            assertThat(store.query(Query.builder(new float[] {1, 0}).sparseVector(query).build()).get(0).sparseValues())
+                    .as("sparse values only when values are included").isNull();
+            assertThat(store.fetch(List.of("a")).get("a").sparseValues()).isEqualTo(aSparse);
+        }
+    }
+
+    @Test
+    void hybridQueriesAreRefusedOnOtherMetricsNamingTheMetric() {
+        try (VectorStore store = VectorStores.get(Map.of("VECTOR_BACKEND", "memory", "MEMORY_METRIC", "cosine"))) {
+            store.upsert(List.of(VectorRecord.of("a", new float[] {1, 0})));
+
+            assertThatThrownBy(() -> store.query(Query.builder(new float[] {1, 0})
+                    .sparseVector(SparseValues.of(new long[] {1}, new float[] {1})).build()))
+                    .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_QUERY))
+                    .hasMessageContaining("cosine").hasMessageContaining("dotproduct");
         }
     }
 }

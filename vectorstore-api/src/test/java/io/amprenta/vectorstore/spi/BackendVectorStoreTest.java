@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
@@ -41,6 +43,42 @@ class BackendVectorStoreTest {
     void aBatchWithOneBadRecordNeverReachesTheBackend() {
         assertThatThrownBy(() -> store.upsert(List.of(VectorRecord.of("ok", new float[] {1, 0}), VectorRecord.of("bad", new float[] {1}))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'bad'");
+        assertThat(backend.calls).isEmpty();
+    }
+
+    @Test
+    void sparseValuesAreRefusedBeforeWritingWhenTheBackendCannotStoreThem() {
+        VectorRecord sparse = VectorRecord.of("sparse", new float[] {1, 0})
+                .withSparseValues(SparseValues.of(new long[] {3}, new float[] {0.5f}));
+
+        assertThat(store.supportsSparseValues()).isFalse();
+        assertThatThrownBy(() -> store.upsert(List.of(VectorRecord.of("ok", new float[] {1, 0}), sparse)))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                .hasMessageContaining("'sparse'").hasMessageContaining("nothing was written");
+        assertThat(backend.calls).isEmpty();
+    }
+
+    @Test
+    void hybridQueriesAreRefusedWhenTheBackendCannotSearchSparseValues() {
+        Query hybrid = Query.builder(new float[] {1, 0}).sparseVector(SparseValues.of(new long[] {3}, new float[] {1})).build();
+
+        assertThatThrownBy(() -> store.query(hybrid))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                .hasMessageContaining("sparse vector");
+        assertThat(backend.calls).isEmpty();
+    }
+
+    @Test
+    void invalidSparseValuesNeverReachTheBackend() {
+        VectorRecord unsorted = VectorRecord.of("unsorted", new float[] {1, 0})
+                .withSparseValues(SparseValues.of(new long[] {9, 2}, new float[] {1, 1}));
+
+        assertThatThrownBy(() -> store.upsert(List.of(unsorted)))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPARSE_VALUES))
+                .hasMessageContaining("'unsorted'");
         assertThat(backend.calls).isEmpty();
     }
 

@@ -122,6 +122,15 @@ final class PineconeBackend implements VectorStoreBackend {
         return shape.metric();
     }
 
+    /**
+     * Pinecone keeps sparse values with dense ones (its sparse-dense records) and answers hybrid queries on
+     * dotproduct indexes; the library refuses hybrid queries on other metrics before they are sent.
+     */
+    @Override
+    public boolean supportsSparseValues() {
+        return true;
+    }
+
     @Override
     public OptionalInt dimension() {
         return OptionalInt.of(shape.dimension());
@@ -165,6 +174,7 @@ final class PineconeBackend implements VectorStoreBackend {
         for (int i = 0; i < query.dimension(); i++) {
             request.addVector(query.value(i));
         }
+        query.optionalSparseVector().map(RequestSplitting::toProto).ifPresent(request::setSparseVector);
         query.optionalFilter().map(FilterStructs::toStruct)
                 .filter(struct -> !FilterStructs.matchesEverything(struct))
                 .ifPresent(request::setFilter);
@@ -177,6 +187,7 @@ final class PineconeBackend implements VectorStoreBackend {
         for (ScoredVector scored : response.getMatchesList()) {
             matches.add(Match.of(scored.getId(), scored.getScore(),
                     query.includeValues() ? floats(scored.getValuesCount(), scored::getValues) : null,
+                    query.includeValues() && scored.hasSparseValues() ? RequestSplitting.fromProto(scored.getSparseValues()) : null,
                     query.includeMetadata() ? MetadataStructs.fromStruct(scored.getId(), scored.getMetadata()) : null));
         }
         return matches;
@@ -196,7 +207,7 @@ final class PineconeBackend implements VectorStoreBackend {
                 continue;
             }
             matches.add(Match.of(record.id(), scored.getScore(), query.includeValues() ? record.values() : null,
-                    query.includeMetadata() ? record.metadata() : null));
+                    query.includeValues() ? record.sparseValues() : null, query.includeMetadata() ? record.metadata() : null));
         }
         return matches;
     }
@@ -211,8 +222,10 @@ final class PineconeBackend implements VectorStoreBackend {
             for (String id : chunk) {
                 Vector vector = vectors.get(id);
                 if (vector != null) {
+                    // The whole record: dropping the sparse values here would lose them in every copy made from a fetch.
                     found.put(id, VectorRecord.of(id, floats(vector.getValuesCount(), vector::getValues),
-                            MetadataStructs.fromStruct(id, vector.getMetadata())));
+                            MetadataStructs.fromStruct(id, vector.getMetadata()))
+                            .withSparseValues(vector.hasSparseValues() ? RequestSplitting.fromProto(vector.getSparseValues()) : null));
                 }
             }
         }

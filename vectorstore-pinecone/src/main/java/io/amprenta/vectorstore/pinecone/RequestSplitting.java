@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.pinecone;
 
 import com.google.protobuf.CodedOutputStream;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.spi.Limits;
 import io.pinecone.proto.UpsertRequest;
@@ -67,16 +68,48 @@ final class RequestSplitting {
         };
     }
 
-    /** A record as Pinecone's {@link Vector}; values are read in place, not copied twice. */
+    /**
+     * A record as Pinecone's {@link Vector}, sparse values included; values are read in place, not copied
+     * twice. The byte budget is applied to the whole message, so the sparse values' bytes count.
+     */
     static Vector toVector(VectorRecord record) {
         Vector.Builder vector = Vector.newBuilder().setId(record.id());
         for (int i = 0; i < record.dimension(); i++) {
             vector.addValues(record.value(i));
         }
+        if (record.hasSparseValues()) {
+            vector.setSparseValues(toProto(record.sparseValues()));
+        }
         if (!record.metadata().isEmpty()) {
             vector.setMetadata(MetadataStructs.toStruct(record.metadata()));
         }
         return vector.build();
+    }
+
+    /**
+     * Sparse values as Pinecone's message. Its indices are protobuf {@code uint32}, which Java carries in an
+     * {@code int}: the cast keeps the low 32 bits, so indices above {@link Integer#MAX_VALUE} travel unchanged.
+     */
+    static io.pinecone.proto.SparseValues toProto(SparseValues sparse) {
+        io.pinecone.proto.SparseValues.Builder proto = io.pinecone.proto.SparseValues.newBuilder();
+        for (int i = 0; i < sparse.size(); i++) {
+            proto.addIndices((int) sparse.index(i));
+            proto.addValues(sparse.value(i));
+        }
+        return proto.build();
+    }
+
+    /** Pinecone's sparse values message as the library's value, reading its {@code uint32} indices as unsigned. */
+    static SparseValues fromProto(io.pinecone.proto.SparseValues proto) {
+        long[] indices = new long[proto.getIndicesCount()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = Integer.toUnsignedLong(proto.getIndices(i));
+        }
+        float[] values = new float[proto.getValuesCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = proto.getValues(i);
+        }
+        return SparseValues.of(indices, values);
     }
 
     /** Consecutive slices of at most {@code size} items (views of {@code items}, not copies). */

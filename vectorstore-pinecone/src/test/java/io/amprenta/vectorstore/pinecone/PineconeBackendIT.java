@@ -19,6 +19,7 @@ import io.amprenta.vectorstore.RateLimitedException;
 import io.amprenta.vectorstore.RequestTimeoutException;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -343,5 +344,44 @@ class PineconeBackendIT {
         assertThat(retried).hasSize(3).allSatisfy(failure -> assertThat(failure).isInstanceOf(RateLimitedException.class));
         emulator.faults().rateLimitNext(4);
         assertThatThrownBy(() -> store.fetch(List.of("none"))).isInstanceOf(RateLimitedException.class);
+    }
+
+    @Test
+    void sparseValuesTravelWholeThroughUpsertFetchAndQueryIncludingIndicesAboveTwoToThe31() {
+        PineconeEmulator emulator = emulator(4, DistanceMetric.DOTPRODUCT);
+        VectorStore store = store(emulator);
+        SparseValues sparse = SparseValues.of(new long[] {0, 2_147_483_648L, SparseValues.MAX_INDEX}, new float[] {1, 2, 3});
+        VectorRecord record = VectorRecord.of("s", new float[] {1, 0, 0, 0}, Map.of("g", "x")).withSparseValues(sparse);
+        store.upsert(List.of(record, VectorRecord.of("d", new float[] {0, 1, 0, 0})));
+
+        assertThat(emulator.records("")).contains(record);
+        assertThat(store.fetch(List.of("s", "d"))).containsEntry("s", record)
+                .hasEntrySatisfying("d", dense -> assertThat(dense.sparseValues()).isNull());
+        Query hybrid = Query.builder(new float[] {1, 1, 0, 0}).topK(2).includeValues(true)
+                .sparseVector(SparseValues.of(new long[] {2_147_483_648L, SparseValues.MAX_INDEX}, new float[] {0.5f, 1})).build();
+        List<Match> matches = store.query(hybrid);
+        assertThat(matches).extracting(Match::id).containsExactly("s", "d");
+        assertThat(matches.get(0).score()).isEqualTo(1 + 2 * 0.5 + 3 * 1);
+        assertThat(matches.get(0).sparseValues()).isEqualTo(sparse);
+        // The second path of a query (ranked ids first, then fetch) keeps the sparse values too.
+        List<Match> large = store.query(hybrid.withTopK(10_000));
+        assertThat(large.get(0).sparseValues()).isEqualTo(sparse);
+    }
+
+    @Test
+    void theEmulatorRejectsSparseQueriesOnOtherMetricsAsPineconeDoes() {
+        PineconeEmulator emulator = emulator(4, DistanceMetric.COSINE);
+        VectorStore store = store(emulator);
+        store.upsert(List.of(VectorRecord.of("s", new float[] {1, 0, 0, 0})
+                .withSparseValues(SparseValues.of(new long[] {1}, new float[] {1}))));
+        io.pinecone.proto.QueryRequest request = io.pinecone.proto.QueryRequest.newBuilder().setTopK(1)
+                .addAllVector(List.of(1f, 0f, 0f, 0f))
+                .setSparseVector(RequestSplitting.toProto(SparseValues.of(new long[] {1}, new float[] {1}))).build();
+
+        assertThatThrownBy(() -> store.unwrap(PineconeConnection.class).getBlockingStub().query(request))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("dotproduct");
+        assertThat(store.fetch(List.of("s")).get("s").sparseValues()).isNotNull();
     }
 }

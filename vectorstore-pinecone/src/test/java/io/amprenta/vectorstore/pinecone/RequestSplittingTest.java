@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.pinecone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.CodedOutputStream;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.spi.Limits;
 import io.amprenta.vectorstore.testkit.TestData;
@@ -91,5 +92,27 @@ class RequestSplittingTest {
         assertThat(PineconeBackend.fetchBatch(20_000)).isLessThan(1000).isPositive();
         long worst = 20_000L * 4 + Limits.MAX_METADATA_BYTES + 2L * Limits.MAX_ID_LENGTH;
         assertThat(PineconeBackend.fetchBatch(20_000) * worst).isLessThan(64_000_000L);
+    }
+
+    @Test
+    void sparseValuesCountTowardsTheByteBudgetAndKeepUnsignedIndices() {
+        long[] indices = new long[Limits.MAX_SPARSE_VALUES];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = SparseValues.MAX_INDEX - indices.length + i + 1;
+        }
+        SparseValues sparse = SparseValues.of(indices, new float[indices.length]);
+        List<VectorRecord> dense = TestData.randomRecords(new Random(3), 20, 8, "d");
+        List<VectorRecord> withSparse = dense.stream().map(record -> record.withSparseValues(sparse)).toList();
+        int denseBytes = CodedOutputStream.computeMessageSize(UpsertRequest.VECTORS_FIELD_NUMBER, RequestSplitting.toVector(dense.get(0)));
+        int sparseBytes = CodedOutputStream.computeMessageSize(UpsertRequest.VECTORS_FIELD_NUMBER, RequestSplitting.toVector(withSparse.get(0)));
+        int budget = 5 * sparseBytes;
+
+        List<UpsertRequest> requests = new ArrayList<>();
+        RequestSplitting.upserts("", withSparse, 1000, budget).forEach(requests::add);
+
+        assertThat(sparseBytes).isGreaterThan(denseBytes + indices.length * 4);
+        assertThat(requests).extracting(UpsertRequest::getVectorsCount).containsExactly(5, 5, 5, 5);
+        assertThat(requests).allSatisfy(request -> assertThat(request.getSerializedSize()).isLessThanOrEqualTo(budget));
+        assertThat(RequestSplitting.fromProto(requests.get(0).getVectors(0).getSparseValues())).isEqualTo(sparse);
     }
 }

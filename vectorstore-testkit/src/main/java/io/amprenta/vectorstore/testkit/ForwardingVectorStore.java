@@ -100,6 +100,11 @@ public abstract class ForwardingVectorStore implements VectorStore {
     }
 
     @Override
+    public boolean supportsSparseValues() {
+        return delegate.supportsSparseValues();
+    }
+
+    @Override
     public <T> T unwrap(Class<T> type) {
         return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
     }

@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore.testkit.pinecone;
 
 import io.amprenta.vectorstore.DistanceMetric;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.pinecone.proto.Vector;
@@ -29,27 +30,31 @@ final class EmulatedIndex {
     static final Comparator<String> CODE_POINT_ORDER = EmulatedIndex::compareCodePoints;
 
     /**
-     * A stored record: the values array (owned by the index, never handed out) for exact search, the metadata
-     * for filters, and the {@code Vector} message a fetch returns, built once when the record is written so
-     * that serving a fetch costs the emulator nearly nothing, as a remote Pinecone costs the client nothing.
+     * A stored record: the values array (owned by the index, never handed out) for exact search, the sparse
+     * values (sorted by index; null for none) for hybrid search, the metadata for filters, and the
+     * {@code Vector} message a fetch returns, built once when the record is written so that serving a fetch
+     * costs the emulator nearly nothing, as a remote Pinecone costs the client nothing.
      */
-    record Stored(float[] values, Map<String, Object> metadata, Vector message) {
+    record Stored(float[] values, SparseValues sparse, Map<String, Object> metadata, Vector message) {
 
         /** A record written through gRPC, keeping the message as received. */
-        static Stored received(Vector message, float[] values, Map<String, Object> metadata) {
-            return new Stored(values, metadata, message);
+        static Stored received(Vector message, float[] values, SparseValues sparse, Map<String, Object> metadata) {
+            return new Stored(values, sparse, metadata, message);
         }
 
         /** A record seeded without gRPC; its message is built here. */
-        static Stored seeded(String id, float[] values, Map<String, Object> metadata) {
+        static Stored seeded(String id, float[] values, SparseValues sparse, Map<String, Object> metadata) {
             Vector.Builder message = Vector.newBuilder().setId(id);
             for (float value : values) {
                 message.addValues(value);
             }
+            if (sparse != null) {
+                message.setSparseValues(EmulatedVectorService.toProto(sparse));
+            }
             if (!metadata.isEmpty()) {
                 message.setMetadata(StructValues.toStruct(metadata));
             }
-            return new Stored(values, metadata, message.build());
+            return new Stored(values, sparse, metadata, message.build());
         }
     }
 
@@ -91,7 +96,7 @@ final class EmulatedIndex {
                 throw new IllegalArgumentException("record '" + record.id() + "' has " + record.dimension()
                         + " dimensions but the emulated index has " + dimension);
             }
-            batch.put(record.id(), Stored.seeded(record.id(), record.values(), record.metadata()));
+            batch.put(record.id(), Stored.seeded(record.id(), record.values(), record.sparseValues(), record.metadata()));
         }
         put(namespace, batch);
     }
@@ -100,7 +105,8 @@ final class EmulatedIndex {
     List<VectorRecord> records(String namespace) {
         return read(() -> {
             List<VectorRecord> all = new ArrayList<>();
-            stored(namespace).forEach((id, stored) -> all.add(VectorRecord.of(id, stored.values, stored.metadata)));
+            stored(namespace).forEach((id, stored) ->
+                    all.add(VectorRecord.of(id, stored.values, stored.metadata).withSparseValues(stored.sparse)));
             return all;
         });
     }
@@ -120,8 +126,12 @@ final class EmulatedIndex {
         });
     }
 
-    /** The exact {@code topK} best records matching {@code filter} (null for all), best first. */
-    List<Scored> query(String namespace, float[] vector, int topK, Filter filter) {
+    /**
+     * The exact {@code topK} best records matching {@code filter} (null for all), best first. With
+     * {@code sparse} (a hybrid query, on dotproduct indexes only) a record scores its dense dot product plus
+     * the dot product of its sparse values with {@code sparse}, as Pinecone scores it.
+     */
+    List<Scored> query(String namespace, float[] vector, SparseValues sparse, int topK, Filter filter) {
         Comparator<Scored> bestFirst = (a, b) -> {
             int byScore = metric.compareBestFirst(a.score, b.score);
             return byScore != 0 ? byScore : CODE_POINT_ORDER.compare(a.id, b.id);
@@ -131,7 +141,11 @@ final class EmulatedIndex {
             PriorityQueue<Scored> heap = new PriorityQueue<>(Math.min(topK, 1024) + 1, bestFirst.reversed());
             stored(namespace).forEach((id, stored) -> {
                 if (filter == null || filter.test(stored.metadata)) {
-                    heap.add(new Scored(id, metric.score(vector, stored.values), stored));
+                    double score = metric.score(vector, stored.values);
+                    if (sparse != null && stored.sparse != null) {
+                        score += sparse.dot(stored.sparse);
+                    }
+                    heap.add(new Scored(id, score, stored));
                     if (heap.size() > topK) {
                         heap.poll();
                     }

@@ -2,7 +2,9 @@ package io.amprenta.vectorstore.testkit.pinecone;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
+import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.InvalidFilterException;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.spi.Limits;
@@ -31,6 +33,7 @@ import io.pinecone.proto.Vector;
 import io.pinecone.proto.VectorServiceGrpc;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +97,6 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
             throw new IllegalArgumentException("Vector ID '" + id.substring(0, 40) + "...' is longer than the maximum of "
                     + Limits.MAX_ID_LENGTH + " characters.");
         }
-        require(!vector.hasSparseValues(), "Vector '" + id + "' has sparse values, which the emulator does not support.");
         float[] values = values(vector.getValuesList());
         require(values.length == index.dimension(), "Vector dimension " + values.length
                 + " does not match the dimension of the index " + index.dimension() + " (vector '" + id + "').");
@@ -103,7 +105,46 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
         int metadataSize = MetadataJson.sizeInBytes(metadata);
         require(metadataSize <= Limits.MAX_METADATA_BYTES, "Metadata size is " + metadataSize
                 + " bytes, which exceeds the limit of " + Limits.MAX_METADATA_BYTES + " bytes per vector (vector '" + id + "').");
-        return EmulatedIndex.Stored.received(vector, values, metadata);
+        SparseValues sparse = vector.hasSparseValues() ? sparse("Vector '" + id + "'", vector.getSparseValues()) : null;
+        return EmulatedIndex.Stored.received(vector, values, sparse, metadata);
+    }
+
+    /**
+     * Validates sparse values as Pinecone does (as many values as indices, no duplicate index, at most
+     * {@value Limits#MAX_SPARSE_VALUES} non-zero values, finite values) and returns them sorted by index, as
+     * the sparse dot product is computed by merging sorted indices. Pinecone accepts indices in any order,
+     * so the emulator does too.
+     */
+    static SparseValues sparse(String subject, io.pinecone.proto.SparseValues proto) {
+        int count = proto.getIndicesCount();
+        require(count == proto.getValuesCount(), subject + " has sparse values with " + count + " indices but "
+                + proto.getValuesCount() + " values; indices and values must have the same length.");
+        require(count <= Limits.MAX_SPARSE_VALUES, subject + " has " + count + " sparse values, which exceeds the"
+                + " maximum of " + Limits.MAX_SPARSE_VALUES + " non-zero values.");
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+            require(Float.isFinite(proto.getValues(i)), subject + " has a sparse value that is not a finite number.");
+        }
+        Arrays.sort(order, (a, b) -> Integer.compareUnsigned(proto.getIndices(a), proto.getIndices(b)));
+        long[] indices = new long[count];
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = Integer.toUnsignedLong(proto.getIndices(order[i]));
+            values[i] = proto.getValues(order[i]);
+            require(i == 0 || indices[i] != indices[i - 1], subject + " has the duplicate sparse index " + indices[i] + ".");
+        }
+        return SparseValues.of(indices, values);
+    }
+
+    /** Sparse values as the protobuf message, indices as unsigned 32-bit integers. */
+    static io.pinecone.proto.SparseValues toProto(SparseValues sparse) {
+        io.pinecone.proto.SparseValues.Builder proto = io.pinecone.proto.SparseValues.newBuilder();
+        for (int i = 0; i < sparse.size(); i++) {
+            proto.addIndices((int) sparse.index(i));
+            proto.addValues(sparse.value(i));
+        }
+        return proto.build();
     }
 
     // Pinecone rejects all-zero dense vectors whatever the metric.
@@ -121,9 +162,9 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
     public void query(QueryRequest request, StreamObserver<QueryResponse> observer) {
         String namespace = namespaceOf(request.getNamespace());
         answer(PineconeOperation.QUERY, namespace, request, 0, observer, () -> {
-            if (request.getQueriesCount() > 0 || !request.getId().isEmpty() || request.hasSparseVector()) {
+            if (request.getQueriesCount() > 0 || !request.getId().isEmpty()) {
                 throw new Rejection(Status.UNIMPLEMENTED.withDescription(
-                        "The emulator answers queries by one dense vector only (not by id, sparse vector or several queries)."));
+                        "The emulator answers queries by one vector only (not by id or several queries)."));
             }
             int topK = request.getTopK();
             require(topK >= 1 && topK <= MAX_TOP_K, "top_k must be between 1 and " + MAX_TOP_K + ", but is " + topK + ".");
@@ -133,13 +174,24 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
             for (float value : vector) {
                 require(Float.isFinite(value), "The query vector contains a value that is not a finite number.");
             }
+            SparseValues sparse = null;
+            if (request.hasSparseVector()) {
+                // Pinecone refuses sparse queries on indexes whose metric is not dotproduct.
+                require(index.metric() == DistanceMetric.DOTPRODUCT, "Cannot query index with metric "
+                        + index.metric().configName() + " using sparse values; only indexes using the dotproduct"
+                        + " metric support sparse-dense queries.");
+                sparse = sparse("The query's sparse vector", request.getSparseVector());
+            }
             Filter filter = request.hasFilter() ? filter(request.getFilter()) : null;
             QueryResponse.Builder response = QueryResponse.newBuilder().setNamespace(request.getNamespace())
                     .setUsage(Usage.newBuilder().setReadUnits(5));
-            for (EmulatedIndex.Scored scored : index.query(namespace, vector, topK, filter)) {
+            for (EmulatedIndex.Scored scored : index.query(namespace, vector, sparse, topK, filter)) {
                 ScoredVector.Builder match = ScoredVector.newBuilder().setId(scored.id()).setScore((float) scored.score());
                 if (request.getIncludeValues()) {
                     addValues(scored.stored().values(), match::addValues);
+                    if (scored.stored().message().hasSparseValues()) {
+                        match.setSparseValues(scored.stored().message().getSparseValues());
+                    }
                 }
                 if (request.getIncludeMetadata() && !scored.stored().metadata().isEmpty()) {
                     match.setMetadata(StructValues.toStruct(scored.stored().metadata()));

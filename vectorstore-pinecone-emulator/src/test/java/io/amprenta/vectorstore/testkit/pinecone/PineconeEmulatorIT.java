@@ -439,4 +439,60 @@ class PineconeEmulatorIT {
         assertThatThrownBy(() -> PineconeEmulatorMain.parse(List.of("--dimension"))).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> PineconeEmulatorMain.parse(List.of("--colour", "red"))).hasMessageContaining("unknown option");
     }
+
+    @Test
+    void sparseValuesThroughTheClientsOwnIndexAreStoredReturnedAndScored() {
+        PineconeEmulator emulator = start(3, DistanceMetric.DOTPRODUCT);
+        PineconeConfig config = new PineconeConfig(emulator.apiKey());
+        config.setHost(emulator.indexHost());
+        config.setTLSEnabled(false);
+        PineconeConnection connection = new PineconeConnection(config);
+        opened.add(connection);
+        Index index = new Index(config, connection, "test-index");
+
+        // Unsorted indices are accepted, as by Pinecone; one above 2^31 checks the unsigned reading.
+        index.upsert("s", List.of(1f, 0f, 0f), List.of(4_000_000_000L, 5L), List.of(2f, 1f), null, "ns");
+        index.upsert("d", List.of(0f, 3f, 0f), null, null, null, "ns");
+        QueryResponseWithUnsignedIndices result = index.query(2, List.of(1f, 1f, 0f), List.of(5L, 4_000_000_000L),
+                List.of(3f, 0.5f), null, "ns", null, true, false);
+
+        assertThat(result.getMatchesList()).extracting(match -> match.getId()).containsExactly("s", "d");
+        assertThat(result.getMatches(0).getScore()).isEqualTo(1f + 1 * 3 + 2 * 0.5f);
+        assertThat(result.getMatches(1).getScore()).isEqualTo(3f);
+        assertThat(result.getMatches(0).getSparseValuesWithUnsignedIndices().getIndicesWithUnsigned32IntList())
+                .containsExactly(4_000_000_000L, 5L);
+        VectorRecord stored = emulator.records("ns").get(1);
+        assertThat(stored.id()).isEqualTo("s");
+        assertThat(stored.sparseValues().indices()).containsExactly(5L, 4_000_000_000L);
+        assertThat(stored.sparseValues().values()).containsExactly(1f, 2f);
+    }
+
+    @Test
+    void badSparseValuesAndSparseQueriesOnOtherMetricsAreRejectedAsPineconeDoes() {
+        VectorServiceBlockingStub stub = stub(start(2, DistanceMetric.DOTPRODUCT));
+        io.pinecone.proto.SparseValues duplicate = io.pinecone.proto.SparseValues.newBuilder()
+                .addAllIndices(List.of(3, 3)).addAllValues(List.of(1f, 1f)).build();
+        io.pinecone.proto.SparseValues mismatched = io.pinecone.proto.SparseValues.newBuilder()
+                .addAllIndices(List.of(1, 2)).addValues(1f).build();
+        io.pinecone.proto.SparseValues.Builder tooMany = io.pinecone.proto.SparseValues.newBuilder();
+        IntStream.range(0, 1001).forEach(i -> tooMany.addIndices(i).addValues(1f));
+        io.pinecone.proto.SparseValues nan = io.pinecone.proto.SparseValues.newBuilder().addIndices(1).addValues(Float.NaN).build();
+        Vector.Builder dense = Vector.newBuilder().setId("x").addAllValues(List.of(1f, 0f));
+
+        assertStatus(() -> stub.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(duplicate)).build()),
+                Status.Code.INVALID_ARGUMENT, "duplicate");
+        assertStatus(() -> stub.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(mismatched)).build()),
+                Status.Code.INVALID_ARGUMENT, "same length");
+        assertStatus(() -> stub.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(tooMany)).build()),
+                Status.Code.INVALID_ARGUMENT, "1000");
+        assertStatus(() -> stub.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(nan)).build()),
+                Status.Code.INVALID_ARGUMENT, "finite");
+        assertStatus(() -> stub.query(QueryRequest.newBuilder().setTopK(1).addAllVector(List.of(1f, 0f)).setSparseVector(duplicate).build()),
+                Status.Code.INVALID_ARGUMENT, "duplicate");
+
+        VectorServiceBlockingStub cosine = stub(start(2, DistanceMetric.COSINE));
+        cosine.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(nan.toBuilder().setValues(0, 1f))).build());
+        assertStatus(() -> cosine.query(QueryRequest.newBuilder().setTopK(1).addAllVector(List.of(1f, 0f))
+                .setSparseVector(nan.toBuilder().setValues(0, 1f)).build()), Status.Code.INVALID_ARGUMENT, "dotproduct");
+    }
 }
