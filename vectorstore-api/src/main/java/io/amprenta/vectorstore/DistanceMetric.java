@@ -1,8 +1,5 @@
 package io.amprenta.vectorstore;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How similarity is measured, and what a {@link Match#score()} means.

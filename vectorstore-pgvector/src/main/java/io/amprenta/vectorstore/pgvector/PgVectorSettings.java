@@ -8,6 +8,7 @@ import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -345,7 +346,7 @@ public final class PgVectorSettings {
     }
 
     private List<Object> values() {
-        return java.util.Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
+        return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
                 hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
                 retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
