@@ -14,11 +14,12 @@ import org.springframework.ai.embedding.EmbeddingResponse;
 /**
  * A real Spring AI embedding model for the tests: all-MiniLM-L6-v2 (quantized, 384 dimensions), which ships inside
  * LangChain4j's jar and runs in process; Spring AI's own ONNX model downloads its weights at run time, which tests
- * here cannot. One instance per JVM; each text is embedded once (the model is deterministic).
+ * here cannot. One instance per JVM; each text is embedded once (the model is deterministic). Published in this
+ * module's test jar for the starter's tests, which need the same model.
  */
-final class MiniLmEmbeddingModel implements EmbeddingModel {
+public final class MiniLmEmbeddingModel implements EmbeddingModel {
 
-    static final int DIMENSION = 384;
+    public static final int DIMENSION = 384;
 
     private static final MiniLmEmbeddingModel INSTANCE = new MiniLmEmbeddingModel();
 
@@ -28,7 +29,7 @@ final class MiniLmEmbeddingModel implements EmbeddingModel {
     private MiniLmEmbeddingModel() {
     }
 
-    static MiniLmEmbeddingModel get() {
+    public static MiniLmEmbeddingModel get() {
         return INSTANCE;
     }
 

@@ -9,6 +9,7 @@ import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStores;
 import io.amprenta.vectorstore.langchain4j.VectorStoreEmbeddingStore;
+import io.amprenta.vectorstore.springai.MiniLmEmbeddingModel;
 import io.amprenta.vectorstore.springai.SpringAiVectorStore;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
 import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
