@@ -57,8 +57,7 @@ final class RecordWriter {
     private static final String STAGING_COLUMNS = "namespace, id, embedding, embedding_model, metadata, embedding_updated_at";
     // The library's columns under their names in the staging table and the VALUES list (the table's are quoted).
     private static final Map<String, String> STAGED = Map.of(TableNames.EMBEDDING, "embedding",
-            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model",
-            TableNames.METADATA, "metadata");
+            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model");
     // now() in microseconds since 2000-01-01, the binary timestamptz of COPY.
     private static final String NOW_MICROS = "(EXTRACT(EPOCH FROM now()) * 1000000)::int8 - 946684800000000";
 
@@ -75,7 +74,7 @@ final class RecordWriter {
         this.names = layout.names();
         this.copyColumns = String.join(", ", TableNames.column(TableNames.NAMESPACE), names.id(),
                 TableNames.column(TableNames.EMBEDDING), TableNames.column(TableNames.EMBEDDING_MODEL),
-                TableNames.column(TableNames.METADATA), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
+                names.metadata(), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
         this.key = TableNames.column(TableNames.NAMESPACE) + ", " + names.id();
     }
 
@@ -232,17 +231,18 @@ final class RecordWriter {
 
     // What an update sets, from the row source `from` ("EXCLUDED." or "v."); a null model and, when asked, the
     // metadata are left as they are.
-    private static String assignments(PgWriteOptions options, String from) {
+    private String assignments(PgWriteOptions options, String from) {
         List<String> columns = new ArrayList<>(List.of(TableNames.EMBEDDING, TableNames.EMBEDDING_UPDATED_AT));
         if (options.embeddingModel() != null) {
             columns.add(TableNames.EMBEDDING_MODEL);
         }
-        if (options.writeMetadata()) {
-            columns.add(TableNames.METADATA);
-        }
-        return columns.stream().map(column -> TableNames.column(column) + " = " + from
+        List<String> assignments = columns.stream().map(column -> TableNames.column(column) + " = " + from
                         + (from.equals("EXCLUDED.") ? TableNames.column(column) : STAGED.get(column)))
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.toCollection(ArrayList::new));
+        if (options.writeMetadata()) {
+            assignments.add(names.metadata() + " = " + from + (from.equals("EXCLUDED.") ? names.metadata() : "metadata"));
+        }
+        return String.join(", ", assignments);
     }
 
     private static void bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk,

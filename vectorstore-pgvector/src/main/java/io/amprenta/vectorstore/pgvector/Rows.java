@@ -5,7 +5,6 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,13 +28,14 @@ final class Rows {
     private final TableLayout layout;
     private final TableNames names;
     private final boolean deleteRows;
-    private final FilterCompiler filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+    private final FilterCompiler filters;
 
     /** Operations on {@code layout}; {@code deleteRows} says whether deletes remove rows or clear embeddings. */
     public Rows(TableLayout layout, boolean deleteRows) {
         this.layout = layout;
         this.names = layout.names();
         this.deleteRows = deleteRows;
+        this.filters = new FilterCompiler(names.metadata());
     }
 
     /** The records with these ids that exist in {@code namespace}, keyed by id in the order asked. */
@@ -43,10 +43,10 @@ final class Rows {
         Map<String, VectorRecord> found = new HashMap<>();
         Jdbc.list(connection, Jdbc.Statement.of("SELECT " + names.id() + ", "
                 + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING)) + ", "
-                + TableNames.column(TableNames.METADATA) + " FROM " + names.qualified() + " WHERE " + visible()
+                + names.metadata() + " FROM " + names.qualified() + " WHERE " + visible()
                 + " AND " + names.id() + " = ANY (?::text[])", namespace, ids.toArray(String[]::new)),
                 row -> new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
-                        MetadataJson.read(row.getString(3))))
+                        StoredMetadata.read(row.getString(1), row.getString(3))))
                 .forEach(record -> found.put(record.id(), record));
         Map<String, VectorRecord> ordered = new LinkedHashMap<>();
         ids.forEach(id -> {
@@ -149,7 +149,7 @@ final class Rows {
             return "DELETE FROM " + names.qualified() + " WHERE " + visible();
         }
         return "UPDATE " + names.qualified() + " SET " + TableNames.column(TableNames.EMBEDDING) + " = NULL, "
-                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + TableNames.column(TableNames.METADATA)
+                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + names.metadata()
                 + " = '{}'::jsonb, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " = now() WHERE " + visible();
     }
 }

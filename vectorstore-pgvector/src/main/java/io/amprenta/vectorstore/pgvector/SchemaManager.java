@@ -179,7 +179,7 @@ public final class SchemaManager {
             long total = backupRows(connection, backup, shown);
             String key = " b." + TableNames.column(TableNames.NAMESPACE) + " = t." + TableNames.column(TableNames.NAMESPACE)
                     + " AND b." + names.id() + " = t." + names.id();
-            List<String> assignments = TableNames.LIBRARY_COLUMNS.stream().filter(c -> !c.equals(TableNames.NAMESPACE))
+            List<String> assignments = names.libraryColumns().stream().filter(c -> !c.equals(TableNames.NAMESPACE))
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
                     + " b WHERE" + key + " AND t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL";
@@ -229,10 +229,15 @@ public final class SchemaManager {
             List<String> problems = new ArrayList<>();
             Optional<SchemaStatus.Index> vectorIndex = Optional.empty();
             OptionalInt dimension = OptionalInt.empty();
+            // What is there is reported before any upgrade, too: an application's own vector column and index are
+            // read from the catalog even when the library's other columns are still missing.
+            Optional<VectorColumn> vector = existingVector(shape);
+            if (vector.isPresent()) {
+                dimension = OptionalInt.of(vector.get().dimension());
+                vectorIndex = shape.vectorIndex(settings.metric(), vector.get()).map(SchemaManager::index);
+            }
             try {
-                TableLayout layout = TableLayout.validate(shape, settings);
-                dimension = OptionalInt.of(layout.vector().dimension());
-                vectorIndex = shape.vectorIndex(settings.metric(), layout.vector()).map(SchemaManager::index);
+                TableLayout.validate(shape, settings);
                 if (vectorIndex.isEmpty()) {
                     problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
                             + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
@@ -252,6 +257,14 @@ public final class SchemaManager {
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems);
         });
+    }
+
+    private Optional<VectorColumn> existingVector(TableShape shape) {
+        try {
+            return shape.column(TableNames.EMBEDDING).map(column -> TableLayout.vectorColumn(column, settings, names));
+        } catch (ConfigurationException e) {
+            return Optional.empty(); // validate() reports it
+        }
     }
 
     private static SchemaStatus.Index index(TableShape.Index index) {
@@ -295,6 +308,7 @@ public final class SchemaManager {
             case 1 -> SchemaScripts.columnsUp(names, vector);
             case 2 -> SchemaScripts.indexesUp(names, vector, settings.metric(), settings.hnswM(),
                     settings.hnswEfConstruction(), options.vectorIndex());
+            case 3 -> SchemaScripts.metadataUp(names);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }
@@ -307,6 +321,7 @@ public final class SchemaManager {
                 case DROP -> SchemaScripts.PopulatedRows.DROP;
             }, options.backupTable());
             case 2 -> SchemaScripts.indexesDown(names);
+            case 3 -> options.toVersion() == 0 ? SchemaScripts.forgetMetadataVersion(names) : SchemaScripts.metadataDown(names);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }

@@ -62,20 +62,20 @@ record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
                     + " (PGVECTOR_SCHEMA/PGVECTOR_TABLE; names are case-sensitive)." + UPGRADE);
         }
         checkIdColumn(shape, settings, names);
-        List<String> missing = shape.missingLibraryColumns();
+        List<String> missing = shape.missingLibraryColumns(names);
         if (!missing.isEmpty()) {
             throw new ConfigurationException(ErrorCode.COLUMN_MISSING, "The table " + names.display()
                     + " lacks the column(s) " + String.join(", ", missing) + " that the library stores vectors in." + UPGRADE);
         }
         VectorColumn vector = vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names);
         requireType(shape, names, TableNames.NAMESPACE, "text");
-        requireType(shape, names, TableNames.METADATA, "jsonb");
+        requireType(shape, names, settings.metadataColumn(), "jsonb");
         if (shape.keyIndex(settings.idColumn()).isEmpty()) {
             throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, "The table " + names.display() + " has no unique"
                     + " index on (namespace, " + settings.idColumn() + "), which upserts need." + UPGRADE);
         }
-        List<String> required = shape.requiredApplicationColumns(settings.idColumn());
-        boolean libraryOwned = shape.applicationColumns(settings.idColumn()).isEmpty();
+        List<String> required = shape.requiredApplicationColumns(names);
+        boolean libraryOwned = shape.applicationColumns(names).isEmpty();
         return new TableLayout(names, vector, libraryOwned, required,
                 shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name));
     }
