@@ -112,9 +112,11 @@ final class SchemaScripts {
                     + servingIndexQuery(vector, metric) + ") THEN\n    "
                     + createVectorIndex(names, vector, metric, m, efConstruction) + ";\n  END IF;\n" + DO_END);
         }
-        statements.add("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
-                + " (" + TableNames.column(TableNames.NAMESPACE) + ", " + names.idInByteOrder() + ") WHERE "
-                + TableNames.column(TableNames.EMBEDDING) + " IS NULL");
+        String pending = "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
+                + " (" + TableNames.column(TableNames.NAMESPACE) + ", %s) WHERE " + TableNames.column(TableNames.EMBEDDING)
+                + " IS NULL";
+        statements.add(String.format(DO_START, Identifiers.literal(names.qualified())) + "BEGIN\n"
+                + byIdType(names, pending.formatted(names.idInByteOrder()), pending.formatted(names.id())) + DO_END);
         statements.add(recordVersion(names, 2));
         return statements;
     }
@@ -319,10 +321,12 @@ final class SchemaScripts {
     private static void appendIdCheck(StringBuilder sql, TableNames names) {
         sql.append("  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attname = ")
                 .append(Identifiers.literal(names.idColumn()))
-                .append(" AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype)) THEN\n")
-                .append("    RAISE EXCEPTION 'vectorstore: % has no text column ").append(names.idColumn())
+                .append(" AND NOT attisdropped AND atttypid IN (")
+                .append(String.join(", ", IdType.sqlTypes().stream().map(type -> Identifiers.literal(type) + "::regtype").toList()))
+                .append(")) THEN\n")
+                .append("    RAISE EXCEPTION 'vectorstore: % has no text, uuid, bigint or integer column ").append(names.idColumn())
                 .append(" to hold record ids', target\n      USING ERRCODE = 'undefined_column', HINT = 'Set PGVECTOR_ID_COLUMN")
-                .append(" to the text column holding your chunk ids.';\n  END IF;\n");
+                .append(" to the column holding your chunk ids.';\n  END IF;\n");
     }
 
     private static void appendAddColumn(StringBuilder sql, TableNames names, String column, VectorColumn vector) {
@@ -341,6 +345,8 @@ final class SchemaScripts {
     // The application's table may already be unique on (namespace, id), e.g. through its own key; a second unique
     // index would only slow writes down.
     private static void appendKeyIndex(StringBuilder sql, TableNames names) {
+        String key = "CREATE UNIQUE INDEX " + Identifiers.quote(names.keyIndex()) + " ON " + names.qualified() + " ("
+                + TableNames.column(TableNames.NAMESPACE) + ", %s)";
         String sortedKey = names.idColumn().compareTo(TableNames.NAMESPACE) < 0
                 ? Identifiers.literal(names.idColumn()) + ", " + Identifiers.literal(TableNames.NAMESPACE)
                 : Identifiers.literal(TableNames.NAMESPACE) + ", " + Identifiers.literal(names.idColumn());
@@ -349,9 +355,16 @@ final class SchemaScripts {
                 .append("      AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = target")
                 .append(" AND a.attnum = ANY (i.indkey::int2[]) ORDER BY a.attname::text COLLATE \"C\") = ARRAY[").append(sortedKey)
                 .append("]) THEN\n")
-                .append("    CREATE UNIQUE INDEX ").append(Identifiers.quote(names.keyIndex())).append(" ON ")
-                .append(names.qualified()).append(" (").append(TableNames.column(TableNames.NAMESPACE)).append(", ")
-                .append(names.idInByteOrder()).append(");\n  END IF;\n");
+                .append(byIdType(names, key.formatted(names.idInByteOrder()), key.formatted(names.id())))
+                .append("  END IF;\n");
+    }
+
+    // A statement for a text id column (its key in byte order), and another for uuid and integer ids, which take no
+    // collation: chosen when the script runs, since the id column may be the application's.
+    private static String byIdType(TableNames names, String forText, String forOthers) {
+        return "  IF (SELECT atttypid FROM pg_attribute WHERE attrelid = target AND attname = "
+                + Identifiers.literal(names.idColumn()) + " AND NOT attisdropped) IN ('text'::regtype, 'varchar'::regtype)"
+                + " THEN\n    " + forText + ";\n  ELSE\n    " + forOthers + ";\n  END IF;\n";
     }
 
     private static String columnExists(String column) {

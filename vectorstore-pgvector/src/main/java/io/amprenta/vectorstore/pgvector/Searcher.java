@@ -172,7 +172,7 @@ final class Searcher {
         String operator = VectorColumn.operator(settings.metric());
         boolean rescore = vector.indexesHalfvecExpression();
         StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
-                .append(layout.names().id()).append(" AS id");
+                .append(layout.idType().asText(layout.names().id())).append(" AS id");
         if (query.includeMetadata()) {
             sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
         }
@@ -213,7 +213,7 @@ final class Searcher {
         if (query.includeValues()) {
             sql.append(", ").append(vector.readExpression("embedding"));
         }
-        sql.append(", exact FROM (\n  SELECT ").append(layout.names().id()).append(" AS id, ")
+        sql.append(", exact FROM (\n  SELECT ").append(layout.idType().asText(layout.names().id())).append(" AS id, ")
                 .append(layout.names().metadata()).append(" AS metadata, ")
                 .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ")
                 .append(TableNames.column(TableNames.EMBEDDING)).append(' ').append(VectorColumn.operator(settings.metric()))

@@ -1,7 +1,12 @@
 package io.amprenta.vectorstore.pgvector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.IdPage;
+import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
@@ -211,6 +216,48 @@ class GuestInApplicationTableIT {
             assertThat(matches).extracting(Match::id).containsExactly("nested", "numbers", "nulls", "huge", "array", "plain");
             assertThat(store.query(Query.builder(TestData.unit(DIMENSION, 0)).topK(10)
                     .filter(Filter.eq("ok", "yes")).build())).hasSize(4);
+        }
+    }
+
+    @Test
+    void uuidAndIntegerIdColumnsWorkWhenTheIdsParse() {
+        for (String type : List.of("uuid", "bigint", "integer")) {
+            String table = "typed_" + type;
+            Sql.execute(dataSource, "CREATE TABLE " + table + " (id " + type + " PRIMARY KEY, content text)");
+            manager(table).upgrade();
+            List<String> ids = type.equals("uuid")
+                    ? List.of("0b7e5c3a-9d1f-4c2e-8a6b-1f2e3d4c5b6a", "1c8f6d4b-0e2a-4d3f-9b7c-2a3f4e5d6c7b",
+                            "2d907e5c-1f3b-4e40-8c8d-3b405f6e7d8c", "3ea18f6d-204c-4f51-9d9e-4c51607f8e9d")
+                    : List.of("-7", "0", "42", "9000");
+            try (VectorStore store = store(table)) {
+                store.upsert(List.of(VectorRecord.of(ids.get(0), TestData.unit(DIMENSION, 0), Map.of("k", "a"))));
+                store.upsert(List.of(VectorRecord.of(ids.get(1), TestData.unit(DIMENSION, 1)),
+                        VectorRecord.of(ids.get(2), TestData.unit(DIMENSION, 2)),
+                        VectorRecord.of(ids.get(3), TestData.unit(DIMENSION, 3)),
+                        VectorRecord.of(ids.get(0), TestData.unit(DIMENSION, 0), Map.of("k", "b"))));
+
+                assertThat(store.fetch(List.of(ids.get(0), "not-an-id")).keySet()).as(type).containsExactly(ids.get(0));
+                assertThat(store.fetch(List.of(ids.get(0))).get(ids.get(0)).metadata()).isEqualTo(Map.of("k", "b"));
+                assertThat(store.query(Query.builder(TestData.unit(DIMENSION, 2)).topK(1).build()).get(0).id())
+                        .isEqualTo(ids.get(2));
+                IdPage first = store.listIds(IdPageRequest.first(3));
+                IdPage second = store.listIds(first.next().orElseThrow());
+                List<String> listed = new java.util.ArrayList<>(first.ids());
+                listed.addAll(second.ids());
+                assertThat(listed).as(type).containsExactlyInAnyOrderElementsOf(ids);
+
+                String bad = type.equals("uuid") ? "chunk-1" : "007";
+                assertThatThrownBy(() -> store.upsert(List.of(VectorRecord.of(ids.get(1), TestData.unit(DIMENSION, 3)),
+                        VectorRecord.of(bad, TestData.unit(DIMENSION, 3)))))
+                        .isInstanceOfSatisfying(InvalidRequestException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ID))
+                        .hasMessageContaining(bad);
+                assertThat(store.fetch(List.of(ids.get(1))).get(ids.get(1)).values())
+                        .containsExactly(TestData.unit(DIMENSION, 1));
+
+                store.delete(List.of(ids.get(3), "not-an-id"));
+                assertThat(store.stats().count("")).isEqualTo(3);
+            }
         }
     }
 }

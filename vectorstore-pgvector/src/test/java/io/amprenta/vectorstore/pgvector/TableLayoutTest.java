@@ -91,9 +91,19 @@ class TableLayoutTest {
         noMetadata.removeIf(c -> c.name().equals("vectorstore_metadata") || c.name().equals("embedding_model"));
         assertRefused(shape(noMetadata, List.of(KEY)), SETTINGS, ErrorCode.COLUMN_MISSING, "embedding_model, vectorstore_metadata");
         assertRefused(shape(libraryColumns("vector", 384), List.of()), SETTINGS, ErrorCode.SCHEMA_OUTDATED, "(namespace, id)");
-        List<TableShape.Column> uuidId = libraryColumns("vector", 384);
-        uuidId.set(0, column("id", "uuid", -1, true, false));
-        assertRefused(shape(uuidId, List.of(KEY)), SETTINGS, ErrorCode.SCHEMA_CONFLICT, "uuid", "PGVECTOR_ID_COLUMN");
+        List<TableShape.Column> byteaId = libraryColumns("vector", 384);
+        byteaId.set(0, column("id", "bytea", -1, true, false));
+        assertRefused(shape(byteaId, List.of(KEY)), SETTINGS, ErrorCode.SCHEMA_CONFLICT, "bytea", "PGVECTOR_ID_COLUMN");
+    }
+
+    @Test
+    void uuidAndIntegerIdColumnsAreAccepted() {
+        for (String type : List.of("uuid", "int8", "int4", "varchar")) {
+            List<TableShape.Column> columns = libraryColumns("vector", 384);
+            columns.set(0, column("id", type, -1, true, false));
+            assertThat(TableLayout.validate(shape(columns, List.of(KEY)), SETTINGS).idType()).as(type)
+                    .isEqualTo(IdType.of(type).orElseThrow());
+        }
     }
 
     @Test
