@@ -44,7 +44,8 @@ public final class PgVectorSettings {
     /** The table's schema. */
     public static final Setting<String> SCHEMA = name("PGVECTOR_SCHEMA", "public", "the table's schema");
     /** The id column's name, for application tables that call it something else. */
-    public static final Setting<String> ID_COLUMN = name("PGVECTOR_ID_COLUMN", "id", "the table's text id column");
+    public static final Setting<String> ID_COLUMN = name("PGVECTOR_ID_COLUMN", "id",
+            "the table's id column: `text`, `uuid`, `bigint` or `integer`");
     /**
      * The jsonb column holding records' metadata: the library's own, named so that it cannot collide with an
      * application's {@code metadata} column (see ARCHITECTURE.md, "The application's table").

@@ -86,6 +86,42 @@ public final class SchemaManager {
         return new SchemaScript(up, down);
     }
 
+    /**
+     * The SQL {@link #upgrade(UpgradeOptions)} would still run on the table as it is now, for teams that apply it
+     * with their own migration tool: the steps above the recorded version (the extension only when it is not
+     * enabled yet), and no vector index when one serves the metric already, under any name. Empty when the schema
+     * is at {@code options.toVersion()}. Reads the catalog; changes nothing. The downgrade goes from
+     * {@code options.toVersion()} back to nothing, as {@link #sql(PgVectorSettings)}'s does.
+     *
+     * @throws ConfigurationException as {@link #upgrade(UpgradeOptions)} would, before any SQL is printed
+     */
+    public SchemaScript pendingSql(UpgradeOptions options) {
+        Objects.requireNonNull(options, "options");
+        return inTransaction("Reading the schema of " + names.display(), connection -> {
+            TableShape shape = Catalog.read(connection, names);
+            VectorColumn vector = SchemaChecks.forUpgrade(shape, settings);
+            UpgradeOptions needed = shape.vectorIndex(settings.metric(), vector).isPresent()
+                    ? options.deferVectorIndex() : options;
+            List<String> up = new ArrayList<>();
+            for (int version = shape.schemaVersion() + 1; version <= options.toVersion(); version++) {
+                up.addAll(upStep(settings, version, vector, needed));
+            }
+            if (!up.isEmpty()) {
+                List<String> prologue = new ArrayList<>(SchemaScripts.upgradePrologue(names));
+                if (shape.extensionVersion() != null) {
+                    prologue.removeIf(statement -> statement.startsWith("CREATE EXTENSION"));
+                }
+                up.addAll(0, prologue);
+            }
+            List<String> down = new ArrayList<>();
+            down.add(SchemaScripts.lock());
+            for (int version = options.toVersion(); version > 0; version--) {
+                down.addAll(downStep(names, version, DowngradeOptions.toNothing()));
+            }
+            return new SchemaScript(up, down);
+        });
+    }
+
     /** {@link #upgrade(UpgradeOptions)} to the latest version, with the HNSW index. */
     public SchemaChange upgrade() {
         return upgrade(UpgradeOptions.latest());
