@@ -108,9 +108,16 @@ final class SchemaScripts {
                                          int efConstruction, boolean includeVectorIndex) {
         List<String> statements = new ArrayList<>();
         if (includeVectorIndex && vector.indexable()) {
-            statements.add(String.format(DO_START, Identifiers.literal(names.qualified())) + "BEGIN\n  IF NOT EXISTS ("
-                    + servingIndexQuery(vector, metric) + ") THEN\n    "
-                    + createVectorIndex(names, vector, metric, m, efConstruction) + ";\n  END IF;\n" + DO_END);
+            // While a migration has dropped the table's vector indexes for a bulk load (their definitions wait in the
+            // deferred index table), the migration rebuilds them; building one here would slow the load and end
+            // as a duplicate. The inner statement is planned only when that table exists.
+            statements.add(String.format(DO_START, Identifiers.literal(names.qualified())) + "  deferred boolean := false;\n"
+                    + "BEGIN\n  IF to_regclass(" + Identifiers.literal(names.deferredIndexTable()) + ") IS NOT NULL THEN\n"
+                    + "    SELECT EXISTS (SELECT 1 FROM " + names.deferredIndexTable() + " WHERE table_schema = "
+                    + Identifiers.literal(names.schema()) + " AND table_name = " + Identifiers.literal(names.table())
+                    + ") INTO deferred;\n  END IF;\n  IF NOT deferred AND NOT EXISTS (" + servingIndexQuery(vector, metric)
+                    + ") THEN\n    " + createVectorIndex(names, vector, metric, m, efConstruction) + ";\n  END IF;\n"
+                    + DO_END);
         }
         String pending = "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
                 + " (" + TableNames.column(TableNames.NAMESPACE) + ", %s) WHERE " + TableNames.column(TableNames.EMBEDDING)

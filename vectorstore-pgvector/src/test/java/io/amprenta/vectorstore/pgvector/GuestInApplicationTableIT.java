@@ -122,6 +122,9 @@ class GuestInApplicationTableIT {
             assertThat(Sql.count(dataSource, "SELECT count(*) FROM vectorstore_deferred_index")).isEqualTo(1);
             // A second drop, as a resumed migration does, finds nothing and forgets nothing.
             assertThat(table.dropVectorIndex()).isFalse();
+            // An upgrade meanwhile (a deploy running it at start-up) leaves the index to the migration's rebuild.
+            manager("app_defer").upgrade();
+            assertThat(vectorIndexes("app_defer")).isZero();
             store.upsert(List.of(VectorRecord.of("c1", TestData.unit(DIMENSION, 0))));
 
             table.buildVectorIndex(IndexBuildOptions.defaults());
