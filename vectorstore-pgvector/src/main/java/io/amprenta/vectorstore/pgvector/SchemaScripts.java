@@ -289,9 +289,15 @@ final class SchemaScripts {
                     .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
                     .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
             case BACKUP -> {
-                sql.append("  CREATE TABLE ").append(names.qualify(backupTable)).append(" AS SELECT ")
-                        .append(String.join(", ", backupColumns(names))).append(" FROM ").append(names.qualified())
-                        .append(" WHERE ").append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n");
+                // A table still at version 2 keeps the metadata under its earlier name: the backup holds it under the
+                // current one, so that a restore after the next upgrade finds it.
+                String backup = "CREATE TABLE " + names.qualify(backupTable) + " AS SELECT %s FROM " + names.qualified()
+                        + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
+                String legacy = String.join(", ", backupColumns(names)).replace(names.metadata(),
+                        TableNames.column(TableNames.LEGACY_METADATA) + " AS " + names.metadata());
+                sql.append("  IF ").append(columnExists(names.metadataColumn())).append(" THEN\n    ")
+                        .append(backup.formatted(String.join(", ", backupColumns(names)))).append(";\n  ELSE\n    ")
+                        .append(backup.formatted(legacy)).append(";\n  END IF;\n");
             }
             case DROP -> {
                 // The caller confirmed that populated embeddings may go.

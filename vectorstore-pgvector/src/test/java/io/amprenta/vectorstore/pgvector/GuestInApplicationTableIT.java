@@ -163,6 +163,27 @@ class GuestInApplicationTableIT {
     }
 
     @Test
+    void aTableOfAnEarlierVersionIsBackedUpAndRestoredWithItsMetadata() {
+        Sql.execute(dataSource, "CREATE TABLE legacy_backup (id text PRIMARY KEY, content text)",
+                "INSERT INTO legacy_backup VALUES ('a', 'first'), ('b', 'second')");
+        PgVectorSettings legacy = settings("legacy_backup").toBuilder().metadataColumn("metadata").build();
+        SchemaManager.create(dataSource, legacy).upgrade();
+        Sql.execute(dataSource, "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_backup' AND version = 3",
+                "UPDATE legacy_backup SET embedding = '[1,0,0,0]', metadata = '{\"genre\": \"drama\"}' WHERE id = 'a'");
+
+        manager("legacy_backup").downgrade(DowngradeOptions.toNothing().backupTo("legacy_saved"));
+        assertThat(Sql.rows(dataSource, "SELECT id, vectorstore_metadata::text FROM legacy_saved"))
+                .containsExactly("a|{\"genre\": \"drama\"}");
+        assertThat(Sql.rows(dataSource, "SELECT * FROM legacy_backup ORDER BY id")).containsExactly("a|first", "b|second");
+
+        manager("legacy_backup").upgrade();
+        manager("legacy_backup").restore("legacy_saved");
+        try (VectorStore store = store("legacy_backup")) {
+            assertThat(store.fetch(List.of("a")).get("a").metadata()).isEqualTo(Map.of("genre", "drama"));
+        }
+    }
+
+    @Test
     void aTableOfAnEarlierVersionThatAdoptedTheApplicationsMetadataGetsItsOwnColumn() {
         applicationTable("legacy_adopted");
         // Versions 1 and 2 wrote record metadata into the application's column and indexed it.
