@@ -102,7 +102,7 @@ final class Rows {
     }
 
     /**
-     * One page of ids in byte order: of records ({@code pending = false}) or of rows still lacking an embedding
+     * One page of ids in byte order (for uuid and integer id columns, the type's own order): of records ({@code pending = false}) or of rows still lacking an embedding
      * ({@code pending = true}, served by the partial index {@code <table>_vs_pending}).
      */
     public IdPage listIds(Connection connection, String namespace, IdPageRequest request, boolean pending)
