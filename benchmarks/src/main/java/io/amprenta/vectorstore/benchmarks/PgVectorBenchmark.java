@@ -146,9 +146,11 @@ public final class PgVectorBenchmark {
         }
         PgVectorSettings rawSettings = settings(INGEST_RAW, data);
         PgVectorSettings upsertSettings = settings(INGEST_UPSERT, data);
-        // Version 1: the table with its (namespace, id) key and nothing else, so both sides maintain the same index.
-        SchemaManager.create(pool, rawSettings).upgrade(UpgradeOptions.latest().to(1));
-        SchemaManager.create(pool, upsertSettings).upgrade(UpgradeOptions.latest().to(1));
+        // The table with its (namespace, id) key and no other index, so both sides maintain the same index: every
+        // column (the metadata column comes with version 3), then the filtering and pending indexes dropped.
+        SchemaManager.create(pool, rawSettings).upgrade(UpgradeOptions.latest().deferVectorIndex());
+        SchemaManager.create(pool, upsertSettings).upgrade(UpgradeOptions.latest().deferVectorIndex());
+        keyIndexOnly(pool, INGEST_RAW, INGEST_UPSERT);
         double[] raw = new double[options.repetitions()];
         double[] upsert = new double[options.repetitions()];
         double[] ratios = new double[options.repetitions()];
@@ -418,6 +420,14 @@ public final class PgVectorBenchmark {
     private static PgVectorSettings settings(String table, Dataset data) {
         return PgVectorSettings.builder().table(table).dimension(data.dimension()).metric(DistanceMetric.COSINE)
                 .retry(RetryPolicy.none()).build();
+    }
+
+    private static void keyIndexOnly(HikariDataSource pool, String... tables) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            for (String table : tables) {
+                s.execute("DROP INDEX IF EXISTS " + table + "_metadata_gin, " + table + "_vs_pending");
+            }
+        }
     }
 
     private static void truncate(HikariDataSource pool, String... tables) throws SQLException {

@@ -24,12 +24,12 @@ public final class RawCopy {
 
     /**
      * Copies {@code copies} times every base row, as rows {@link PgVectorBenchmark#id(int, int)} with their vectors and
-     * {@link PgVectorBenchmark#metadataJson}, into {@code table} (namespace, id, embedding, embedding_model, metadata,
+     * {@link PgVectorBenchmark#metadataJson}, into {@code table} (namespace, id, embedding, embedding_model, vectorstore_metadata,
      * embedding_updated_at) in one COPY and one transaction.
      */
     public static void copy(Connection connection, String table, float[][] base, int copies) throws SQLException, IOException {
         connection.setAutoCommit(false);
-        String sql = "COPY " + table + " (namespace, id, embedding, embedding_model, metadata, embedding_updated_at)"
+        String sql = "COPY " + table + " (namespace, id, embedding, embedding_model, vectorstore_metadata, embedding_updated_at)"
                 + " FROM STDIN (FORMAT BINARY)";
         long now = System.currentTimeMillis() * 1000 - POSTGRES_EPOCH_MICROS;
         ByteBuffer row = ByteBuffer.allocate(64 * 1024);

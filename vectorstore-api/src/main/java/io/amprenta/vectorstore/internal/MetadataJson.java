@@ -175,6 +175,15 @@ public final class MetadataJson {
         return size;
     }
 
+    /** Any JSON value (a nested object, a list of numbers, ...) as compact JSON text. */
+    public static String writeValue(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value is not serializable: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Parses a JSON object written by {@link #write} (or by PostgreSQL); numbers come back as any {@link Number}. */
     public static Map<String, Object> read(String json) {
         if (json == null || json.isEmpty()) {

@@ -95,12 +95,17 @@ final class SchemaCommand {
 
     @Command(name = "sql", mixinStandardHelpOptions = true, description = {
         "Print the upgrade (or downgrade) SQL without connecting, for Flyway, Liquibase or Alembic.",
-        "Needs PGVECTOR_DIMENSION, since there is no table to read it from."})
+        "Needs PGVECTOR_DIMENSION, since there is no table to read it from; with --pending it connects and prints",
+        "only the statements the table still needs."})
     int sql(@Option(names = "--downgrade", description = "Print the downgrade SQL instead.") boolean downgrade,
-            @Option(names = "--defer-index", description = "Leave the HNSW index out of the upgrade.") boolean deferIndex) {
+            @Option(names = "--defer-index", description = "Leave the HNSW index out of the upgrade.") boolean deferIndex,
+            @Option(names = "--pending", description = "Connect, read the table, and print only the steps not yet"
+                    + " applied (no vector index when one serves the metric already).") boolean pending) {
         Output output = cli.output(json);
         UpgradeOptions upgrade = deferIndex ? UpgradeOptions.latest().deferVectorIndex() : UpgradeOptions.latest();
-        SchemaScript script = SchemaManager.sql(PgVectorSettings.fromConfig(cli.config()), upgrade, DowngradeOptions.toNothing());
+        SchemaScript script = pending
+                ? withManager(manager -> manager.pendingSql(upgrade))
+                : SchemaManager.sql(PgVectorSettings.fromConfig(cli.config()), upgrade, DowngradeOptions.toNothing());
         output.result(script);
         output.line(downgrade ? script.downgradeSql() : script.upgradeSql());
         return ExitCode.OK;

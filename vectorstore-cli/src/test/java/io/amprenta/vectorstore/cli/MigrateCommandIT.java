@@ -200,7 +200,7 @@ class MigrateCommandIT {
         assertThat(rows.exitCode()).as(rows.out() + rows.err()).isZero();
         assertThat(rows.out()).contains("COMPLETED: 100 copied");
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL AND embedding_model = 'model-from-option'"
-                + " AND metadata = '{}'::jsonb")).isEqualTo(100);
+                + " AND vectorstore_metadata = '{}'::jsonb")).isEqualTo(100);
 
         Path ids = Files.writeString(directory.resolve("ids.txt"), "chunk-500\n# a comment\n\nchunk-501\n  chunk-502  \n");
         CliRun filePlan = run("migrate", "--dry-run", "--id-source", "file", "--id-file", ids.toString(), "--namespace", "",

@@ -44,7 +44,14 @@ public final class PgVectorSettings {
     /** The table's schema. */
     public static final Setting<String> SCHEMA = name("PGVECTOR_SCHEMA", "public", "the table's schema");
     /** The id column's name, for application tables that call it something else. */
-    public static final Setting<String> ID_COLUMN = name("PGVECTOR_ID_COLUMN", "id", "the table's text id column");
+    public static final Setting<String> ID_COLUMN = name("PGVECTOR_ID_COLUMN", "id",
+            "the table's id column: `text`, `uuid`, `bigint` or `integer`");
+    /**
+     * The jsonb column holding records' metadata: the library's own, named so that it cannot collide with an
+     * application's {@code metadata} column (see ARCHITECTURE.md, "The application's table").
+     */
+    public static final Setting<String> METADATA_COLUMN = name("PGVECTOR_METADATA_COLUMN", "vectorstore_metadata",
+            "the library's own jsonb column for record metadata");
     /** The vector dimension; unset, it is taken from the table's column. */
     public static final Setting<Integer> DIMENSION = Setting.integer("PGVECTOR_DIMENSION", null, 1, MAX_DIMENSION,
             "the vector dimension; required to create the column").withDefaultText("from the column");
@@ -104,7 +111,7 @@ public final class PgVectorSettings {
 
     /** Every key these settings read, in documentation order. */
     public static List<Setting<?>> settings() {
-        List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
+        List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, METADATA_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
                 EF_SEARCH, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
                 COPY_THRESHOLD, DELETE_MODE));
         all.addAll(RETRY.settings());
@@ -149,6 +156,7 @@ public final class PgVectorSettings {
     private final String schema;
     private final String table;
     private final String idColumn;
+    private final String metadataColumn;
     private final Integer dimension;
     private final DistanceMetric metric;
     private final String namespace;
@@ -169,6 +177,12 @@ public final class PgVectorSettings {
         schema = SCHEMA.check(builder.schema);
         table = TABLE.check(builder.table);
         idColumn = ID_COLUMN.check(builder.idColumn);
+        metadataColumn = METADATA_COLUMN.check(builder.metadataColumn);
+        if (metadataColumn.equals(idColumn) || TableNames.FIXED_COLUMNS.contains(metadataColumn)) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, METADATA_COLUMN.key() + " is '" + metadataColumn
+                    + "', which is the id column or another of the library's columns. Choose a name of its own, e.g. "
+                    + METADATA_COLUMN.defaultValue().orElseThrow() + ".");
+        }
         dimension = builder.dimension == null ? null : DIMENSION.check(builder.dimension);
         metric = METRIC.check(builder.metric);
         namespace = NAMESPACE.check(builder.namespace);
@@ -217,6 +231,7 @@ public final class PgVectorSettings {
         builder.schema = SCHEMA.from(config);
         builder.table = TABLE.from(config);
         builder.idColumn = ID_COLUMN.from(config);
+        builder.metadataColumn = METADATA_COLUMN.from(config);
         builder.dimension = DIMENSION.from(config);
         builder.metric = METRIC.from(config);
         builder.namespace = NAMESPACE.from(config);
@@ -248,6 +263,11 @@ public final class PgVectorSettings {
     /** The column holding record ids ({@link #ID_COLUMN}). */
     public String idColumn() {
         return idColumn;
+    }
+
+    /** The library's jsonb column for record metadata ({@link #METADATA_COLUMN}). */
+    public String metadataColumn() {
+        return metadataColumn;
     }
 
     /** The vector dimension ({@link #DIMENSION}); 0 when it is taken from the table's column. */
@@ -346,7 +366,7 @@ public final class PgVectorSettings {
     }
 
     private List<Object> values() {
-        return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
+        return Arrays.asList(schema, table, idColumn, metadataColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
                 hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
                 retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
@@ -380,6 +400,7 @@ public final class PgVectorSettings {
         private String schema = SCHEMA.defaultValue().orElseThrow();
         private String table = TABLE.defaultValue().orElseThrow();
         private String idColumn = ID_COLUMN.defaultValue().orElseThrow();
+        private String metadataColumn = METADATA_COLUMN.defaultValue().orElseThrow();
         private Integer dimension;
         private DistanceMetric metric = METRIC.defaultValue().orElseThrow();
         private String namespace = NAMESPACE.defaultValue().orElseThrow();
@@ -403,6 +424,7 @@ public final class PgVectorSettings {
             schema = settings.schema;
             table = settings.table;
             idColumn = settings.idColumn;
+            metadataColumn = settings.metadataColumn;
             dimension = settings.dimension;
             metric = settings.metric;
             namespace = settings.namespace;
@@ -435,6 +457,12 @@ public final class PgVectorSettings {
         /** {@link PgVectorSettings#ID_COLUMN}. */
         public Builder idColumn(String idColumn) {
             this.idColumn = idColumn;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#METADATA_COLUMN}. */
+        public Builder metadataColumn(String metadataColumn) {
+            this.metadataColumn = metadataColumn;
             return this;
         }
 

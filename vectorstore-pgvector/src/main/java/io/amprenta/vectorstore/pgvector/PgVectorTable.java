@@ -201,59 +201,112 @@ public final class PgVectorTable {
     }
 
     /**
-     * Drops the library's HNSW index ({@code <table>_embedding_hnsw}) before a bulk load: inserting into an indexed
-     * table is many times slower than building the index afterwards with {@link #buildVectorIndex}. Queries keep
-     * working meanwhile, by scanning the table.
+     * Drops the vector indexes that serve the configured metric before a bulk load, whatever their names (the
+     * application's own as well as the library's {@code <table>_embedding_hnsw}): inserting into an indexed table is
+     * many times slower than building the index afterwards with {@link #buildVectorIndex}. Each index's definition is
+     * first recorded in {@code vectorstore_deferred_index}, in the same transaction, so that the rebuild (possibly by
+     * another process, after a crash) recreates it with its own name and options. Queries keep working meanwhile, by
+     * scanning the table.
      *
      * @return whether there was an index to drop
      */
     public boolean dropVectorIndex() {
         TableNames names = TableNames.of(settings);
-        return withConnection("Dropping the HNSW index of " + settings.qualifiedTable(), connection ->
+        return withConnection("Dropping the vector index of " + settings.qualifiedTable(), connection ->
                 Jdbc.inTransaction(connection, c -> {
                     Jdbc.execute(c, SchemaScripts.lock());
-                    boolean present = Catalog.read(c, names).index(names.vectorIndex()).isPresent();
-                    Jdbc.execute(c, SchemaScripts.dropVectorIndex(names));
-                    return present;
+                    TableShape shape = Catalog.read(c, names);
+                    List<TableShape.Index> serving = new ArrayList<>(shape.servingIndexes(settings.metric(),
+                            backend.layout().vector()));
+                    shape.index(names.vectorIndex()).filter(index -> !serving.contains(index)).ifPresent(serving::add);
+                    if (serving.isEmpty()) {
+                        return false;
+                    }
+                    Jdbc.execute(c, SchemaScripts.createDeferredIndexTable(names));
+                    for (TableShape.Index index : serving) {
+                        if (index.valid()) {
+                            Jdbc.execute(c, SchemaScripts.recordDeferredIndex(names, index.name(), index.definition()));
+                        }
+                        Jdbc.execute(c, "DROP INDEX " + names.qualify(index.name()));
+                    }
+                    return true;
                 }));
     }
 
     /**
-     * Builds the HNSW index for the configured metric ({@code m} and {@code ef_construction} from the settings) with
-     * {@code maintenance_work_mem} and parallel workers set for the build, then runs {@code ANALYZE} so the planner
-     * knows the table's new size. Does nothing to a valid index that exists; replaces an invalid one left by a failed
-     * concurrent build.
+     * Builds the vector index for the configured metric with {@code maintenance_work_mem} and parallel workers set
+     * for the build, then runs {@code ANALYZE} so the planner knows the table's new size. The indexes
+     * {@link #dropVectorIndex} recorded are recreated from their own definitions; otherwise, when no valid index
+     * serves the metric, the library's HNSW index is built ({@code m} and {@code ef_construction} from the
+     * settings), replacing an invalid one left by a failed concurrent build. An index that serves the metric
+     * already, under any name, is never duplicated.
      */
     public void buildVectorIndex(IndexBuildOptions options) {
         Objects.requireNonNull(options, "options");
         TableNames names = TableNames.of(settings);
-        String create = SchemaScripts.createVectorIndex(names, backend.layout().vector(), settings.metric(),
-                settings.hnswM(), settings.hnswEfConstruction());
-        String action = "Building the HNSW index of " + settings.qualifiedTable();
+        String action = "Building the vector index of " + settings.qualifiedTable();
         withConnection(action, connection -> {
-            Optional<TableShape.Index> existing = Catalog.read(connection, names).index(names.vectorIndex());
-            if (existing.isPresent() && !existing.get().valid()) {
-                Jdbc.execute(connection, SchemaScripts.dropVectorIndex(names));
-            }
-            if (options.concurrently()) {
-                // CREATE INDEX CONCURRENTLY cannot run in a transaction: set the session, and reset it for the pool.
-                setForBuild(connection, options, false);
-                try {
-                    Jdbc.execute(connection, create.replaceFirst("CREATE INDEX", "CREATE INDEX CONCURRENTLY"));
-                } finally {
-                    Jdbc.execute(connection, "RESET maintenance_work_mem");
-                    Jdbc.execute(connection, "RESET max_parallel_maintenance_workers");
+            Map<String, String> deferred = deferredIndexes(connection, names);
+            TableShape shape = Catalog.read(connection, names);
+            List<String> creates = new ArrayList<>();
+            if (!deferred.isEmpty()) {
+                for (Map.Entry<String, String> index : deferred.entrySet()) {
+                    dropInvalid(connection, shape, names, index.getKey());
+                    creates.add(index.getValue().replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
                 }
-            } else {
-                Jdbc.inTransaction(connection, c -> {
-                    setForBuild(c, options, true);
-                    Jdbc.execute(c, create);
-                    return null;
-                });
+            } else if (shape.vectorIndex(settings.metric(), backend.layout().vector()).isEmpty()) {
+                dropInvalid(connection, shape, names, names.vectorIndex());
+                creates.add(SchemaScripts.createVectorIndex(names, backend.layout().vector(), settings.metric(),
+                        settings.hnswM(), settings.hnswEfConstruction()));
+            }
+            for (String create : creates) {
+                build(connection, options, create);
+            }
+            if (!deferred.isEmpty()) {
+                Jdbc.execute(connection, SchemaScripts.forgetDeferredIndexes(names));
             }
             analyze(connection);
             return null;
         });
+    }
+
+    private void build(Connection connection, IndexBuildOptions options, String create) throws SQLException {
+        if (options.concurrently()) {
+            // CREATE INDEX CONCURRENTLY cannot run in a transaction: set the session, and reset it for the pool.
+            setForBuild(connection, options, false);
+            try {
+                Jdbc.execute(connection, create.replaceFirst("CREATE INDEX", "CREATE INDEX CONCURRENTLY"));
+            } finally {
+                Jdbc.execute(connection, "RESET maintenance_work_mem");
+                Jdbc.execute(connection, "RESET max_parallel_maintenance_workers");
+            }
+        } else {
+            Jdbc.inTransaction(connection, c -> {
+                setForBuild(c, options, true);
+                Jdbc.execute(c, create);
+                return null;
+            });
+        }
+    }
+
+    private static void dropInvalid(Connection connection, TableShape shape, TableNames names, String index)
+            throws SQLException {
+        if (shape.index(index).filter(existing -> !existing.valid()).isPresent()) {
+            Jdbc.execute(connection, "DROP INDEX IF EXISTS " + names.qualify(index));
+        }
+    }
+
+    // The definitions dropVectorIndex recorded for this table, by index name; empty when there are none.
+    private static Map<String, String> deferredIndexes(Connection connection, TableNames names) throws SQLException {
+        Map<String, String> deferred = new LinkedHashMap<>();
+        boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
+                names.deferredIndexTable()), row -> row.getBoolean(1)).orElseThrow();
+        if (exists) {
+            Jdbc.list(connection, Jdbc.Statement.of("SELECT index_name, definition FROM " + names.deferredIndexTable()
+                    + " WHERE table_schema = ? AND table_name = ? ORDER BY index_name", names.schema(), names.table()),
+                    row -> deferred.put(row.getString(1), row.getString(2)));
+        }
+        return deferred;
     }
 
     /**

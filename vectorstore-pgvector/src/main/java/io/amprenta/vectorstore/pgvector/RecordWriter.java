@@ -57,8 +57,7 @@ final class RecordWriter {
     private static final String STAGING_COLUMNS = "namespace, id, embedding, embedding_model, metadata, embedding_updated_at";
     // The library's columns under their names in the staging table and the VALUES list (the table's are quoted).
     private static final Map<String, String> STAGED = Map.of(TableNames.EMBEDDING, "embedding",
-            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model",
-            TableNames.METADATA, "metadata");
+            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model");
     // now() in microseconds since 2000-01-01, the binary timestamptz of COPY.
     private static final String NOW_MICROS = "(EXTRACT(EPOCH FROM now()) * 1000000)::int8 - 946684800000000";
 
@@ -75,7 +74,7 @@ final class RecordWriter {
         this.names = layout.names();
         this.copyColumns = String.join(", ", TableNames.column(TableNames.NAMESPACE), names.id(),
                 TableNames.column(TableNames.EMBEDDING), TableNames.column(TableNames.EMBEDDING_MODEL),
-                TableNames.column(TableNames.METADATA), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
+                names.metadata(), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
         this.key = TableNames.column(TableNames.NAMESPACE) + ", " + names.id();
     }
 
@@ -92,6 +91,7 @@ final class RecordWriter {
         if (records.isEmpty()) {
             return Set.of();
         }
+        layout.idType().check(records.stream().map(VectorRecord::id).toList(), names.display() + "." + names.idColumn());
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
         if (!options.insertMissingRows() || !layout.canInsertRows()) {
@@ -120,7 +120,8 @@ final class RecordWriter {
             return;
         }
         stage(connection, namespace, existing, options, lookup.nowMicros);
-        execute(connection, "INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT " + STAGING_COLUMNS
+        execute(connection, "INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT "
+                + STAGING_COLUMNS.replaceFirst("id", layout.idType().fromText("id"))
                 + " FROM " + STAGING + " ORDER BY id ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED."));
         execute(connection, "DROP TABLE " + STAGING);
     }
@@ -128,8 +129,10 @@ final class RecordWriter {
     // Returns false, with nothing written, when a concurrent writer inserted one of the ids after the lookup.
     private boolean copyStraightIn(Connection connection, String namespace, List<VectorRecord> fresh,
                                    PgWriteOptions options, long nowMicros) throws SQLException {
-        if (layout.vector().type() != VectorColumn.Type.VECTOR) {
-            return false; // COPY encodes single-precision vectors; halfvec columns go through the staging table.
+        if (layout.vector().type() != VectorColumn.Type.VECTOR || layout.idType() != IdType.TEXT) {
+            // COPY encodes single-precision vectors and text ids; halfvec columns and uuid or integer ids go through
+            // the staging table.
+            return false;
         }
         Savepoint savepoint = connection.setSavepoint();
         try {
@@ -162,7 +165,7 @@ final class RecordWriter {
                                 PgWriteOptions options) throws SQLException {
         for (List<VectorRecord> chunk : chunks(sorted)) {
             String sql = "INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") VALUES "
-                    + rows(chunk.size(), "(?, ?, ?::vector, ?, ?::jsonb, now())")
+                    + rows(chunk.size(), valuesRow())
                     + " ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 bindRows(insert, namespace, chunk, options);
@@ -201,7 +204,7 @@ final class RecordWriter {
         int updated = 0;
         for (List<VectorRecord> chunk : chunks(present)) {
             String sql = "UPDATE " + names.qualified() + " AS t SET " + assignments(options, "v.") + " FROM (VALUES "
-                    + rows(chunk.size(), "(?, ?, ?::vector, ?, ?::jsonb, now())") + ") AS v(" + STAGING_COLUMNS + ")"
+                    + rows(chunk.size(), valuesRow()) + ") AS v(" + STAGING_COLUMNS + ")"
                     + matchingRows();
             try (PreparedStatement update = connection.prepareStatement(sql)) {
                 bindRows(update, namespace, chunk, options);
@@ -227,22 +230,29 @@ final class RecordWriter {
     }
 
     private String matchingRows() {
-        return " WHERE t." + TableNames.column(TableNames.NAMESPACE) + " = v.namespace AND t." + names.id() + " = v.id";
+        return " WHERE t." + TableNames.column(TableNames.NAMESPACE) + " = v.namespace AND t." + names.id() + " = "
+                + layout.idType().fromText("v.id");
+    }
+
+    // One row of a VALUES list: the id cast to the id column's type.
+    private String valuesRow() {
+        return "(?, " + layout.idType().parameter() + ", ?::vector, ?, ?::jsonb, now())";
     }
 
     // What an update sets, from the row source `from` ("EXCLUDED." or "v."); a null model and, when asked, the
     // metadata are left as they are.
-    private static String assignments(PgWriteOptions options, String from) {
+    private String assignments(PgWriteOptions options, String from) {
         List<String> columns = new ArrayList<>(List.of(TableNames.EMBEDDING, TableNames.EMBEDDING_UPDATED_AT));
         if (options.embeddingModel() != null) {
             columns.add(TableNames.EMBEDDING_MODEL);
         }
-        if (options.writeMetadata()) {
-            columns.add(TableNames.METADATA);
-        }
-        return columns.stream().map(column -> TableNames.column(column) + " = " + from
+        List<String> assignments = columns.stream().map(column -> TableNames.column(column) + " = " + from
                         + (from.equals("EXCLUDED.") ? TableNames.column(column) : STAGED.get(column)))
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.toCollection(ArrayList::new));
+        if (options.writeMetadata()) {
+            assignments.add(names.metadata() + " = " + from + (from.equals("EXCLUDED.") ? names.metadata() : "metadata"));
+        }
+        return String.join(", ", assignments);
     }
 
     private static void bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk,
@@ -276,7 +286,7 @@ final class RecordWriter {
         Array array = connection.createArrayOf("text", ids);
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + "::text FROM "
                 + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id()
-                + " = ANY (?::text[])")) {
+                + " = ANY (" + layout.idType().arrayParameter() + ")")) {
             statement.setString(1, namespace);
             statement.setArray(2, array);
             Set<String> existing = new HashSet<>();

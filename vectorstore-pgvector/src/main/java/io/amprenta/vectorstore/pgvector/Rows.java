@@ -5,7 +5,6 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
-import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,24 +28,34 @@ final class Rows {
     private final TableLayout layout;
     private final TableNames names;
     private final boolean deleteRows;
-    private final FilterCompiler filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+    private final IdType idType;
+    // The id column in listing order: byte order for text ids, the type's own order for uuid and integer ids.
+    private final String byteOrder;
+    private final FilterCompiler filters;
 
     /** Operations on {@code layout}; {@code deleteRows} says whether deletes remove rows or clear embeddings. */
     public Rows(TableLayout layout, boolean deleteRows) {
         this.layout = layout;
         this.names = layout.names();
         this.deleteRows = deleteRows;
+        this.idType = layout.idType();
+        this.byteOrder = idType.inOrder(names.id());
+        this.filters = new FilterCompiler(names.metadata());
     }
 
     /** The records with these ids that exist in {@code namespace}, keyed by id in the order asked. */
     public Map<String, VectorRecord> fetch(Connection connection, String namespace, List<String> ids) throws SQLException {
         Map<String, VectorRecord> found = new HashMap<>();
-        Jdbc.list(connection, Jdbc.Statement.of("SELECT " + names.id() + ", "
+        List<String> possible = idType.acceptable(ids);
+        if (possible.isEmpty()) {
+            return Map.of();
+        }
+        Jdbc.list(connection, Jdbc.Statement.of("SELECT " + idType.asText(names.id()) + ", "
                 + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING)) + ", "
-                + TableNames.column(TableNames.METADATA) + " FROM " + names.qualified() + " WHERE " + visible()
-                + " AND " + names.id() + " = ANY (?::text[])", namespace, ids.toArray(String[]::new)),
+                + names.metadata() + " FROM " + names.qualified() + " WHERE " + visible()
+                + " AND " + names.id() + " = ANY (" + idType.arrayParameter() + ")", namespace, possible.toArray(String[]::new)),
                 row -> new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
-                        MetadataJson.read(row.getString(3))))
+                        StoredMetadata.read(row.getString(1), row.getString(3))))
                 .forEach(record -> found.put(record.id(), record));
         Map<String, VectorRecord> ordered = new LinkedHashMap<>();
         ids.forEach(id -> {
@@ -63,15 +72,19 @@ final class Rows {
      * {@code seed} and contents (ordered by a hash of seed and id), so benchmark runs can be repeated.
      */
     public List<String> sampleIds(Connection connection, String namespace, int count, long seed) throws SQLException {
-        return Jdbc.list(connection, Jdbc.Statement.of("SELECT " + names.id() + " FROM " + names.qualified()
-                + " WHERE " + visible() + " ORDER BY md5(?::text || " + names.id() + "), " + names.idInByteOrder()
+        return Jdbc.list(connection, Jdbc.Statement.of("SELECT " + idType.asText(names.id()) + " FROM " + names.qualified()
+                + " WHERE " + visible() + " ORDER BY md5(?::text || " + idType.asText(names.id()) + "), " + byteOrder
                 + " LIMIT ?", namespace, Long.toString(seed), count), row -> row.getString(1));
     }
 
     /** Deletes the records with these ids; returns how many there were. */
     public int delete(Connection connection, String namespace, List<String> ids) throws SQLException {
-        return Jdbc.update(connection, Jdbc.Statement.of(deletePrefix() + " AND " + names.id() + " = ANY (?::text[])",
-                namespace, ids.toArray(String[]::new)));
+        List<String> possible = idType.acceptable(ids);
+        if (possible.isEmpty()) {
+            return 0;
+        }
+        return Jdbc.update(connection, Jdbc.Statement.of(deletePrefix() + " AND " + names.id() + " = ANY ("
+                + idType.arrayParameter() + ")", namespace, possible.toArray(String[]::new)));
     }
 
     /** Deletes the records whose metadata matches {@code filter}; returns how many there were. */
@@ -89,32 +102,35 @@ final class Rows {
     }
 
     /**
-     * One page of ids in byte order: of records ({@code pending = false}) or of rows still lacking an embedding
+     * One page of ids in byte order (for uuid and integer id columns, the type's own order): of records ({@code pending = false}) or of rows still lacking an embedding
      * ({@code pending = true}, served by the partial index {@code <table>_vs_pending}).
      */
     public IdPage listIds(Connection connection, String namespace, IdPageRequest request, boolean pending)
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT ").append(names.id()).append(" FROM ").append(names.qualified())
+        StringBuilder sql = new StringBuilder("SELECT ").append(idType.asText(names.id())).append(" FROM ").append(names.qualified())
                 .append(" WHERE ").append(TableNames.column(TableNames.NAMESPACE)).append(" = ? AND ")
                 .append(TableNames.column(TableNames.EMBEDDING)).append(pending ? " IS NULL" : " IS NOT NULL");
         parameters.add(namespace);
         String prefix = request.prefix();
-        if (!prefix.isEmpty()) {
-            sql.append(" AND ").append(names.idInByteOrder()).append(" >= ? AND starts_with(").append(names.id()).append(", ?)");
+        if (!prefix.isEmpty() && idType != IdType.TEXT) {
+            sql.append(" AND starts_with(").append(idType.asText(names.id())).append(", ?)");
+            parameters.add(prefix);
+        } else if (!prefix.isEmpty()) {
+            sql.append(" AND ").append(byteOrder).append(" >= ? AND starts_with(").append(names.id()).append(", ?)");
             parameters.add(prefix);
             parameters.add(prefix);
             Optional<String> end = IdKeyset.successor(prefix);
             if (end.isPresent()) {
-                sql.append(" AND ").append(names.idInByteOrder()).append(" < ?");
+                sql.append(" AND ").append(byteOrder).append(" < ?");
                 parameters.add(end.get());
             }
         }
         if (request.cursor() != null) {
-            sql.append(" AND ").append(names.idInByteOrder()).append(" > ?");
+            sql.append(" AND ").append(byteOrder).append(" > ").append(idType.parameter());
             parameters.add(IdKeyset.lastId(request.cursor()));
         }
-        sql.append(" ORDER BY ").append(names.idInByteOrder()).append(" LIMIT ?");
+        sql.append(" ORDER BY ").append(byteOrder).append(" LIMIT ?");
         parameters.add(request.limit() + 1);
         List<String> ids = Jdbc.list(connection, new Jdbc.Statement(sql.toString(), parameters), row -> row.getString(1));
         if (ids.size() <= request.limit()) {
@@ -149,7 +165,7 @@ final class Rows {
             return "DELETE FROM " + names.qualified() + " WHERE " + visible();
         }
         return "UPDATE " + names.qualified() + " SET " + TableNames.column(TableNames.EMBEDDING) + " = NULL, "
-                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + TableNames.column(TableNames.METADATA)
+                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + names.metadata()
                 + " = '{}'::jsonb, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " = now() WHERE " + visible();
     }
 }

@@ -38,7 +38,7 @@ final class SchemaChecks {
         }
         TableLayout.checkIdColumn(shape, settings, names);
         TableLayout.requireType(shape, names, TableNames.NAMESPACE, "text");
-        TableLayout.requireType(shape, names, TableNames.METADATA, "jsonb");
+        TableLayout.requireType(shape, names, settings.metadataColumn(), "jsonb");
         TableLayout.requireType(shape, names, TableNames.EMBEDDING_MODEL, "text");
         TableLayout.requireType(shape, names, TableNames.EMBEDDING_UPDATED_AT, "timestamptz");
         return shape.column(TableNames.EMBEDDING)

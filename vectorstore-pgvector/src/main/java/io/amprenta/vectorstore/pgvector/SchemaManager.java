@@ -86,6 +86,42 @@ public final class SchemaManager {
         return new SchemaScript(up, down);
     }
 
+    /**
+     * The SQL {@link #upgrade(UpgradeOptions)} would still run on the table as it is now, for teams that apply it
+     * with their own migration tool: the steps above the recorded version (the extension only when it is not
+     * enabled yet), and no vector index when one serves the metric already, under any name. Empty when the schema
+     * is at {@code options.toVersion()}. Reads the catalog; changes nothing. The downgrade goes from
+     * {@code options.toVersion()} back to nothing, as {@link #sql(PgVectorSettings)}'s does.
+     *
+     * @throws ConfigurationException as {@link #upgrade(UpgradeOptions)} would, before any SQL is printed
+     */
+    public SchemaScript pendingSql(UpgradeOptions options) {
+        Objects.requireNonNull(options, "options");
+        return inTransaction("Reading the schema of " + names.display(), connection -> {
+            TableShape shape = Catalog.read(connection, names);
+            VectorColumn vector = SchemaChecks.forUpgrade(shape, settings);
+            UpgradeOptions needed = shape.vectorIndex(settings.metric(), vector).isPresent()
+                    ? options.deferVectorIndex() : options;
+            List<String> up = new ArrayList<>();
+            for (int version = shape.schemaVersion() + 1; version <= options.toVersion(); version++) {
+                up.addAll(upStep(settings, version, vector, needed));
+            }
+            if (!up.isEmpty()) {
+                List<String> prologue = new ArrayList<>(SchemaScripts.upgradePrologue(names));
+                if (shape.extensionVersion() != null) {
+                    prologue.removeIf(statement -> statement.startsWith("CREATE EXTENSION"));
+                }
+                up.addAll(0, prologue);
+            }
+            List<String> down = new ArrayList<>();
+            down.add(SchemaScripts.lock());
+            for (int version = options.toVersion(); version > 0; version--) {
+                down.addAll(downStep(names, version, DowngradeOptions.toNothing()));
+            }
+            return new SchemaScript(up, down);
+        });
+    }
+
     /** {@link #upgrade(UpgradeOptions)} to the latest version, with the HNSW index. */
     public SchemaChange upgrade() {
         return upgrade(UpgradeOptions.latest());
@@ -179,7 +215,7 @@ public final class SchemaManager {
             long total = backupRows(connection, backup, shown);
             String key = " b." + TableNames.column(TableNames.NAMESPACE) + " = t." + TableNames.column(TableNames.NAMESPACE)
                     + " AND b." + names.id() + " = t." + names.id();
-            List<String> assignments = TableNames.LIBRARY_COLUMNS.stream().filter(c -> !c.equals(TableNames.NAMESPACE))
+            List<String> assignments = names.libraryColumns().stream().filter(c -> !c.equals(TableNames.NAMESPACE))
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
                     + " b WHERE" + key + " AND t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL";
@@ -229,10 +265,15 @@ public final class SchemaManager {
             List<String> problems = new ArrayList<>();
             Optional<SchemaStatus.Index> vectorIndex = Optional.empty();
             OptionalInt dimension = OptionalInt.empty();
+            // What is there is reported before any upgrade, too: an application's own vector column and index are
+            // read from the catalog even when the library's other columns are still missing.
+            Optional<VectorColumn> vector = existingVector(shape);
+            if (vector.isPresent()) {
+                dimension = OptionalInt.of(vector.get().dimension());
+                vectorIndex = shape.vectorIndex(settings.metric(), vector.get()).map(SchemaManager::index);
+            }
             try {
-                TableLayout layout = TableLayout.validate(shape, settings);
-                dimension = OptionalInt.of(layout.vector().dimension());
-                vectorIndex = shape.vectorIndex(settings.metric(), layout.vector()).map(SchemaManager::index);
+                TableLayout.validate(shape, settings);
                 if (vectorIndex.isEmpty()) {
                     problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
                             + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
@@ -252,6 +293,14 @@ public final class SchemaManager {
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems);
         });
+    }
+
+    private Optional<VectorColumn> existingVector(TableShape shape) {
+        try {
+            return shape.column(TableNames.EMBEDDING).map(column -> TableLayout.vectorColumn(column, settings, names));
+        } catch (ConfigurationException e) {
+            return Optional.empty(); // validate() reports it
+        }
     }
 
     private static SchemaStatus.Index index(TableShape.Index index) {
@@ -295,6 +344,7 @@ public final class SchemaManager {
             case 1 -> SchemaScripts.columnsUp(names, vector);
             case 2 -> SchemaScripts.indexesUp(names, vector, settings.metric(), settings.hnswM(),
                     settings.hnswEfConstruction(), options.vectorIndex());
+            case 3 -> SchemaScripts.metadataUp(names);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }
@@ -307,6 +357,7 @@ public final class SchemaManager {
                 case DROP -> SchemaScripts.PopulatedRows.DROP;
             }, options.backupTable());
             case 2 -> SchemaScripts.indexesDown(names);
+            case 3 -> options.toVersion() == 0 ? SchemaScripts.forgetMetadataVersion(names) : SchemaScripts.metadataDown(names);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }

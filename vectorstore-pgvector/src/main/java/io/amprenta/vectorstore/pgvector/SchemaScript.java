@@ -34,6 +34,9 @@ public record SchemaScript(List<String> upgrade, List<String> downgrade) {
         StringBuilder sql = new StringBuilder("-- vectorstore schema ").append(what)
                 .append(": run in one transaction; every statement is idempotent.\n\n");
         statements.forEach(statement -> sql.append(statement).append(";\n\n"));
+        if (statements.isEmpty()) {
+            sql.append("-- nothing to apply: the table's schema is current.\n");
+        }
         return sql.toString();
     }
 }

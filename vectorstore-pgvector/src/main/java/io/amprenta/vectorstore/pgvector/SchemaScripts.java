@@ -2,8 +2,10 @@ package io.amprenta.vectorstore.pgvector;
 
 import io.amprenta.vectorstore.DistanceMetric;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SQL of every schema step, generated from validated names: the single source of what {@code schema upgrade}
@@ -15,21 +17,26 @@ import java.util.Map;
  * starting with {@value TableShape#MARKER}; a downgrade drops only marked columns and a table only when the
  * library created it and nothing but the library's columns remain. Application columns and rows are never touched.
  *
- * <p>Steps: version 1 adds the table or the library's columns and the (namespace, id) key; version 2 adds the
- * indexes: HNSW for the metric, GIN on metadata, and a partial index of rows still lacking an embedding.
+ * <p>Steps: version 1 adds the table or the library's fixed columns and the (namespace, id) key; version 2 adds the
+ * HNSW index for the metric (unless the table already has a vector index that serves it, under any name) and a
+ * partial index of rows still lacking an embedding; version 3 gives record metadata a column of the library's own
+ * and indexes it with GIN (ARCHITECTURE.md, "The application's table"). Each version's SQL is one method here, and
+ * {@code SchemaManager} dispatches on the version, so adding a step means one method and one row in
+ * {@link #DESCRIPTIONS}.
  */
 final class SchemaScripts {
 
     /** The newest schema version this library knows. */
-    public static final int LATEST_VERSION = 2;
+    public static final int LATEST_VERSION = 3;
 
     /** Schema changes of all tables are serialized on this advisory lock: "vecstore" read as a 64-bit integer. */
     public static final long ADVISORY_LOCK_KEY = 8531334416649122405L;
 
     /** What each version does, for the version table and for reports. */
     public static final Map<Integer, String> DESCRIPTIONS = Map.of(
-            1, "embedding, embedding_model, metadata, namespace and embedding_updated_at columns; (namespace, id) key",
-            2, "HNSW vector index, GIN metadata index, partial index of rows without an embedding");
+            1, "embedding, embedding_model, namespace and embedding_updated_at columns; (namespace, id) key",
+            2, "HNSW vector index (unless one serves the metric already), partial index of rows without an embedding",
+            3, "library-owned metadata column and its GIN index");
 
     private static final String DO_START = "DO $vectorstore$\nDECLARE\n  target regclass := to_regclass(%s);\n";
     private static final String DO_END = "END\n$vectorstore$";
@@ -73,19 +80,19 @@ final class SchemaScripts {
         sql.append("BEGIN\n  IF target IS NULL THEN\n")
                 .append("    CREATE TABLE ").append(names.qualified()).append(" (\n")
                 .append("      ").append(names.id()).append(" text COLLATE \"C\" NOT NULL,\n");
-        for (String column : TableNames.LIBRARY_COLUMNS) {
+        for (String column : TableNames.FIXED_COLUMNS) {
             sql.append("      ").append(TableNames.column(column)).append(' ').append(columnDefinition(column, vector)).append(",\n");
         }
         sql.append("      CONSTRAINT ").append(Identifiers.quote(names.keyIndex())).append(" PRIMARY KEY (")
                 .append(TableNames.column(TableNames.NAMESPACE)).append(", ").append(names.id()).append("));\n")
                 .append("    COMMENT ON TABLE ").append(names.qualified()).append(" IS ")
                 .append(Identifiers.literal(TableShape.MARKER + " created by schema upgrade; schema downgrade drops it")).append(";\n");
-        for (String column : TableNames.LIBRARY_COLUMNS) {
+        for (String column : TableNames.FIXED_COLUMNS) {
             sql.append("    ").append(commentColumn(names, column)).append(";\n");
         }
         sql.append("    RETURN;\n  END IF;\n");
         appendIdCheck(sql, names);
-        for (String column : TableNames.LIBRARY_COLUMNS) {
+        for (String column : TableNames.FIXED_COLUMNS) {
             appendAddColumn(sql, names, column, vector);
         }
         appendKeyIndex(sql, names);
@@ -93,18 +100,30 @@ final class SchemaScripts {
         return List.of(sql.toString(), recordVersion(names, 1));
     }
 
-    /** Version 2 up: the indexes; the HNSW index only when {@code includeVectorIndex} and pgvector can index the column. */
+    /**
+     * Version 2 up: the indexes; the HNSW index only when {@code includeVectorIndex}, pgvector can index the column,
+     * and no vector index serving {@code metric} exists yet (an application's own is adopted, never duplicated).
+     */
     public static List<String> indexesUp(TableNames names, VectorColumn vector, DistanceMetric metric, int m,
                                          int efConstruction, boolean includeVectorIndex) {
         List<String> statements = new ArrayList<>();
         if (includeVectorIndex && vector.indexable()) {
-            statements.add(createVectorIndex(names, vector, metric, m, efConstruction));
+            // While a migration has dropped the table's vector indexes for a bulk load (their definitions wait in the
+            // deferred index table), the migration rebuilds them; building one here would slow the load and end
+            // as a duplicate. The inner statement is planned only when that table exists.
+            statements.add(String.format(DO_START, Identifiers.literal(names.qualified())) + "  deferred boolean := false;\n"
+                    + "BEGIN\n  IF to_regclass(" + Identifiers.literal(names.deferredIndexTable()) + ") IS NOT NULL THEN\n"
+                    + "    SELECT EXISTS (SELECT 1 FROM " + names.deferredIndexTable() + " WHERE table_schema = "
+                    + Identifiers.literal(names.schema()) + " AND table_name = " + Identifiers.literal(names.table())
+                    + ") INTO deferred;\n  END IF;\n  IF NOT deferred AND NOT EXISTS (" + servingIndexQuery(vector, metric)
+                    + ") THEN\n    " + createVectorIndex(names, vector, metric, m, efConstruction) + ";\n  END IF;\n"
+                    + DO_END);
         }
-        statements.add("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.metadataIndex()) + " ON " + names.qualified()
-                + " USING gin (" + TableNames.column(TableNames.METADATA) + " jsonb_path_ops)");
-        statements.add("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
-                + " (" + TableNames.column(TableNames.NAMESPACE) + ", " + names.idInByteOrder() + ") WHERE "
-                + TableNames.column(TableNames.EMBEDDING) + " IS NULL");
+        String pending = "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.pendingIndex()) + " ON " + names.qualified()
+                + " (" + TableNames.column(TableNames.NAMESPACE) + ", %s) WHERE " + TableNames.column(TableNames.EMBEDDING)
+                + " IS NULL";
+        statements.add(String.format(DO_START, Identifiers.literal(names.qualified())) + "BEGIN\n"
+                + byIdType(names, pending.formatted(names.idInByteOrder()), pending.formatted(names.id())) + DO_END);
         statements.add(recordVersion(names, 2));
         return statements;
     }
@@ -115,6 +134,118 @@ final class SchemaScripts {
         return "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.vectorIndex()) + " ON " + names.qualified()
                 + " USING hnsw (" + vector.indexExpression(TableNames.column(TableNames.EMBEDDING)) + " "
                 + vector.operatorClass(metric) + ") WITH (m = " + m + ", ef_construction = " + efConstruction + ")";
+    }
+
+    /**
+     * A query for the valid, non-partial HNSW or IVFFlat indexes of {@code target} that serve {@code metric} over
+     * {@code vector}: the catalog form of {@link TableShape#vectorIndex}, for scripts that must decide when they run.
+     */
+    static String servingIndexQuery(VectorColumn vector, DistanceMetric metric) {
+        String key = vector.indexesHalfvecExpression()
+                ? "i.indkey[0] = 0 AND pg_get_indexdef(i.indexrelid) LIKE " + Identifiers.literal("%" + TableNames.EMBEDDING + "%")
+                : "i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = target AND attname = "
+                        + Identifiers.literal(TableNames.EMBEDDING) + " AND NOT attisdropped)";
+        return "SELECT 1 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
+                + " JOIN pg_opclass opc ON opc.oid = i.indclass[0]\n      WHERE i.indrelid = target AND i.indisvalid"
+                + " AND i.indpred IS NULL AND i.indnkeyatts = 1 AND am.amname IN ('hnsw', 'ivfflat') AND opc.opcname = "
+                + Identifiers.literal(vector.operatorClass(metric)) + "\n        AND " + key;
+    }
+
+    /**
+     * Version 3 up: the library's own metadata column. A {@code metadata} column an earlier version added (its
+     * comment carries the marker) is renamed, keeping its values and its GIN index; otherwise the column is added,
+     * and when an earlier version of the library had adopted the application's {@code metadata} (a version recorded
+     * before this transaction), the record metadata of rows with an embedding is copied from it, so records read
+     * and filter as before. The application's column itself is never changed, and a GIN index an earlier version
+     * built on it is dropped: nothing of the library reads it any more.
+     */
+    public static List<String> metadataUp(TableNames names) {
+        String legacy = Identifiers.literal(TableNames.LEGACY_METADATA);
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("BEGIN\n  IF NOT ").append(columnExists(names.metadataColumn())).append(" THEN\n");
+        boolean renamable = !names.metadataColumn().equals(TableNames.LEGACY_METADATA);
+        if (renamable) {
+            sql.append("    IF coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
+                    .append(" AND attname = ").append(legacy).append(" AND NOT attisdropped)), '') LIKE ")
+                    .append(Identifiers.literal(TableShape.MARKER + "%")).append(" THEN\n")
+                    .append("      ALTER TABLE ").append(names.qualified()).append(" RENAME COLUMN ")
+                    .append(TableNames.column(TableNames.LEGACY_METADATA)).append(" TO ").append(names.metadata())
+                    .append(";\n      RETURN;\n    END IF;\n");
+        }
+        sql.append("    ALTER TABLE ").append(names.qualified()).append(" ADD COLUMN ").append(names.metadata())
+                .append(" jsonb NOT NULL DEFAULT '{}'::jsonb;\n")
+                .append("    ").append(commentColumn(names, names.metadataColumn())).append(";\n");
+        if (renamable) {
+            sql.append("    IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attname = ").append(legacy)
+                    .append(" AND NOT attisdropped AND atttypid = 'jsonb'::regtype)\n")
+                    .append("       AND EXISTS (SELECT 1 FROM ").append(names.versionTable()).append(" WHERE table_schema = ")
+                    .append(Identifiers.literal(names.schema())).append(" AND table_name = ")
+                    .append(Identifiers.literal(names.table())).append(" AND version = 1 AND applied_at < now()) THEN\n")
+                    .append("      UPDATE ").append(names.qualified()).append(" SET ").append(names.metadata()).append(" = ")
+                    .append(TableNames.column(TableNames.LEGACY_METADATA)).append(" WHERE ")
+                    .append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL AND jsonb_typeof(")
+                    .append(TableNames.column(TableNames.LEGACY_METADATA)).append(") = 'object';\n    END IF;\n");
+        }
+        sql.append("  END IF;\n")
+                .append("  IF EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass(")
+                .append(Identifiers.literal(names.qualify(names.metadataIndex()))).append(")\n")
+                .append("      AND i.indkey[0] <> (SELECT attnum FROM pg_attribute WHERE attrelid = target AND attname = ")
+                .append(Identifiers.literal(names.metadataColumn())).append(")) THEN\n")
+                .append("    DROP INDEX ").append(names.qualify(names.metadataIndex())).append(";\n  END IF;\n")
+                .append(DO_END);
+        return List.of(sql.toString(),
+                "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.metadataIndex()) + " ON " + names.qualified()
+                        + " USING gin (" + names.metadata() + " jsonb_path_ops)",
+                recordVersion(names, 3));
+    }
+
+    /**
+     * Version 3 down, when the downgrade stops at version 1 or 2: give the metadata back the shape those versions
+     * had, renaming the library's column to {@code metadata} when no such column exists, else dropping it. (A
+     * downgrade to nothing leaves it to version 1 down, which drops it with the library's other columns.)
+     */
+    public static List<String> metadataDown(TableNames names) {
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("BEGIN\n  IF target IS NULL OR NOT ").append(columnExists(names.metadataColumn()))
+                .append(" OR coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
+                .append(" AND attname = ").append(Identifiers.literal(names.metadataColumn()))
+                .append(" AND NOT attisdropped)), '') NOT LIKE ").append(Identifiers.literal(TableShape.MARKER + "%"))
+                .append(" THEN\n    RETURN;\n  END IF;\n")
+                .append("  IF NOT ").append(columnExists(TableNames.LEGACY_METADATA)).append(" THEN\n")
+                .append("    ALTER TABLE ").append(names.qualified()).append(" RENAME COLUMN ").append(names.metadata())
+                .append(" TO ").append(TableNames.column(TableNames.LEGACY_METADATA)).append(";\n  ELSE\n")
+                .append("    ALTER TABLE ").append(names.qualified()).append(" DROP COLUMN ").append(names.metadata())
+                .append(";\n  END IF;\n").append(DO_END);
+        return List.of(sql.toString(), forgetVersion(names, 3));
+    }
+
+    /** The version-3 step of a downgrade to nothing: version 1 down drops the column, so only the record goes. */
+    public static List<String> forgetMetadataVersion(TableNames names) {
+        return List.of(forgetVersion(names, 3));
+    }
+
+    /** Creates the table in which {@code --defer-index} records the definitions of the indexes it dropped. */
+    public static String createDeferredIndexTable(TableNames names) {
+        return "CREATE TABLE IF NOT EXISTS " + names.deferredIndexTable() + " (\n"
+                + "  table_schema text NOT NULL,\n"
+                + "  table_name text NOT NULL,\n"
+                + "  index_name text NOT NULL,\n"
+                + "  definition text NOT NULL,\n"
+                + "  dropped_at timestamptz NOT NULL DEFAULT now(),\n"
+                + "  PRIMARY KEY (table_schema, table_name, index_name))";
+    }
+
+    /** Records the definition of an index about to be dropped for a bulk load. */
+    public static String recordDeferredIndex(TableNames names, String index, String definition) {
+        return "INSERT INTO " + names.deferredIndexTable() + " (table_schema, table_name, index_name, definition) VALUES ("
+                + Identifiers.literal(names.schema()) + ", " + Identifiers.literal(names.table()) + ", "
+                + Identifiers.literal(index) + ", " + Identifiers.literal(definition) + ") ON CONFLICT DO NOTHING";
+    }
+
+    /** Forgets the deferred indexes of the table, once they are rebuilt. */
+    public static String forgetDeferredIndexes(TableNames names) {
+        return "DELETE FROM " + names.deferredIndexTable() + " WHERE table_schema = " + Identifiers.literal(names.schema())
+                + " AND table_name = " + Identifiers.literal(names.table());
     }
 
     /** Drops the library's HNSW index. */
@@ -135,7 +266,7 @@ final class SchemaScripts {
     public static List<String> backupColumns(TableNames names) {
         List<String> columns = new ArrayList<>();
         columns.add(names.id());
-        TableNames.LIBRARY_COLUMNS.forEach(column -> columns.add(TableNames.column(column)));
+        names.libraryColumns().forEach(column -> columns.add(TableNames.column(column)));
         return columns;
     }
 
@@ -158,9 +289,15 @@ final class SchemaScripts {
                     .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
                     .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
             case BACKUP -> {
-                sql.append("  CREATE TABLE ").append(names.qualify(backupTable)).append(" AS SELECT ")
-                        .append(String.join(", ", backupColumns(names))).append(" FROM ").append(names.qualified())
-                        .append(" WHERE ").append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n");
+                // A table still at version 2 keeps the metadata under its earlier name: the backup holds it under the
+                // current one, so that a restore after the next upgrade finds it.
+                String backup = "CREATE TABLE " + names.qualify(backupTable) + " AS SELECT %s FROM " + names.qualified()
+                        + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
+                String legacy = String.join(", ", backupColumns(names)).replace(names.metadata(),
+                        TableNames.column(TableNames.LEGACY_METADATA) + " AS " + names.metadata());
+                sql.append("  IF ").append(columnExists(names.metadataColumn())).append(" THEN\n    ")
+                        .append(backup.formatted(String.join(", ", backupColumns(names)))).append(";\n  ELSE\n    ")
+                        .append(backup.formatted(legacy)).append(";\n  END IF;\n");
             }
             case DROP -> {
                 // The caller confirmed that populated embeddings may go.
@@ -169,13 +306,13 @@ final class SchemaScripts {
         sql.append("  IF coalesce(obj_description(target, 'pg_class'), '') LIKE ").append(Identifiers.literal(TableShape.MARKER + "%"))
                 .append("\n     AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attnum > 0")
                 .append(" AND NOT attisdropped\n       AND attname NOT IN (").append(Identifiers.literal(names.idColumn()));
-        TableNames.LIBRARY_COLUMNS.forEach(column -> sql.append(", ").append(Identifiers.literal(column)));
+        droppable(names).forEach(column -> sql.append(", ").append(Identifiers.literal(column)));
         sql.append("))\n  THEN\n    DROP TABLE ").append(names.qualified()).append(";\n    RETURN;\n  END IF;\n")
                 .append("  IF to_regclass(").append(Identifiers.literal(names.qualify(names.keyIndex())))
                 .append(") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = to_regclass(")
                 .append(Identifiers.literal(names.qualify(names.keyIndex()))).append(")) THEN\n")
                 .append("    DROP INDEX ").append(names.qualify(names.keyIndex())).append(";\n  END IF;\n");
-        for (String column : TableNames.LIBRARY_COLUMNS) {
+        for (String column : droppable(names)) {
             sql.append("  IF coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
                     .append(" AND attname = ").append(Identifiers.literal(column)).append(" AND NOT attisdropped)), '') LIKE ")
                     .append(Identifiers.literal(TableShape.MARKER + "%")).append(" THEN\n")
@@ -186,13 +323,23 @@ final class SchemaScripts {
         return List.of(sql.toString(), forgetVersion(names, 1));
     }
 
+    // The library's columns, and the metadata column of versions 1 and 2 for a table still at those versions: a
+    // downgrade drops each only when its comment marks it as the library's.
+    private static Set<String> droppable(TableNames names) {
+        Set<String> columns = new LinkedHashSet<>(names.libraryColumns());
+        columns.add(TableNames.LEGACY_METADATA);
+        return columns;
+    }
+
     private static void appendIdCheck(StringBuilder sql, TableNames names) {
         sql.append("  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attname = ")
                 .append(Identifiers.literal(names.idColumn()))
-                .append(" AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype)) THEN\n")
-                .append("    RAISE EXCEPTION 'vectorstore: % has no text column ").append(names.idColumn())
+                .append(" AND NOT attisdropped AND atttypid IN (")
+                .append(String.join(", ", IdType.sqlTypes().stream().map(type -> Identifiers.literal(type) + "::regtype").toList()))
+                .append(")) THEN\n")
+                .append("    RAISE EXCEPTION 'vectorstore: % has no text, uuid, bigint or integer column ").append(names.idColumn())
                 .append(" to hold record ids', target\n      USING ERRCODE = 'undefined_column', HINT = 'Set PGVECTOR_ID_COLUMN")
-                .append(" to the text column holding your chunk ids.';\n  END IF;\n");
+                .append(" to the column holding your chunk ids.';\n  END IF;\n");
     }
 
     private static void appendAddColumn(StringBuilder sql, TableNames names, String column, VectorColumn vector) {
@@ -211,6 +358,8 @@ final class SchemaScripts {
     // The application's table may already be unique on (namespace, id), e.g. through its own key; a second unique
     // index would only slow writes down.
     private static void appendKeyIndex(StringBuilder sql, TableNames names) {
+        String key = "CREATE UNIQUE INDEX " + Identifiers.quote(names.keyIndex()) + " ON " + names.qualified() + " ("
+                + TableNames.column(TableNames.NAMESPACE) + ", %s)";
         String sortedKey = names.idColumn().compareTo(TableNames.NAMESPACE) < 0
                 ? Identifiers.literal(names.idColumn()) + ", " + Identifiers.literal(TableNames.NAMESPACE)
                 : Identifiers.literal(TableNames.NAMESPACE) + ", " + Identifiers.literal(names.idColumn());
@@ -219,9 +368,16 @@ final class SchemaScripts {
                 .append("      AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = target")
                 .append(" AND a.attnum = ANY (i.indkey::int2[]) ORDER BY a.attname::text COLLATE \"C\") = ARRAY[").append(sortedKey)
                 .append("]) THEN\n")
-                .append("    CREATE UNIQUE INDEX ").append(Identifiers.quote(names.keyIndex())).append(" ON ")
-                .append(names.qualified()).append(" (").append(TableNames.column(TableNames.NAMESPACE)).append(", ")
-                .append(names.idInByteOrder()).append(");\n  END IF;\n");
+                .append(byIdType(names, key.formatted(names.idInByteOrder()), key.formatted(names.id())))
+                .append("  END IF;\n");
+    }
+
+    // A statement for a text id column (its key in byte order), and another for uuid and integer ids, which take no
+    // collation: chosen when the script runs, since the id column may be the application's.
+    private static String byIdType(TableNames names, String forText, String forOthers) {
+        return "  IF (SELECT atttypid FROM pg_attribute WHERE attrelid = target AND attname = "
+                + Identifiers.literal(names.idColumn()) + " AND NOT attisdropped) IN ('text'::regtype, 'varchar'::regtype)"
+                + " THEN\n    " + forText + ";\n  ELSE\n    " + forOthers + ";\n  END IF;\n";
     }
 
     private static String columnExists(String column) {
@@ -236,7 +392,6 @@ final class SchemaScripts {
             case TableNames.NAMESPACE -> "text NOT NULL DEFAULT ''";
             case TableNames.EMBEDDING -> vector.ddlType();
             case TableNames.EMBEDDING_MODEL -> "text";
-            case TableNames.METADATA -> "jsonb NOT NULL DEFAULT '{}'::jsonb";
             case TableNames.EMBEDDING_UPDATED_AT -> "timestamptz";
             default -> throw new IllegalArgumentException(column);
         };

@@ -4,7 +4,6 @@ import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
-import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
@@ -54,7 +53,7 @@ final class Searcher {
         this.settings = settings;
         this.layout = layout;
         this.database = database;
-        this.filters = new FilterCompiler(TableNames.column(TableNames.METADATA));
+        this.filters = new FilterCompiler(layout.names().metadata());
     }
 
     /**
@@ -173,9 +172,9 @@ final class Searcher {
         String operator = VectorColumn.operator(settings.metric());
         boolean rescore = vector.indexesHalfvecExpression();
         StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
-                .append(layout.names().id()).append(" AS id");
+                .append(layout.idType().asText(layout.names().id())).append(" AS id");
         if (query.includeMetadata()) {
-            sql.append(", ").append(TableNames.column(TableNames.METADATA)).append(" AS metadata");
+            sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
         }
         if (query.includeValues() || rescore) {
             sql.append(", ").append(embedding).append(" AS embedding");
@@ -214,8 +213,8 @@ final class Searcher {
         if (query.includeValues()) {
             sql.append(", ").append(vector.readExpression("embedding"));
         }
-        sql.append(", exact FROM (\n  SELECT ").append(layout.names().id()).append(" AS id, ")
-                .append(TableNames.column(TableNames.METADATA)).append(" AS metadata, ")
+        sql.append(", exact FROM (\n  SELECT ").append(layout.idType().asText(layout.names().id())).append(" AS id, ")
+                .append(layout.names().metadata()).append(" AS metadata, ")
                 .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ")
                 .append(TableNames.column(TableNames.EMBEDDING)).append(' ').append(VectorColumn.operator(settings.metric()))
                 .append(' ').append(vector.columnParameter()).append(" AS exact\n  FROM ").append(layout.names().qualified());
@@ -274,7 +273,7 @@ final class Searcher {
         while (rows.next()) {
             int column = 1;
             String id = rows.getString(column++);
-            Map<String, Object> metadata = query.includeMetadata() ? MetadataJson.read(rows.getString(column++)) : null;
+            Map<String, Object> metadata = query.includeMetadata() ? StoredMetadata.read(id, rows.getString(column++)) : null;
             float[] values = query.includeValues() ? ((PGvector) rows.getObject(column++)).toArray() : null;
             double score = VectorColumn.score(metric, rows.getDouble(column));
             matches.add(Match.of(id, score, values, metadata));

@@ -12,13 +12,14 @@ import java.util.Optional;
  * names what is wrong and how to fix it.
  *
  * @param names the table's names
+ * @param idType the id column's type
  * @param vector the embedding column
  * @param libraryOwned whether the table holds only the library's columns (so deleting a record deletes its row)
  * @param requiredApplicationColumns application columns an INSERT cannot omit; when non-empty the store only
  *     updates existing rows
  * @param vectorIndex the name of the vector index serving the metric, if there is one
  */
-record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
+record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean libraryOwned,
                           List<String> requiredApplicationColumns, Optional<String> vectorIndex) {
 
     /** The oldest pgvector with iterative index scans, which filtered queries rely on. */
@@ -61,34 +62,33 @@ record TableLayout(TableNames names, VectorColumn vector, boolean libraryOwned,
             throw new ConfigurationException(ErrorCode.TABLE_MISSING, "The table " + names.display() + " does not exist"
                     + " (PGVECTOR_SCHEMA/PGVECTOR_TABLE; names are case-sensitive)." + UPGRADE);
         }
-        checkIdColumn(shape, settings, names);
-        List<String> missing = shape.missingLibraryColumns();
+        IdType idType = checkIdColumn(shape, settings, names);
+        List<String> missing = shape.missingLibraryColumns(names);
         if (!missing.isEmpty()) {
             throw new ConfigurationException(ErrorCode.COLUMN_MISSING, "The table " + names.display()
                     + " lacks the column(s) " + String.join(", ", missing) + " that the library stores vectors in." + UPGRADE);
         }
         VectorColumn vector = vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names);
         requireType(shape, names, TableNames.NAMESPACE, "text");
-        requireType(shape, names, TableNames.METADATA, "jsonb");
+        requireType(shape, names, settings.metadataColumn(), "jsonb");
         if (shape.keyIndex(settings.idColumn()).isEmpty()) {
             throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, "The table " + names.display() + " has no unique"
                     + " index on (namespace, " + settings.idColumn() + "), which upserts need." + UPGRADE);
         }
-        List<String> required = shape.requiredApplicationColumns(settings.idColumn());
-        boolean libraryOwned = shape.applicationColumns(settings.idColumn()).isEmpty();
-        return new TableLayout(names, vector, libraryOwned, required,
+        List<String> required = shape.requiredApplicationColumns(names);
+        boolean libraryOwned = shape.applicationColumns(names).isEmpty();
+        return new TableLayout(names, idType, vector, libraryOwned, required,
                 shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name));
     }
 
-    static void checkIdColumn(TableShape shape, PgVectorSettings settings, TableNames names) {
+    static IdType checkIdColumn(TableShape shape, PgVectorSettings settings, TableNames names) {
         TableShape.Column id = shape.column(settings.idColumn()).orElseThrow(() -> new ConfigurationException(
                 ErrorCode.COLUMN_MISSING, "The table " + names.display() + " has no id column '" + settings.idColumn()
-                + "'. Set PGVECTOR_ID_COLUMN to the text column that holds your chunk ids."));
-        if (!id.typeName().equals("text") && !id.typeName().equals("varchar")) {
-            throw new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, "The id column " + names.display() + "."
-                    + id.name() + " is of type " + id.type() + ", but record ids are strings. Point PGVECTOR_ID_COLUMN"
-                    + " at a text column, or add one (e.g. chunk_id text UNIQUE) and fill it from the current id.");
-        }
+                + "'. Set PGVECTOR_ID_COLUMN to the column that holds your chunk ids (text, uuid, bigint or integer)."));
+        return IdType.of(id.typeName()).orElseThrow(() -> new ConfigurationException(ErrorCode.SCHEMA_CONFLICT,
+                "The id column " + names.display() + "." + id.name() + " is of type " + id.type() + ", which cannot"
+                + " hold record ids. Point PGVECTOR_ID_COLUMN at a text, uuid, bigint or integer column, or add one"
+                + " (e.g. chunk_id text UNIQUE) and fill it from the current id."));
     }
 
     static void checkExtension(TableShape shape) {

@@ -4,13 +4,16 @@ import java.util.List;
 
 /**
  * The quoted SQL names of one configured table, its columns and the objects the library creates for it. The
- * library's own columns have fixed names; the schema, table and id column come from validated settings.
+ * library's own columns have fixed names, except the metadata column, which is configurable because an
+ * application's table often has a {@code metadata} column of its own; the schema, table, id and metadata columns
+ * come from validated settings.
  *
  * @param schema the schema, unquoted
  * @param table the table, unquoted
  * @param idColumn the id column, unquoted
+ * @param metadataColumn the library's metadata column, unquoted
  */
-record TableNames(String schema, String table, String idColumn) {
+record TableNames(String schema, String table, String idColumn, String metadataColumn) {
 
     /** The namespace column: together with the id column, the store's key. */
     public static final String NAMESPACE = "namespace";
@@ -18,19 +21,36 @@ record TableNames(String schema, String table, String idColumn) {
     public static final String EMBEDDING = "embedding";
     /** The embedding model that produced the vector. */
     public static final String EMBEDDING_MODEL = "embedding_model";
-    /** The record's metadata, a JSON object. */
-    public static final String METADATA = "metadata";
+    /**
+     * Where schema versions 1 and 2 kept the record's metadata. Version 3 renames the column when the library added
+     * it, and leaves it alone when it is the application's (ARCHITECTURE.md, "The application's table").
+     */
+    public static final String LEGACY_METADATA = "metadata";
     /** When the library last wrote the vector. */
     public static final String EMBEDDING_UPDATED_AT = "embedding_updated_at";
-    /** The library's columns besides the id, in table order. */
-    public static final List<String> LIBRARY_COLUMNS = List.of(NAMESPACE, EMBEDDING, EMBEDDING_MODEL, METADATA,
-            EMBEDDING_UPDATED_AT);
+    /** The library's columns whose names are fixed, in table order: the columns schema version 1 adds. */
+    public static final List<String> FIXED_COLUMNS = List.of(NAMESPACE, EMBEDDING, EMBEDDING_MODEL, EMBEDDING_UPDATED_AT);
+    /**
+     * The table that remembers, between a migration's start and its end (across processes and crashes), the
+     * definitions of the vector indexes {@code --defer-index} dropped, so they are rebuilt as they were.
+     */
+    public static final String DEFERRED_INDEX_TABLE = "vectorstore_deferred_index";
     /** The table that records applied schema versions, one per schema. */
     public static final String VERSION_TABLE = "vectorstore_schema_version";
 
     /** The names for {@code settings}. */
     public static TableNames of(PgVectorSettings settings) {
-        return new TableNames(settings.schema(), settings.table(), settings.idColumn());
+        return new TableNames(settings.schema(), settings.table(), settings.idColumn(), settings.metadataColumn());
+    }
+
+    /** The library's columns besides the id: the fixed ones and the metadata column. */
+    public List<String> libraryColumns() {
+        return List.of(NAMESPACE, EMBEDDING, EMBEDDING_MODEL, metadataColumn, EMBEDDING_UPDATED_AT);
+    }
+
+    /** The quoted metadata column. */
+    public String metadata() {
+        return Identifiers.quote(metadataColumn);
     }
 
     /** {@code "schema"."table"}. */
@@ -81,6 +101,11 @@ record TableNames(String schema, String table, String idColumn) {
     /** The partial index of rows that still lack an embedding. */
     public String pendingIndex() {
         return Identifiers.derived(table, "vs_pending");
+    }
+
+    /** The deferred index table, quoted and qualified. */
+    public String deferredIndexTable() {
+        return qualify(DEFERRED_INDEX_TABLE);
     }
 
     /** The schema version table, quoted and qualified. */

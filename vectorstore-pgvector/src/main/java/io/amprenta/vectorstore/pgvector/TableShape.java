@@ -98,6 +98,14 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
      * {@code vector} can use: same operator class, on the column or, above 2,000 dimensions, on its halfvec cast.
      */
     public Optional<Index> vectorIndex(DistanceMetric metric, VectorColumn vector) {
+        return servingIndexes(metric, vector).stream().findFirst();
+    }
+
+    /**
+     * Every index {@link #vectorIndex} could return, whatever its name: the application's own and the library's
+     * alike (ARCHITECTURE.md, "The application's table": indexes are adopted by definition, not by name).
+     */
+    public List<Index> servingIndexes(DistanceMetric metric, VectorColumn vector) {
         String operatorClass = vector.operatorClass(metric);
         return vectorIndexes().stream()
                 .filter(index -> index.valid() && !index.partial())
@@ -105,7 +113,7 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
                 .filter(index -> vector.indexesHalfvecExpression()
                         ? index.columns().get(0).isEmpty() && index.definition().contains(TableNames.EMBEDDING)
                         : index.columns().get(0).equals(TableNames.EMBEDDING))
-                .findFirst();
+                .toList();
     }
 
     /** Every HNSW or IVFFlat index of the table, usable or not. */
@@ -117,10 +125,10 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
      * Application columns an INSERT cannot leave out (NOT NULL, no default, not the library's): when there are
      * any, the library can add embeddings to existing rows but cannot insert new ones.
      */
-    public List<String> requiredApplicationColumns(String idColumn) {
+    public List<String> requiredApplicationColumns(TableNames names) {
         List<String> required = new ArrayList<>();
         for (Column column : columns) {
-            if (column.notNull() && !column.hasDefault() && !isLibraryColumn(column.name(), idColumn)) {
+            if (column.notNull() && !column.hasDefault() && !isLibraryColumn(column.name(), names)) {
                 required.add(column.name());
             }
         }
@@ -128,16 +136,16 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
     }
 
     /** Columns other than the id and the library's: the application's data. */
-    public List<String> applicationColumns(String idColumn) {
-        return columns.stream().map(Column::name).filter(name -> !isLibraryColumn(name, idColumn)).toList();
+    public List<String> applicationColumns(TableNames names) {
+        return columns.stream().map(Column::name).filter(name -> !isLibraryColumn(name, names)).toList();
     }
 
     /** The library's columns that are missing. */
-    public List<String> missingLibraryColumns() {
-        return TableNames.LIBRARY_COLUMNS.stream().filter(name -> column(name).isEmpty()).toList();
+    public List<String> missingLibraryColumns(TableNames names) {
+        return names.libraryColumns().stream().filter(name -> column(name).isEmpty()).toList();
     }
 
-    private static boolean isLibraryColumn(String name, String idColumn) {
-        return name.equals(idColumn) || TableNames.LIBRARY_COLUMNS.contains(name);
+    private static boolean isLibraryColumn(String name, TableNames names) {
+        return name.equals(names.idColumn()) || names.libraryColumns().contains(name);
     }
 }

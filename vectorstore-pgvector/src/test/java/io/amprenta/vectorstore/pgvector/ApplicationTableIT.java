@@ -285,7 +285,7 @@ class ApplicationTableIT {
         try (VectorStore store = store(settings); Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
             try (Statement statement = other.createStatement()) {
-                statement.execute("INSERT INTO raced (namespace, id, embedding, metadata) VALUES"
+                statement.execute("INSERT INTO raced (namespace, id, embedding, vectorstore_metadata) VALUES"
                         + " ('', 'c00150', '[1,0,0,0]', '{\"who\": \"other\"}')");
             }
             // The namespace looks empty to the store (the row is not committed), so it copies straight in and

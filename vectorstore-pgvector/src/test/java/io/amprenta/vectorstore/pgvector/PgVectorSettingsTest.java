@@ -19,6 +19,7 @@ class PgVectorSettingsTest {
 
         assertThat(settings.qualifiedTable()).isEqualTo("public.rag_chunks");
         assertThat(settings.idColumn()).isEqualTo("id");
+        assertThat(settings.metadataColumn()).isEqualTo("vectorstore_metadata");
         assertThat(settings.configuredDimension()).isEmpty();
         assertThat(settings.metric()).isEqualTo(DistanceMetric.COSINE);
         assertThat(settings.namespace()).isEmpty();
@@ -35,7 +36,8 @@ class PgVectorSettingsTest {
     void everyKeyIsRead() {
         PgVectorSettings settings = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.ofEntries(
                 Map.entry("PGVECTOR_SCHEMA", "app"), Map.entry("PGVECTOR_TABLE", "chunks"),
-                Map.entry("PGVECTOR_ID_COLUMN", "chunk_id"), Map.entry("PGVECTOR_DIMENSION", "1536"),
+                Map.entry("PGVECTOR_ID_COLUMN", "chunk_id"), Map.entry("PGVECTOR_METADATA_COLUMN", "vs_meta"),
+                Map.entry("PGVECTOR_DIMENSION", "1536"),
                 Map.entry("PGVECTOR_METRIC", "dotproduct"), Map.entry("PGVECTOR_NAMESPACE", "tenant-a"),
                 Map.entry("EMBEDDING_MODEL", "text-embedding-3-small"), Map.entry("PGVECTOR_EF_SEARCH", "200"),
                 Map.entry("PGVECTOR_HNSW_M", "24"), Map.entry("PGVECTOR_HNSW_EF_CONSTRUCTION", "128"),
@@ -45,7 +47,7 @@ class PgVectorSettingsTest {
                 Map.entry("PGVECTOR_MAX_RETRIES", "4"), Map.entry("PGVECTOR_POOL_SIZE", "20"))));
 
         assertThat(settings).isEqualTo(PgVectorSettings.builder().schema("app").table("chunks").idColumn("chunk_id")
-                .dimension(1536).metric(DistanceMetric.DOTPRODUCT).namespace("tenant-a").embeddingModel("text-embedding-3-small")
+                .metadataColumn("vs_meta").dimension(1536).metric(DistanceMetric.DOTPRODUCT).namespace("tenant-a").embeddingModel("text-embedding-3-small")
                 .efSearch(200).hnswM(24).hnswEfConstruction(128).iterativeScan(PgVectorSettings.IterativeScan.STRICT_ORDER)
                 .maxScanTuples(50_000).exactFallback(false).statementTimeout(Duration.ofSeconds(30)).copyThreshold(2000)
                 .deleteMode(PgVectorSettings.DeleteMode.EMBEDDING).poolSize(20)
@@ -63,6 +65,11 @@ class PgVectorSettingsTest {
         assertInvalid("PGVECTOR_SCHEMA", "public\"");
         assertInvalid("PGVECTOR_STATEMENT_TIMEOUT", "soon");
         assertInvalid("PGVECTOR_MAX_RETRIES", "-1");
+        assertInvalid("PGVECTOR_METADATA_COLUMN", "meta data");
+        assertThatThrownBy(() -> PgVectorSettings.builder().metadataColumn("namespace").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN is 'namespace'");
+        assertThatThrownBy(() -> PgVectorSettings.builder().idColumn("chunk").metadataColumn("chunk").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN");
         assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_MAX_ATTEMPTS", "3"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_MAX_RETRIES");
         assertThatThrownBy(() -> PgVectorSettings.builder().efSearch(0).build())

@@ -77,7 +77,7 @@ class PgVectorStoreIT {
     @Test
     void anEmbeddingColumnOfAnotherTypeOrDimensionIsNamed() {
         Sql.execute(dataSource, "CREATE TABLE texts (id text, namespace text NOT NULL DEFAULT '', embedding text,"
-                + " embedding_model text, metadata jsonb, embedding_updated_at timestamptz, PRIMARY KEY (namespace, id))");
+                + " embedding_model text, vectorstore_metadata jsonb, embedding_updated_at timestamptz, PRIMARY KEY (namespace, id))");
         assertStoreRefused(PgVectorSettings.builder().table("texts").build(), ErrorCode.COLUMN_NOT_VECTOR,
                 "public.texts.embedding is of type text", "ALTER TABLE");
         prepared("four_dims");

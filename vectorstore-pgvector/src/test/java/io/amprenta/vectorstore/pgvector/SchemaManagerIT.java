@@ -65,9 +65,9 @@ class SchemaManagerIT {
         SchemaChange first = manager("fresh").upgrade();
         SchemaChange second = manager("fresh").upgrade();
 
-        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 2")
+        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 3")
                 .anySatisfy(change -> assertThat(change).contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')"))
-                .anySatisfy(change -> assertThat(change).contains("USING gin (metadata jsonb_path_ops)"))
+                .anySatisfy(change -> assertThat(change).contains("USING gin (vectorstore_metadata jsonb_path_ops)"))
                 .anySatisfy(change -> assertThat(change).contains("WHERE (embedding IS NULL)"));
         assertThat(second.changedAnything()).as("%s", second.changes()).isFalse();
         SchemaStatus status = manager("fresh").status();
@@ -79,8 +79,8 @@ class SchemaManagerIT {
             assertThat(index.operatorClasses()).containsExactly("vector_cosine_ops");
         });
         assertThat(status.columns()).extracting(SchemaStatus.Column::name)
-                .containsExactly("id", "namespace", "embedding", "embedding_model", "metadata", "embedding_updated_at");
-        assertThat(Sql.count(dataSource, "SELECT count(*) FROM vectorstore_schema_version WHERE table_name = 'fresh'")).isEqualTo(2);
+                .containsExactly("id", "namespace", "embedding", "embedding_model", "embedding_updated_at", "vectorstore_metadata");
+        assertThat(Sql.count(dataSource, "SELECT count(*) FROM vectorstore_schema_version WHERE table_name = 'fresh'")).isEqualTo(3);
     }
 
     @Test
@@ -92,7 +92,7 @@ class SchemaManagerIT {
         SchemaChange up = manager("app_chunks").upgrade();
         assertThat(Sql.rows(dataSource, APP_ROWS.formatted("app_chunks"))).isEqualTo(before);
         assertThat(columns("app_chunks")).startsWith(applicationColumns.toArray(String[]::new))
-                .contains("embedding", "embedding_model", "metadata", "namespace", "embedding_updated_at");
+                .contains("embedding", "embedding_model", "vectorstore_metadata", "namespace", "embedding_updated_at");
         assertThat(up.changes()).contains("added column embedding vector(8)").doesNotContain("created table public.app_chunks");
         SchemaStatus status = manager("app_chunks").status();
         assertThat(status.createdByLibrary()).isFalse();
@@ -125,7 +125,7 @@ class SchemaManagerIT {
                 .hasMessageContaining("1 row(s)").hasMessageContaining("backup");
 
         assertThat(columns("app_refuse")).isEqualTo(columnsBefore);
-        assertThat(manager("app_refuse").status().schemaVersion()).isEqualTo(2);
+        assertThat(manager("app_refuse").status().schemaVersion()).isEqualTo(3);
         assertThat(manager("app_refuse").status().vectorIndex()).isPresent();
         assertThat(Sql.count(dataSource, "SELECT count(*) FROM app_refuse WHERE embedding IS NOT NULL")).isEqualTo(1);
     }
@@ -143,7 +143,7 @@ class SchemaManagerIT {
         SchemaChange down = manager("app_backup").downgrade(DowngradeOptions.toNothing().backupTo("app_backup_vectors"));
 
         assertThat(down.backupTable()).hasValue("app_backup_vectors");
-        assertThat(Sql.rows(dataSource, "SELECT id, namespace, embedding::text, metadata::text FROM app_backup_vectors ORDER BY id"))
+        assertThat(Sql.rows(dataSource, "SELECT id, namespace, embedding::text, vectorstore_metadata::text FROM app_backup_vectors ORDER BY id"))
                 .containsExactly("chunk-1||[0,1,0,0,0,0,0,0]|{\"k\": \"v\"}", "chunk-2||[0,0,1,0,0,0,0,0]|{}");
         assertThat(Sql.rows(dataSource, APP_ROWS.formatted("app_backup"))).isEqualTo(before);
         assertThat(columns("app_backup")).doesNotContain("embedding");

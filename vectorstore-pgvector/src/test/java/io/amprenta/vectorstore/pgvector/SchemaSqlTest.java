@@ -24,13 +24,14 @@ class SchemaSqlTest {
                 .contains("CREATE TABLE IF NOT EXISTS \"public\".\"vectorstore_schema_version\"")
                 .contains("CREATE TABLE \"public\".\"rag_chunks\"")
                 .contains("ADD COLUMN \"embedding\" vector(384)")
-                .contains("ADD COLUMN \"metadata\" jsonb NOT NULL DEFAULT '{}'::jsonb")
+                .contains("ADD COLUMN \"vectorstore_metadata\" jsonb NOT NULL DEFAULT '{}'::jsonb")
                 .contains("ADD COLUMN \"namespace\" text NOT NULL DEFAULT ''")
                 .contains("CREATE UNIQUE INDEX \"rag_chunks_vs_key\"")
                 .contains("USING hnsw (\"embedding\" vector_cosine_ops) WITH (m = 24, ef_construction = 100)")
-                .contains("USING gin (\"metadata\" jsonb_path_ops)")
+                .contains("USING gin (\"vectorstore_metadata\" jsonb_path_ops)")
                 .contains("WHERE \"embedding\" IS NULL")
-                .contains("VALUES ('public', 'rag_chunks', 1,").contains("VALUES ('public', 'rag_chunks', 2,");
+                .contains("VALUES ('public', 'rag_chunks', 1,").contains("VALUES ('public', 'rag_chunks', 2,")
+                .contains("VALUES ('public', 'rag_chunks', 3,");
         assertThat(sql.indexOf("pg_advisory_xact_lock")).isLessThan(sql.indexOf("CREATE EXTENSION"));
     }
 
@@ -65,7 +66,8 @@ class SchemaSqlTest {
         assertThat(backup).contains("CREATE TABLE \"public\".\"rag_backup\" AS SELECT").doesNotContain("RAISE EXCEPTION");
         assertThat(drop).doesNotContain("RAISE EXCEPTION").doesNotContain("rag_backup");
         assertThat(SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().to(1)).downgradeSql())
-                .contains("DROP INDEX IF EXISTS").doesNotContain("DROP COLUMN");
+                .contains("DROP INDEX IF EXISTS").doesNotContain("DROP COLUMN \"embedding\"")
+                .contains("RENAME COLUMN \"vectorstore_metadata\" TO \"metadata\"");
     }
 
     @Test

@@ -26,7 +26,7 @@ class TableLayoutTest {
         columns.add(column("namespace", "text", -1, true, true));
         columns.add(column("embedding", embeddingType, dimension, false, false));
         columns.add(column("embedding_model", "text", -1, false, false));
-        columns.add(column("metadata", "jsonb", -1, true, true));
+        columns.add(column("vectorstore_metadata", "jsonb", -1, true, true));
         columns.add(column("embedding_updated_at", "timestamptz", -1, false, false));
         return columns;
     }
@@ -88,12 +88,22 @@ class TableLayoutTest {
         assertRefused(new TableShape("0.8.0", "0.8.0", false, false, List.of(), List.of(), 0), SETTINGS,
                 ErrorCode.TABLE_MISSING, "public.rag_chunks", "schema upgrade");
         List<TableShape.Column> noMetadata = libraryColumns("vector", 384);
-        noMetadata.removeIf(c -> c.name().equals("metadata") || c.name().equals("embedding_model"));
-        assertRefused(shape(noMetadata, List.of(KEY)), SETTINGS, ErrorCode.COLUMN_MISSING, "embedding_model, metadata");
+        noMetadata.removeIf(c -> c.name().equals("vectorstore_metadata") || c.name().equals("embedding_model"));
+        assertRefused(shape(noMetadata, List.of(KEY)), SETTINGS, ErrorCode.COLUMN_MISSING, "embedding_model, vectorstore_metadata");
         assertRefused(shape(libraryColumns("vector", 384), List.of()), SETTINGS, ErrorCode.SCHEMA_OUTDATED, "(namespace, id)");
-        List<TableShape.Column> uuidId = libraryColumns("vector", 384);
-        uuidId.set(0, column("id", "uuid", -1, true, false));
-        assertRefused(shape(uuidId, List.of(KEY)), SETTINGS, ErrorCode.SCHEMA_CONFLICT, "uuid", "PGVECTOR_ID_COLUMN");
+        List<TableShape.Column> byteaId = libraryColumns("vector", 384);
+        byteaId.set(0, column("id", "bytea", -1, true, false));
+        assertRefused(shape(byteaId, List.of(KEY)), SETTINGS, ErrorCode.SCHEMA_CONFLICT, "bytea", "PGVECTOR_ID_COLUMN");
+    }
+
+    @Test
+    void uuidAndIntegerIdColumnsAreAccepted() {
+        for (String type : List.of("uuid", "int8", "int4", "varchar")) {
+            List<TableShape.Column> columns = libraryColumns("vector", 384);
+            columns.set(0, column("id", type, -1, true, false));
+            assertThat(TableLayout.validate(shape(columns, List.of(KEY)), SETTINGS).idType()).as(type)
+                    .isEqualTo(IdType.of(type).orElseThrow());
+        }
     }
 
     @Test
