@@ -153,9 +153,11 @@ public final class DualWriteVectorStore implements VectorStore {
         return primary.listIds(request);
     }
 
+    /** The primary's dimension, metric and counts, under this store's backend name like every store's stats. */
     @Override
     public StoreStats stats() {
-        return primary.stats();
+        StoreStats stats = primary.stats();
+        return new StoreStats(backend(), stats.dimension(), stats.metric(), stats.namespaceCounts());
     }
 
     /** The primary's health, with the secondary's status, latency and message in the details. */
