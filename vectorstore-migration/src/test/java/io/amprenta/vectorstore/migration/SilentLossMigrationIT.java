@@ -45,6 +45,7 @@ class SilentLossMigrationIT {
         metadata.put("big-integer", 9_007_199_254_740_992.0);
         metadata.put("negative", -12.5);
         metadata.put("whole", 3.0);
+        metadata.put("negative-zero", -0.0);
         metadata.put("empty", "");
         metadata.put("unicode", "\uD83E\uDD80 na\u00efve e\u0301 \u4e2d\u6587");
         metadata.put("padded", "  padded\t");
