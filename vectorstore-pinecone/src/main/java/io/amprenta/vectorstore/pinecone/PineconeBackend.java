@@ -302,9 +302,24 @@ final class PineconeBackend implements VectorStoreBackend {
         return new RecordPage(records, request, next);
     }
 
-    /** Pinecone's {@code list_namespaces}, page by page; the default namespace is {@code ""}. */
+    /**
+     * Pinecone's {@code list_namespaces}, page by page; the default namespace is {@code ""}. Indexes without that call
+     * (pod-based ones answer UNIMPLEMENTED) are answered from {@code describe_index_stats}, which every index has.
+     */
     @Override
     public List<String> listNamespaces() {
+        try {
+            return listedNamespaces();
+        } catch (InvalidRequestException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_OPERATION) {
+                throw e;
+            }
+            LOG.debug("list_namespaces is not available on this index ({}); reading the namespaces from the stats", e.problem());
+            return stats().namespaces();
+        }
+    }
+
+    private List<String> listedNamespaces() {
         List<String> names = new ArrayList<>();
         String token = null;
         do {
@@ -323,12 +338,23 @@ final class PineconeBackend implements VectorStoreBackend {
         return names.stream().distinct().sorted().toList();
     }
 
-    /** Pinecone's {@code delete_namespace}; a namespace that does not exist is already gone. */
+    /**
+     * Pinecone's {@code delete_namespace}; a namespace that does not exist is already gone. Indexes without that call
+     * (pod-based ones) delete all of the namespace's records instead, which on Pinecone also removes the namespace.
+     */
     @Override
     public void deleteNamespace(String namespace) {
         DeleteNamespaceRequest request = DeleteNamespaceRequest.newBuilder()
                 .setNamespace(namespace.isEmpty() ? DEFAULT_NAMESPACE_NAME : namespace).build();
-        dataPlane.call("delete namespace", stub -> stub.deleteNamespace(request), PineconeErrors::isMissingNamespace);
+        try {
+            dataPlane.call("delete namespace", stub -> stub.deleteNamespace(request), PineconeErrors::isMissingNamespace);
+        } catch (InvalidRequestException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_OPERATION) {
+                throw e;
+            }
+            LOG.debug("delete_namespace is not available on this index ({}); deleting all its records", e.problem());
+            deleteAll(namespace);
+        }
     }
 
     // The whole record: dropping the sparse values here would lose them in every copy made from a fetch.
