@@ -29,6 +29,7 @@ public enum ErrorCode {
     INVALID_FILTER("invalid-filter"),
     INVALID_QUERY("invalid-query"),
     INVALID_CURSOR("invalid-cursor"),
+    INVALID_UPDATE("invalid-update"),
     /** The backend refused a request as invalid for a reason the library does not check up front. */
     REQUEST_REJECTED("request-rejected"),
 

@@ -69,7 +69,10 @@ final class MetadataValues {
             throw unsupported(recordId, "metadata field '" + key + "' is " + number
                     + "; numbers in metadata must be finite");
         }
-        return number;
+        // -0.0 becomes 0.0: PostgreSQL's jsonb (numeric has no negative zero) would turn it into 0 on the way, so a
+        // copied record would differ from its source although every filter treats the two alike (ARCHITECTURE.md,
+        // "Nothing lost on the way": one representation of each value on every backend).
+        return number == 0 ? 0.0 : number;
     }
 
     private static List<String> stringList(String recordId, String key, Collection<?> list) {

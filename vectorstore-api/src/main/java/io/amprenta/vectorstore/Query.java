@@ -4,6 +4,7 @@ import io.amprenta.vectorstore.filter.Filter;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A nearest-neighbour search: the query vector, how many matches, an optional metadata filter, whether
@@ -11,7 +12,12 @@ import java.util.Optional;
  *
  * <p>Build with {@code Query.builder(vector).topK(10).filter(f).build()}. Defaults: {@code topK} 10,
  * no filter, metadata included, values not included (as in Spring AI and LangChain4j; Pinecone's own
- * default excludes both), no sparse vector.
+ * default excludes both), no sparse vector, no score threshold.
+ *
+ * <p>A {@link Builder#scoreThreshold score threshold} keeps only matches at least that good in the store's
+ * metric: a score at or above it for {@code cosine} and {@code dotproduct} (higher is better), at or below
+ * it for {@code euclidean}, whose scores are squared distances (lower is better). The query then returns
+ * the best {@code topK} of the records that pass, so fewer than {@code topK} when fewer pass.
  *
  * <p>A hybrid query ({@link Builder#sparseVector}) scores each record as Pinecone does: the dense dot
  * product plus the dot product of the sparse values (records without sparse values contribute 0 for
@@ -25,9 +31,10 @@ import java.util.Optional;
  * @param includeMetadata whether matches carry metadata
  * @param includeValues whether matches carry their vector values (dense and sparse)
  * @param sparseVector the sparse part of a hybrid query, or null for a dense query
+ * @param scoreThreshold the worst score a match may have (see above), or null for none
  */
 public record Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues,
-                    SparseValues sparseVector) {
+                    SparseValues sparseVector, Double scoreThreshold) {
 
     /** The largest {@code topK} any backend accepts (Pinecone's limit). */
     public static final int MAX_TOP_K = 10_000;
@@ -46,12 +53,22 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
             throw new InvalidRequestException(ErrorCode.INVALID_QUERY,
                     "topK is " + topK + " but must be between 1 and " + MAX_TOP_K + ".");
         }
+        if (scoreThreshold != null && !Double.isFinite(scoreThreshold)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_QUERY, "The score threshold is " + scoreThreshold
+                    + "; it must be a finite number (a score in the store's metric), or null for none.");
+        }
         vector = vector.clone();
     }
 
-    /** A dense query (no sparse vector). */
+    /** A dense query (no sparse vector, no score threshold). */
     public Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues) {
-        this(vector, topK, filter, includeMetadata, includeValues, null);
+        this(vector, topK, filter, includeMetadata, includeValues, null, null);
+    }
+
+    /** A query without a score threshold. */
+    public Query(float[] vector, int topK, Filter filter, boolean includeMetadata, boolean includeValues,
+                 SparseValues sparseVector) {
+        this(vector, topK, filter, includeMetadata, includeValues, sparseVector, null);
     }
 
     /** Starts a query for {@code vector}. */
@@ -90,9 +107,22 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
         return Optional.ofNullable(sparseVector);
     }
 
+    /** The score threshold, if any. */
+    public OptionalDouble optionalScoreThreshold() {
+        return scoreThreshold == null ? OptionalDouble.empty() : OptionalDouble.of(scoreThreshold);
+    }
+
+    /**
+     * Whether {@code score} passes this query's score threshold under {@code metric}: at least as good as the
+     * threshold in the metric's direction. Always true without a threshold.
+     */
+    public boolean passesThreshold(DistanceMetric metric, double score) {
+        return scoreThreshold == null || metric.compareBestFirst(score, scoreThreshold) <= 0;
+    }
+
     /** The same query asking for {@code k} matches; backends use it to over-fetch. */
     public Query withTopK(int k) {
-        return new Query(vector, k, filter, includeMetadata, includeValues, sparseVector);
+        return new Query(vector, k, filter, includeMetadata, includeValues, sparseVector, scoreThreshold);
     }
 
     @Override
@@ -103,12 +133,13 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
                 && includeValues == that.includeValues
                 && Arrays.equals(vector, that.vector)
                 && Objects.equals(filter, that.filter)
-                && Objects.equals(sparseVector, that.sparseVector);
+                && Objects.equals(sparseVector, that.sparseVector)
+                && Objects.equals(scoreThreshold, that.scoreThreshold);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(vector), topK, filter, includeMetadata, includeValues, sparseVector);
+        return Objects.hash(Arrays.hashCode(vector), topK, filter, includeMetadata, includeValues, sparseVector, scoreThreshold);
     }
 
     @Override
@@ -116,6 +147,7 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
         return "Query[dimension=" + vector.length + ", topK=" + topK
                 + (filter == null ? "" : ", filter=" + filter.toJson())
                 + (sparseVector == null ? "" : ", sparseVector=" + sparseVector)
+                + (scoreThreshold == null ? "" : ", scoreThreshold=" + scoreThreshold)
                 + ", includeMetadata=" + includeMetadata + ", includeValues=" + includeValues + "]";
     }
 
@@ -127,6 +159,7 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
         private boolean includeMetadata = true;
         private boolean includeValues;
         private SparseValues sparseVector;
+        private Double scoreThreshold;
 
         private Builder(float[] vector) {
             this.vector = Objects.requireNonNull(vector, "vector");
@@ -159,6 +192,15 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
             return this;
         }
 
+        /**
+         * Keeps only matches at least this good (null for none): scores at or above it for {@code cosine} and
+         * {@code dotproduct} stores, at or below it for {@code euclidean} stores (squared distances).
+         */
+        public Builder scoreThreshold(Double scoreThreshold) {
+            this.scoreThreshold = scoreThreshold;
+            return this;
+        }
+
         /** Whether matches carry their vector values, dense and sparse (default false). */
         public Builder includeValues(boolean includeValues) {
             this.includeValues = includeValues;
@@ -167,7 +209,7 @@ public record Query(float[] vector, int topK, Filter filter, boolean includeMeta
 
         /** The query. */
         public Query build() {
-            return new Query(vector, topK, filter, includeMetadata, includeValues, sparseVector);
+            return new Query(vector, topK, filter, includeMetadata, includeValues, sparseVector, scoreThreshold);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.amprenta.vectorstore;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -24,6 +25,11 @@ public record StoreStats(String backend, OptionalInt dimension, DistanceMetric m
     /** The number of records across all namespaces. */
     public long totalCount() {
         return namespaceCounts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The namespaces that hold records, sorted. */
+    public List<String> namespaces() {
+        return namespaceCounts.entrySet().stream().filter(entry -> entry.getValue() > 0).map(Map.Entry::getKey).toList();
     }
 
     /** The number of records in {@code namespace}; 0 when it holds none. */

@@ -7,8 +7,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -43,6 +45,71 @@ public interface VectorStore extends AutoCloseable {
 
     /** The records with these ids, keyed by id; ids that do not exist are absent from the map. */
     Map<String, VectorRecord> fetch(Collection<String> ids);
+
+    /**
+     * The records nearest to a stored record (Pinecone's query by id): a query whose vector is the dense values
+     * of record {@code id} in this namespace, shaped by {@code options} (top-k, filter, score threshold, what
+     * matches include; e.g. {@code q -> q.topK(5)}). The record itself is among the matches when it passes the
+     * filter, as in Pinecone. Add {@code sparseVector(...)} for a hybrid query; the record's own sparse values
+     * are not used, as Pinecone uses only the dense values of the record.
+     *
+     * @return the matches, or an empty list when no record has this id (as Pinecone answers)
+     */
+    default List<Match> queryById(String id, UnaryOperator<Query.Builder> options) {
+        Objects.requireNonNull(options, "options");
+        VectorRecord record = fetch(List.of(id)).get(id);
+        if (record == null) {
+            return List.of();
+        }
+        return query(Objects.requireNonNull(options.apply(Query.builder(record.values())), "options result").build());
+    }
+
+    /**
+     * Replaces the dense values and/or the sparse values of the existing record {@code id}, leaving its
+     * metadata and the part passed as null as they are (Pinecone's {@code update} with values). The new values
+     * are checked like an upsert's.
+     *
+     * @param values the new dense values, or null to keep them
+     * @param sparseValues the new sparse values, or null to keep them
+     * @return whether the record existed; when it did not, nothing was written
+     * @throws InvalidRequestException when both are null or the new values break a limit; nothing is written
+     */
+    boolean update(String id, float[] values, SparseValues sparseValues);
+
+    /**
+     * Merges {@code metadata} into the metadata of the existing record {@code id}: the given keys are set,
+     * the others kept, the vector is neither resent nor touched (Pinecone's {@code update} with
+     * {@code set_metadata}). The merged metadata is checked like an upsert's (types, size).
+     *
+     * @return whether the record existed; when it did not, nothing was written
+     * @throws InvalidRequestException when a value's type is not supported or the merged metadata is too large;
+     *     nothing is written
+     */
+    boolean setMetadata(String id, Map<String, ?> metadata);
+
+    /**
+     * One page of the records in this namespace whose metadata matches the page request's filter, whole
+     * (Pinecone's {@code fetch_by_metadata}). Start with {@code RecordPageRequest.of(filter)} and follow
+     * {@link RecordPage#next()}; every matching record is on exactly one page when the store is not written
+     * meanwhile.
+     */
+    RecordPage fetchByFilter(RecordPageRequest request);
+
+    /**
+     * The namespaces that hold records, sorted, the default namespace as {@code ""} (Pinecone's
+     * {@code list_namespaces}).
+     */
+    default List<String> listNamespaces() {
+        return stats().namespaces();
+    }
+
+    /**
+     * Deletes the namespace {@code namespace} with every record in it (Pinecone's {@code delete_namespace});
+     * a namespace that holds nothing is left as it is. The same as {@code inNamespace(namespace).deleteAll()}.
+     */
+    default void deleteNamespace(String namespace) {
+        inNamespace(Objects.requireNonNull(namespace, "namespace")).deleteAll();
+    }
 
     /** Deletes the records with these ids; ids that do not exist are ignored. */
     void delete(Collection<String> ids);

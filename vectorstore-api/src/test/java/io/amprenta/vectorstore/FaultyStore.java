@@ -52,6 +52,23 @@ public final class FaultyStore implements VectorStore {
     }
 
     @Override
+    public boolean update(String id, float[] values, SparseValues sparseValues) {
+        maybeFail(failWrites);
+        return delegate.update(id, values, sparseValues);
+    }
+
+    @Override
+    public boolean setMetadata(String id, Map<String, ?> metadata) {
+        maybeFail(failWrites);
+        return delegate.setMetadata(id, metadata);
+    }
+
+    @Override
+    public RecordPage fetchByFilter(RecordPageRequest request) {
+        return delegate.fetchByFilter(request);
+    }
+
+    @Override
     public void deleteByFilter(Filter filter) {
         maybeFail(failWrites);
         delegate.deleteByFilter(filter);

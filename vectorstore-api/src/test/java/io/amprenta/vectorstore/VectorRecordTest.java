@@ -40,6 +40,15 @@ class VectorRecordTest {
     }
 
     @Test
+    void negativeZeroIsZeroSoThatACopyThroughJsonbEqualsItsSource() {
+        VectorRecord record = VectorRecord.of("a", new float[] {1}, Map.of("z", -0.0, "f", -0.0f));
+
+        assertThat(record.metadata().get("z")).isEqualTo(0.0);
+        assertThat(record.metadata().get("f")).isEqualTo(0.0);
+        assertThat(record).isEqualTo(VectorRecord.of("a", new float[] {1}, Map.of("z", 0, "f", 0.0)));
+    }
+
+    @Test
     void everyNumberTypeBecomesADouble() {
         VectorRecord record = VectorRecord.of("n", new float[] {1}, Map.of(
                 "int", 3, "long", 4L, "float", 0.5f, "short", (short) 6, "decimal", new BigDecimal("7.25"),

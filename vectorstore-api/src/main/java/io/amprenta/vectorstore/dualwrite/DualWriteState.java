@@ -172,7 +172,7 @@ final class DualWriteState {
             try {
                 DualWriteVectorStore.Stores stores = storesFor.apply(divergence.namespace());
                 switch (divergence.operation()) {
-                    case UPSERT, DELETE -> copyFromPrimary(stores, divergence.ids());
+                    case UPSERT, UPDATE, DELETE -> copyFromPrimary(stores, divergence.ids());
                     default -> pruneSecondary(stores);
                 }
                 forget(divergence);

@@ -8,6 +8,9 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -86,6 +89,31 @@ public final class DualWriteVectorStore implements VectorStore {
     }
 
     @Override
+    public boolean update(String id, float[] values, SparseValues sparseValues) {
+        if (sparseValues != null && !secondary.supportsSparseValues()) {
+            throw new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, "The update of record "
+                    + Limits.quoteId(id) + " has sparse values, but the secondary " + secondary.backend() + " store cannot"
+                    + " store them; nothing was written. Update the dense values only, or mirror to a store that"
+                    + " supports sparse values.");
+        }
+        boolean found = primary.update(id, values, sparseValues);
+        if (found) {
+            state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null,
+                    () -> secondary.update(id, values, sparseValues));
+        }
+        return found;
+    }
+
+    @Override
+    public boolean setMetadata(String id, Map<String, ?> metadata) {
+        boolean found = primary.setMetadata(id, metadata);
+        if (found) {
+            state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null, () -> secondary.setMetadata(id, metadata));
+        }
+        return found;
+    }
+
+    @Override
     public void delete(Collection<String> ids) {
         primary.delete(ids);
         state.mirror(Operation.DELETE, secondary.namespace(), List.copyOf(ids), null, () -> secondary.delete(ids));
@@ -116,13 +144,20 @@ public final class DualWriteVectorStore implements VectorStore {
     }
 
     @Override
+    public RecordPage fetchByFilter(RecordPageRequest request) {
+        return primary.fetchByFilter(request);
+    }
+
+    @Override
     public IdPage listIds(IdPageRequest request) {
         return primary.listIds(request);
     }
 
+    /** The primary's dimension, metric and counts, under this store's backend name like every store's stats. */
     @Override
     public StoreStats stats() {
-        return primary.stats();
+        StoreStats stats = primary.stats();
+        return new StoreStats(backend(), stats.dimension(), stats.metric(), stats.namespaceCounts());
     }
 
     /** The primary's health, with the secondary's status, latency and message in the details. */

@@ -8,6 +8,8 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
 import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
@@ -138,6 +140,46 @@ final class MemoryBackend implements VectorStoreBackend {
                 }
             }
             return found;
+        });
+    }
+
+    @Override
+    public boolean update(String namespace, String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata) {
+        return write(() -> {
+            NavigableMap<String, VectorRecord> records = records(namespace);
+            VectorRecord current = records.get(id);
+            if (current == null) {
+                return false;
+            }
+            if (values != null && values.length != dimension) {
+                throw new DimensionMismatchException("record " + Limits.quoteId(id), dimension, values.length);
+            }
+            Map<String, Object> metadata = new LinkedHashMap<>(current.metadata());
+            if (setMetadata != null) {
+                metadata.putAll(setMetadata);
+            }
+            records.put(id, new VectorRecord(id, values != null ? values : current.values(), metadata,
+                    sparseValues != null ? sparseValues : current.sparseValues()));
+            return true;
+        });
+    }
+
+    @Override
+    public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
+        String after = request.cursor() == null ? null : decodeCursor(request.cursor());
+        Filter filter = request.filter();
+        return read(() -> {
+            NavigableMap<String, VectorRecord> records = records(namespace);
+            List<VectorRecord> page = new ArrayList<>();
+            for (VectorRecord record : (after == null ? records : records.tailMap(after, false)).values()) {
+                if (filter.test(record.metadata())) {
+                    if (page.size() == request.limit()) {
+                        return new RecordPage(page, request, encodeCursor(page.get(page.size() - 1).id()));
+                    }
+                    page.add(record);
+                }
+            }
+            return new RecordPage(page, request, null);
         });
     }
 

@@ -5,6 +5,9 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -62,6 +65,21 @@ public final class ObservedVectorStore implements VectorStore {
     @Override
     public Map<String, VectorRecord> fetch(Collection<String> ids) {
         return observe(Operation.FETCH, () -> delegate.fetch(ids), Map::size);
+    }
+
+    @Override
+    public boolean update(String id, float[] values, SparseValues sparseValues) {
+        return observe(Operation.UPDATE, () -> delegate.update(id, values, sparseValues), found -> found ? 1 : 0);
+    }
+
+    @Override
+    public boolean setMetadata(String id, Map<String, ?> metadata) {
+        return observe(Operation.UPDATE, () -> delegate.setMetadata(id, metadata), found -> found ? 1 : 0);
+    }
+
+    @Override
+    public RecordPage fetchByFilter(RecordPageRequest request) {
+        return observe(Operation.FETCH_BY_FILTER, () -> delegate.fetchByFilter(request), page -> page.records().size());
     }
 
     @Override

@@ -5,6 +5,8 @@ public enum Operation {
     UPSERT("upsert"),
     QUERY("query"),
     FETCH("fetch"),
+    FETCH_BY_FILTER("fetch_by_filter"),
+    UPDATE("update"),
     DELETE("delete"),
     DELETE_BY_FILTER("delete_by_filter"),
     DELETE_ALL("delete_all"),

@@ -8,6 +8,9 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -93,7 +96,81 @@ public final class BackendVectorStore implements VectorStore {
                         + " vector, or use a store whose metric is dotproduct.");
             }
         }
-        return backend.query(namespace, query);
+        List<Match> matches = backend.query(namespace, query);
+        if (query.scoreThreshold() == null) {
+            return matches;
+        }
+        // The best k of the records that pass a threshold are the passing ones among the best k, so filtering the
+        // answer is exact for every backend and keeps the threshold's direction in one place (Query).
+        return matches.stream().filter(match -> query.passesThreshold(backend.metric(), match.score())).toList();
+    }
+
+    @Override
+    public boolean update(String id, float[] values, SparseValues sparseValues) {
+        ensureOpen();
+        Limits.checkId(id);
+        if (values == null && sparseValues == null) {
+            throw new InvalidRequestException(ErrorCode.INVALID_UPDATE, "The update of record " + Limits.quoteId(id)
+                    + " gives neither dense nor sparse values. Pass the values to replace, or use setMetadata to change"
+                    + " only the metadata.");
+        }
+        return apply(id, values, sparseValues, null);
+    }
+
+    @Override
+    public boolean setMetadata(String id, Map<String, ?> metadata) {
+        ensureOpen();
+        Limits.checkId(id);
+        Objects.requireNonNull(metadata, "metadata");
+        // Normalizing through a record checks the types exactly as an upsert would; the values are not used.
+        return apply(id, null, null, VectorRecord.of(id, new float[0], metadata).metadata());
+    }
+
+    // Checks the parts given, then the record as it will be (merged metadata size, dimension), so that a bad update
+    // writes nothing; the backend then changes only the parts given. The record is read first because the merged
+    // metadata's size, and whether the record exists, are known only from it (see ARCHITECTURE.md, the query path).
+    private boolean apply(String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata) {
+        String subject = "record " + Limits.quoteId(id);
+        if (values != null) {
+            Limits.checkRecord(VectorRecord.of(id, values), backend.dimension(), true);
+        }
+        if (sparseValues != null) {
+            Limits.checkSparse(subject, sparseValues);
+            if (!backend.supportsSparseValues()) {
+                throw sparseUnsupported("The update of " + subject + " has sparse values, but the " + backend.name()
+                        + " store cannot store them; nothing was written");
+            }
+        }
+        VectorRecord current = backend.fetch(namespace, List.of(id)).get(id);
+        if (current == null) {
+            return false;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(current.metadata());
+        if (setMetadata != null) {
+            merged.putAll(setMetadata);
+        }
+        VectorRecord updated = new VectorRecord(id, values != null ? values : current.values(), merged,
+                sparseValues != null ? sparseValues : current.sparseValues());
+        Limits.checkRecord(updated, backend.dimension(), backend.supportsSparseValues());
+        return backend.update(namespace, id, values, sparseValues, setMetadata);
+    }
+
+    @Override
+    public RecordPage fetchByFilter(RecordPageRequest request) {
+        ensureOpen();
+        return backend.fetchByFilter(namespace, Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public List<String> listNamespaces() {
+        ensureOpen();
+        return backend.listNamespaces();
+    }
+
+    @Override
+    public void deleteNamespace(String otherNamespace) {
+        ensureOpen();
+        backend.deleteNamespace(Objects.requireNonNull(otherNamespace, "namespace"));
     }
 
     @Override

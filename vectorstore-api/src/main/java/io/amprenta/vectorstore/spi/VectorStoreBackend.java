@@ -6,6 +6,9 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
@@ -54,6 +57,33 @@ public interface VectorStoreBackend extends AutoCloseable {
 
     /** Fetches distinct, valid ids; absent ids are left out. */
     Map<String, VectorRecord> fetch(String namespace, List<String> ids);
+
+    /**
+     * Applies Pinecone's {@code update} to the existing record {@code id}: the non-null parts replace the
+     * record's (dense values, sparse values), {@code setMetadata}'s keys are merged into its metadata, the rest
+     * is kept. {@link BackendVectorStore} has checked that the record exists and that the updated record is
+     * valid (sparse values only if {@link #supportsSparseValues()}); backends apply the change without
+     * rewriting what it does not touch.
+     *
+     * @param values the new dense values, or null
+     * @param sparseValues the new sparse values, or null
+     * @param setMetadata the metadata keys to set (normalized), or null
+     * @return whether the record was still there to update
+     */
+    boolean update(String namespace, String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata);
+
+    /** One page of the records whose metadata matches the request's filter, in id order within the page. */
+    RecordPage fetchByFilter(String namespace, RecordPageRequest request);
+
+    /** The namespaces that hold records, sorted. The default reads them from {@link #stats()}. */
+    default List<String> listNamespaces() {
+        return stats().namespaces();
+    }
+
+    /** Deletes a namespace with its records. The default deletes all its records. */
+    default void deleteNamespace(String namespace) {
+        deleteAll(namespace);
+    }
 
     /** Deletes distinct, valid ids. */
     void delete(String namespace, List<String> ids);

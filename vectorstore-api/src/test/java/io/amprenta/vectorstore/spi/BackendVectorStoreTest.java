@@ -12,6 +12,8 @@ import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.SparseValues;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.UnavailableException;
 import io.amprenta.vectorstore.VectorRecord;
@@ -204,6 +206,19 @@ class BackendVectorStoreTest {
         @Override
         public IdPage listIds(String namespace, IdPageRequest request) {
             return new IdPage(List.of(), request, null);
+        }
+
+        @Override
+        public boolean update(String namespace, String id, float[] values, SparseValues sparseValues,
+                              Map<String, Object> setMetadata) {
+            calls.add("update " + namespace + " " + id);
+            return false;
+        }
+
+        @Override
+        public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
+            calls.add("fetchByFilter " + namespace);
+            return new RecordPage(List.of(), request, null);
         }
 
         @Override

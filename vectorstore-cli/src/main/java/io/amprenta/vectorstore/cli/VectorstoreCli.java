@@ -19,14 +19,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code vectorstore} command line: {@code migrate}, {@code verify}, {@code schema}, {@code health},
- * {@code benchmark}, {@code calibrate}. Configuration comes from the same environment variables the
+ * {@code benchmark}, {@code calibrate}, {@code fetch}, {@code query}. Configuration comes from the same environment variables the
  * library reads (README, "Configuration"); results go to standard output (a table, or JSON with
  * {@code --json}), progress and diagnostics to standard error. Exit codes: {@link ExitCode}.
  */
 @Command(name = "vectorstore", mixinStandardHelpOptions = true, versionProvider = VectorstoreCli.Version.class,
         description = "Move vectors from Pinecone to PostgreSQL/pgvector, verify them, and operate both.",
         subcommands = {MigrateCommand.class, SchemaCommand.class, HealthCommand.class, VerifyCommand.class,
-            BenchmarkCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
+            BenchmarkCommand.class, CalibrateCommand.class, FetchCommand.class, QueryCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VectorstoreCli implements Runnable {
 
     private final VectorStoreConfig config;

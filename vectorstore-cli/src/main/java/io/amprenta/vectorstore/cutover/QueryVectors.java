@@ -83,7 +83,21 @@ public final class QueryVectors {
 
     private static float[] parse(String text, Path file, int number) {
         try {
-            double[] values = text.startsWith("[") ? JSON.readValue(text, double[].class) : numbers(text);
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ", line " + number + " is not a query vector: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One vector written as a JSON array ({@code [0.1, 0.2]}) or as numbers separated by spaces or commas.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static float[] parse(String text) {
+        try {
+            String trimmed = text.strip();
+            double[] values = trimmed.startsWith("[") ? JSON.readValue(trimmed, double[].class) : numbers(trimmed);
             float[] vector = new float[values.length];
             for (int i = 0; i < values.length; i++) {
                 vector[i] = (float) values[i];
@@ -95,9 +109,8 @@ public final class QueryVectors {
                 throw new IllegalArgumentException("no values");
             }
             return vector;
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            String problem = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw new IllegalArgumentException(file + ", line " + number + " is not a query vector: " + problem, e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
     }
 

@@ -7,6 +7,9 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
@@ -135,6 +138,27 @@ final class PgVectorBackend implements VectorStoreBackend {
     @Override
     public Map<String, VectorRecord> fetch(String namespace, List<String> ids) {
         return inTransaction("Fetch from " + layout.names().display(), connection -> rows.fetch(connection, namespace, ids));
+    }
+
+    /** Pinecone's {@code update}: one small statement per part given, in one transaction. */
+    @Override
+    public boolean update(String namespace, String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata) {
+        return inTransaction("Update in " + layout.names().display(), connection -> {
+            boolean found = true;
+            if (values != null) {
+                found = writer.updateValues(connection, namespace, id, values, settings.embeddingModel());
+            }
+            if (found && setMetadata != null) {
+                found = writer.mergeMetadata(connection, namespace, id, setMetadata);
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
+        return inTransaction("Fetch by filter from " + layout.names().display(),
+                connection -> rows.fetchByFilter(connection, namespace, request));
     }
 
     @Override

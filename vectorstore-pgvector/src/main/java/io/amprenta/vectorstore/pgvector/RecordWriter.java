@@ -301,6 +301,53 @@ final class RecordWriter {
         }
     }
 
+    /**
+     * Pinecone's {@code update} with values: replaces the embedding of one existing record (and stamps the model
+     * and time as an upsert does), leaving its metadata and the application's columns as they are.
+     *
+     * @return whether the record was there
+     */
+    public boolean updateValues(Connection connection, String namespace, String id, float[] values, String embeddingModel)
+            throws SQLException {
+        if (!layout.idType().accepts(id)) {
+            return false;
+        }
+        String model = embeddingModel == null ? "" : ", " + TableNames.column(TableNames.EMBEDDING_MODEL) + " = ?";
+        List<Object> parameters = new ArrayList<>(List.of(new PGvector(values)));
+        if (embeddingModel != null) {
+            parameters.add(embeddingModel);
+        }
+        parameters.add(namespace);
+        parameters.add(new String[] {id});
+        return Jdbc.update(connection, new Jdbc.Statement("UPDATE " + names.qualified() + " SET "
+                + TableNames.column(TableNames.EMBEDDING) + " = ?::vector, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT)
+                + " = now()" + model + existingRecord(), parameters)) > 0;
+    }
+
+    /**
+     * Pinecone's {@code update} with {@code set_metadata}: merges the keys into one existing record's metadata in
+     * place ({@code jsonb ||}), so the embedding is neither sent nor rewritten and concurrent merges of other keys
+     * are not lost.
+     *
+     * @return whether the record was there
+     */
+    public boolean mergeMetadata(Connection connection, String namespace, String id, Map<String, Object> setMetadata)
+            throws SQLException {
+        if (!layout.idType().accepts(id)) {
+            return false;
+        }
+        String metadata = names.metadata();
+        return Jdbc.update(connection, Jdbc.Statement.of("UPDATE " + names.qualified() + " SET " + metadata + " = COALESCE("
+                + metadata + ", '{}'::jsonb) || ?::jsonb" + existingRecord(), MetadataJson.write(setMetadata), namespace,
+                new String[] {id})) > 0;
+    }
+
+    // One record: a row of the namespace with this id that has an embedding.
+    private String existingRecord() {
+        return " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id() + " = ANY ("
+                + layout.idType().arrayParameter() + ") AND " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
+    }
+
     private static void execute(Connection connection, String sql) throws SQLException {
         Jdbc.execute(connection, sql);
     }

@@ -3,10 +3,13 @@ package io.amprenta.vectorstore.pgvector;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,12 +53,8 @@ final class Rows {
         if (possible.isEmpty()) {
             return Map.of();
         }
-        Jdbc.list(connection, Jdbc.Statement.of("SELECT " + idType.asText(names.id()) + ", "
-                + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING)) + ", "
-                + names.metadata() + " FROM " + names.qualified() + " WHERE " + visible()
-                + " AND " + names.id() + " = ANY (" + idType.arrayParameter() + ")", namespace, possible.toArray(String[]::new)),
-                row -> new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
-                        StoredMetadata.read(row.getString(1), row.getString(3))))
+        Jdbc.list(connection, Jdbc.Statement.of(selectRecords() + " AND " + names.id() + " = ANY (" + idType.arrayParameter()
+                + ")", namespace, possible.toArray(String[]::new)), Rows::record)
                 .forEach(record -> found.put(record.id(), record));
         Map<String, VectorRecord> ordered = new LinkedHashMap<>();
         ids.forEach(id -> {
@@ -65,6 +64,41 @@ final class Rows {
             }
         });
         return ordered;
+    }
+
+    /**
+     * One page of the records whose metadata matches the request's filter, in byte order of ids (keyset pagination,
+     * as {@link #listIds}, with the same cursor).
+     */
+    public RecordPage fetchByFilter(Connection connection, String namespace, RecordPageRequest request) throws SQLException {
+        SqlFragment condition = filters.compile(request.filter());
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(namespace);
+        parameters.addAll(condition.parameters());
+        StringBuilder sql = new StringBuilder(selectRecords()).append(" AND (").append(condition.sql()).append(")");
+        if (request.cursor() != null) {
+            sql.append(" AND ").append(byteOrder).append(" > ").append(idType.parameter());
+            parameters.add(IdKeyset.lastId(request.cursor()));
+        }
+        sql.append(" ORDER BY ").append(byteOrder).append(" LIMIT ?");
+        parameters.add(request.limit() + 1);
+        List<VectorRecord> records = Jdbc.list(connection, new Jdbc.Statement(sql.toString(), parameters), Rows::record);
+        if (records.size() <= request.limit()) {
+            return new RecordPage(records, request, null);
+        }
+        List<VectorRecord> page = records.subList(0, request.limit());
+        return new RecordPage(page, request, IdKeyset.cursorAfter(page.get(page.size() - 1).id()));
+    }
+
+    // The records of the namespace (first parameter); callers append conditions.
+    private String selectRecords() {
+        return "SELECT " + idType.asText(names.id()) + ", " + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING))
+                + ", " + names.metadata() + " FROM " + names.qualified() + " WHERE " + visible();
+    }
+
+    private static VectorRecord record(ResultSet row) throws SQLException {
+        return new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
+                StoredMetadata.read(row.getString(1), row.getString(3)));
     }
 
     /**

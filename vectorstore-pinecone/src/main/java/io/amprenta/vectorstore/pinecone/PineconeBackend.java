@@ -9,6 +9,9 @@ import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
@@ -18,20 +21,28 @@ import io.amprenta.vectorstore.spi.Limits;
 import io.amprenta.vectorstore.spi.VectorStoreBackend;
 import io.pinecone.clients.Index;
 import io.pinecone.configs.PineconeConnection;
+import io.pinecone.proto.DeleteNamespaceRequest;
 import io.pinecone.proto.DeleteRequest;
 import io.pinecone.proto.DescribeIndexStatsRequest;
 import io.pinecone.proto.DescribeIndexStatsResponse;
+import io.pinecone.proto.FetchByMetadataRequest;
+import io.pinecone.proto.FetchByMetadataResponse;
 import io.pinecone.proto.FetchRequest;
 import io.pinecone.proto.FetchResponse;
+import io.pinecone.proto.ListNamespacesRequest;
+import io.pinecone.proto.ListNamespacesResponse;
 import io.pinecone.proto.ListRequest;
 import io.pinecone.proto.ListResponse;
 import io.pinecone.proto.QueryRequest;
 import io.pinecone.proto.QueryResponse;
 import io.pinecone.proto.ScoredVector;
+import io.pinecone.proto.UpdateRequest;
 import io.pinecone.proto.UpsertRequest;
 import io.pinecone.proto.Vector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,14 +233,134 @@ final class PineconeBackend implements VectorStoreBackend {
             for (String id : chunk) {
                 Vector vector = vectors.get(id);
                 if (vector != null) {
-                    // The whole record: dropping the sparse values here would lose them in every copy made from a fetch.
-                    found.put(id, VectorRecord.of(id, floats(vector.getValuesCount(), vector::getValues),
-                            MetadataStructs.fromStruct(id, vector.getMetadata()))
-                            .withSparseValues(vector.hasSparseValues() ? RequestSplitting.fromProto(vector.getSparseValues()) : null));
+                    found.put(id, record(id, vector));
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * Pinecone's {@code update} by id: only the parts given travel, the rest of the record stays as Pinecone
+     * holds it. {@link io.amprenta.vectorstore.spi.BackendVectorStore} has read the record first (Pinecone
+     * answers an update of an unknown id with success and no effect).
+     */
+    @Override
+    public boolean update(String namespace, String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata) {
+        UpdateRequest.Builder request = UpdateRequest.newBuilder().setNamespace(namespace).setId(id);
+        if (values != null) {
+            for (float value : values) {
+                request.addValues(value);
+            }
+        }
+        if (sparseValues != null) {
+            request.setSparseValues(RequestSplitting.toProto(sparseValues));
+        }
+        if (setMetadata != null) {
+            request.setSetMetadata(MetadataStructs.toStruct(setMetadata));
+        }
+        UpdateRequest built = request.build();
+        dataPlane.call("update", stub -> stub.update(built));
+        return true;
+    }
+
+    /**
+     * Pinecone's {@code fetch_by_metadata}; the cursor is its pagination token. Pages are at most as large as a
+     * fetch can safely answer for this dimension ({@link #fetchBatch}), and sorted by id (Pinecone returns a map).
+     */
+    @Override
+    public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
+        FetchByMetadataRequest.Builder call = FetchByMetadataRequest.newBuilder().setNamespace(namespace)
+                .setLimit(Math.min(request.limit(), fetchBatch));
+        Struct filter = FilterStructs.toStruct(request.filter());
+        if (!FilterStructs.matchesEverything(filter)) {
+            call.setFilter(filter);
+        }
+        if (request.cursor() != null) {
+            call.setPaginationToken(request.cursor());
+        }
+        FetchByMetadataRequest built = call.build();
+        FetchByMetadataResponse response;
+        try {
+            response = dataPlane.call("fetch by metadata", stub -> stub.fetchByMetadata(built), PineconeErrors::isMissingNamespace);
+        } catch (InvalidRequestException e) {
+            if (request.cursor() != null && e.code() == ErrorCode.REQUEST_REJECTED) {
+                throw new InvalidRequestException(ErrorCode.INVALID_CURSOR, "Pinecone did not accept the record page"
+                        + " cursor '" + request.cursor() + "' (" + e.problem() + "). Pass the cursor of the previous page"
+                        + " unchanged, or none to start over.", e);
+            }
+            throw e;
+        }
+        if (response == null) {
+            return new RecordPage(List.of(), request, null);
+        }
+        List<VectorRecord> records = new ArrayList<>(response.getVectorsCount());
+        response.getVectorsMap().forEach((id, vector) -> records.add(record(id, vector)));
+        records.sort(Comparator.comparing(VectorRecord::id, PineconeBackend::compareCodePoints));
+        String next = response.hasPagination() && !response.getPagination().getNext().isEmpty()
+                ? response.getPagination().getNext() : null;
+        return new RecordPage(records, request, next);
+    }
+
+    /**
+     * Pinecone's {@code list_namespaces}, page by page; the default namespace is {@code ""}. Indexes without that call
+     * (pod-based ones answer UNIMPLEMENTED) are answered from {@code describe_index_stats}, which every index has.
+     */
+    @Override
+    public List<String> listNamespaces() {
+        try {
+            return listedNamespaces();
+        } catch (InvalidRequestException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_OPERATION) {
+                throw e;
+            }
+            LOG.debug("list_namespaces is not available on this index ({}); reading the namespaces from the stats", e.problem());
+            return stats().namespaces();
+        }
+    }
+
+    private List<String> listedNamespaces() {
+        List<String> names = new ArrayList<>();
+        String token = null;
+        do {
+            ListNamespacesRequest.Builder call = ListNamespacesRequest.newBuilder().setLimit(MAX_LIST_PAGE);
+            if (token != null) {
+                call.setPaginationToken(token);
+            }
+            ListNamespacesRequest built = call.build();
+            ListNamespacesResponse response = dataPlane.call("list namespaces", stub -> stub.listNamespaces(built));
+            response.getNamespacesList().forEach(description ->
+                    names.add(DEFAULT_NAMESPACE_NAME.equals(description.getName()) ? "" : description.getName()));
+            String next = response.hasPagination() && !response.getPagination().getNext().isEmpty()
+                    ? response.getPagination().getNext() : null;
+            token = next != null && !next.equals(token) ? next : null;
+        } while (token != null);
+        return names.stream().distinct().sorted().toList();
+    }
+
+    /**
+     * Pinecone's {@code delete_namespace}; a namespace that does not exist is already gone. Indexes without that call
+     * (pod-based ones) delete all of the namespace's records instead, which on Pinecone also removes the namespace.
+     */
+    @Override
+    public void deleteNamespace(String namespace) {
+        DeleteNamespaceRequest request = DeleteNamespaceRequest.newBuilder()
+                .setNamespace(namespace.isEmpty() ? DEFAULT_NAMESPACE_NAME : namespace).build();
+        try {
+            dataPlane.call("delete namespace", stub -> stub.deleteNamespace(request), PineconeErrors::isMissingNamespace);
+        } catch (InvalidRequestException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_OPERATION) {
+                throw e;
+            }
+            LOG.debug("delete_namespace is not available on this index ({}); deleting all its records", e.problem());
+            deleteAll(namespace);
+        }
+    }
+
+    // The whole record: dropping the sparse values here would lose them in every copy made from a fetch.
+    private static VectorRecord record(String id, Vector vector) {
+        return VectorRecord.of(id, floats(vector.getValuesCount(), vector::getValues), MetadataStructs.fromStruct(id, vector.getMetadata()))
+                .withSparseValues(vector.hasSparseValues() ? RequestSplitting.fromProto(vector.getSparseValues()) : null);
     }
 
     @Override
@@ -381,6 +512,11 @@ final class PineconeBackend implements VectorStoreBackend {
             values[i] = valueAt.get(i);
         }
         return values;
+    }
+
+    // Unicode code point order, the order Pinecone lists ids in.
+    private static int compareCodePoints(String a, String b) {
+        return Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
     }
 
     private interface IntToFloat {

@@ -384,4 +384,23 @@ class PineconeBackendIT {
                 .hasMessageContaining("dotproduct");
         assertThat(store.fetch(List.of("s")).get("s").sparseValues()).isNotNull();
     }
+
+    @Test
+    void indexesWithoutTheNamespaceCallsAreAnsweredFromStatsAndDeleteAll() {
+        PineconeEmulator emulator = emulator(2, DistanceMetric.COSINE);
+        VectorStore store = store(emulator);
+        store.upsert(List.of(VectorRecord.of("a", new float[] {1, 0})));
+        store.inNamespace("pods").upsert(List.of(VectorRecord.of("p", new float[] {1, 0})));
+        emulator.clearRequests();
+
+        emulator.faults().limitTo(PineconeOperation.LIST_NAMESPACES).failCall(1, Status.Code.UNIMPLEMENTED);
+        assertThat(store.listNamespaces()).containsExactly("", "pods");
+        emulator.faults().clear().limitTo(PineconeOperation.DELETE_NAMESPACE).failCall(1, Status.Code.UNIMPLEMENTED);
+        store.deleteNamespace("pods");
+        emulator.faults().clear();
+
+        assertThat(emulator.namespaceCounts()).containsOnlyKeys("");
+        assertThat(emulator.requests()).extracting(RecordedRequest::operation).contains(PineconeOperation.DESCRIBE_INDEX_STATS,
+                PineconeOperation.DELETE);
+    }
 }

@@ -5,6 +5,9 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.RecordPage;
+import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
@@ -14,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A store that passes every call to another; extend it to change a few operations (caching, auditing,
@@ -47,6 +51,36 @@ public abstract class ForwardingVectorStore implements VectorStore {
     @Override
     public Map<String, VectorRecord> fetch(Collection<String> ids) {
         return delegate.fetch(ids);
+    }
+
+    @Override
+    public List<Match> queryById(String id, UnaryOperator<Query.Builder> options) {
+        return delegate.queryById(id, options);
+    }
+
+    @Override
+    public boolean update(String id, float[] values, SparseValues sparseValues) {
+        return delegate.update(id, values, sparseValues);
+    }
+
+    @Override
+    public boolean setMetadata(String id, Map<String, ?> metadata) {
+        return delegate.setMetadata(id, metadata);
+    }
+
+    @Override
+    public RecordPage fetchByFilter(RecordPageRequest request) {
+        return delegate.fetchByFilter(request);
+    }
+
+    @Override
+    public List<String> listNamespaces() {
+        return delegate.listNamespaces();
+    }
+
+    @Override
+    public void deleteNamespace(String namespace) {
+        delegate.deleteNamespace(namespace);
     }
 
     @Override

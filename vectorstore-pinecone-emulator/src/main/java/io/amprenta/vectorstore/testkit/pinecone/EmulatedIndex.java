@@ -16,6 +16,7 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -127,6 +128,56 @@ final class EmulatedIndex {
     }
 
     /**
+     * Applies an update to record {@code id} if it exists: non-null values and sparse values replace the
+     * record's, {@code setMetadata}'s keys are merged into its metadata. The caller has validated the parts
+     * and {@code check} validates the updated record before it is stored.
+     *
+     * @return whether the record existed
+     */
+    boolean update(String namespace, String id, float[] values, SparseValues sparse, Map<String, Object> setMetadata,
+                   Consumer<Map<String, Object>> check) {
+        return write(() -> {
+            NavigableMap<String, Stored> records = namespaces.get(namespace);
+            Stored current = records == null ? null : records.get(id);
+            if (current == null) {
+                return false;
+            }
+            Map<String, Object> metadata = new LinkedHashMap<>(current.metadata);
+            if (setMetadata != null) {
+                metadata.putAll(setMetadata);
+            }
+            check.accept(metadata);
+            records.put(id, Stored.seeded(id, values != null ? values : current.values,
+                    sparse != null ? sparse : current.sparse, metadata));
+            return true;
+        });
+    }
+
+    /**
+     * Up to {@code limit} records matching {@code filter} (null for all), in id order after {@code after}
+     * (exclusive; null to start at the beginning), and whether more may follow.
+     */
+    RecordSlice matching(String namespace, Filter filter, String after, int limit) {
+        return read(() -> {
+            NavigableMap<String, Stored> records = stored(namespace);
+            Map<String, Stored> page = new LinkedHashMap<>();
+            for (Map.Entry<String, Stored> entry : (after == null ? records : records.tailMap(after, false)).entrySet()) {
+                if (filter == null || filter.test(entry.getValue().metadata)) {
+                    if (page.size() == limit) {
+                        return new RecordSlice(page, true);
+                    }
+                    page.put(entry.getKey(), entry.getValue());
+                }
+            }
+            return new RecordSlice(page, false);
+        });
+    }
+
+    /** A page of records from {@link #matching}, in id order. */
+    record RecordSlice(Map<String, Stored> records, boolean more) {
+    }
+
+    /**
      * The exact {@code topK} best records matching {@code filter} (null for all), best first. With
      * {@code sparse} (a hybrid query, on dotproduct indexes only) a record scores its dense dot product plus
      * the dot product of its sparse values with {@code sparse}, as Pinecone scores it.
@@ -205,6 +256,11 @@ final class EmulatedIndex {
             dropIfEmpty(namespace);
             return null;
         });
+    }
+
+    /** Deletes a namespace with its records; returns whether it existed. */
+    boolean deleteNamespace(String namespace) {
+        return write(() -> namespaces.remove(namespace) != null);
     }
 
     void deleteAll(String namespace) {

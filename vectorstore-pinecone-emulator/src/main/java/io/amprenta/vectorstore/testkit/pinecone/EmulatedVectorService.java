@@ -12,20 +12,28 @@ import io.amprenta.vectorstore.internal.MetadataJson;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.pinecone.proto.DeleteNamespaceRequest;
 import io.pinecone.proto.DeleteRequest;
 import io.pinecone.proto.DeleteResponse;
 import io.pinecone.proto.DescribeIndexStatsRequest;
 import io.pinecone.proto.DescribeIndexStatsResponse;
+import io.pinecone.proto.FetchByMetadataRequest;
+import io.pinecone.proto.FetchByMetadataResponse;
 import io.pinecone.proto.FetchRequest;
 import io.pinecone.proto.FetchResponse;
 import io.pinecone.proto.ListItem;
+import io.pinecone.proto.ListNamespacesRequest;
+import io.pinecone.proto.ListNamespacesResponse;
 import io.pinecone.proto.ListRequest;
 import io.pinecone.proto.ListResponse;
+import io.pinecone.proto.NamespaceDescription;
 import io.pinecone.proto.NamespaceSummary;
 import io.pinecone.proto.Pagination;
 import io.pinecone.proto.QueryRequest;
 import io.pinecone.proto.QueryResponse;
 import io.pinecone.proto.ScoredVector;
+import io.pinecone.proto.UpdateRequest;
+import io.pinecone.proto.UpdateResponse;
 import io.pinecone.proto.UpsertRequest;
 import io.pinecone.proto.UpsertResponse;
 import io.pinecone.proto.Usage;
@@ -55,6 +63,7 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
     static final int MAX_LIST_LIMIT = 100;
     static final int DEFAULT_LIST_LIMIT = 100;
     static final int MAX_TOP_K = 10_000;
+    static final int MAX_FETCH_BY_METADATA_LIMIT = 10_000;
     /** Pinecone fails queries whose result would exceed 4 MB. */
     static final int MAX_QUERY_RESULT_BYTES = 4 * 1024 * 1024;
 
@@ -162,13 +171,26 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
     public void query(QueryRequest request, StreamObserver<QueryResponse> observer) {
         String namespace = namespaceOf(request.getNamespace());
         answer(PineconeOperation.QUERY, namespace, request, 0, observer, () -> {
-            if (request.getQueriesCount() > 0 || !request.getId().isEmpty()) {
+            if (request.getQueriesCount() > 0) {
                 throw new Rejection(Status.UNIMPLEMENTED.withDescription(
-                        "The emulator answers queries by one vector only (not by id or several queries)."));
+                        "The emulator answers queries by one vector or one id only (not several queries)."));
             }
             int topK = request.getTopK();
             require(topK >= 1 && topK <= MAX_TOP_K, "top_k must be between 1 and " + MAX_TOP_K + ", but is " + topK + ".");
-            float[] vector = values(request.getVectorList());
+            QueryResponse.Builder response = QueryResponse.newBuilder().setNamespace(request.getNamespace())
+                    .setUsage(Usage.newBuilder().setReadUnits(5));
+            float[] vector;
+            if (!request.getId().isEmpty()) {
+                // Query by id: the stored record's dense values are the query vector; an unknown id matches nothing.
+                require(request.getVectorCount() == 0, "A query gives either a vector or an id, not both.");
+                EmulatedIndex.Stored byId = index.fetch(namespace, List.of(request.getId())).get(request.getId());
+                if (byId == null) {
+                    return response.build();
+                }
+                vector = byId.values();
+            } else {
+                vector = values(request.getVectorList());
+            }
             require(vector.length == index.dimension(), "Query vector dimension " + vector.length
                     + " does not match the dimension of the index " + index.dimension() + ".");
             for (float value : vector) {
@@ -183,8 +205,6 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
                 sparse = sparse("The query's sparse vector", request.getSparseVector());
             }
             Filter filter = request.hasFilter() ? filter(request.getFilter()) : null;
-            QueryResponse.Builder response = QueryResponse.newBuilder().setNamespace(request.getNamespace())
-                    .setUsage(Usage.newBuilder().setReadUnits(5));
             for (EmulatedIndex.Scored scored : index.query(namespace, vector, sparse, topK, filter)) {
                 ScoredVector.Builder match = ScoredVector.newBuilder().setId(scored.id()).setScore((float) scored.score());
                 if (request.getIncludeValues()) {
@@ -261,6 +281,94 @@ final class EmulatedVectorService extends VectorServiceGrpc.VectorServiceImplBas
                 index.deleteMatching(namespace, filter);
             } else {
                 index.delete(namespace, request.getIdsList());
+            }
+            return DeleteResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void update(UpdateRequest request, StreamObserver<UpdateResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.UPDATE, namespace, request, 1, observer, () -> {
+            if (request.hasFilter()) {
+                throw new Rejection(Status.UNIMPLEMENTED.withDescription("The emulator updates by id only, not by filter."));
+            }
+            String id = request.getId();
+            require(!id.isEmpty(), "An update request must give the id of the record to update.");
+            boolean hasValues = request.getValuesCount() > 0;
+            require(hasValues || request.hasSparseValues() || request.hasSetMetadata(),
+                    "An update request must give values, sparse_values or set_metadata.");
+            float[] values = null;
+            if (hasValues) {
+                values = values(request.getValuesList());
+                require(values.length == index.dimension(), "Vector dimension " + values.length
+                        + " does not match the dimension of the index " + index.dimension() + " (vector '" + id + "').");
+                checkFiniteAndNonZero("Vector '" + id + "'", values);
+            }
+            SparseValues sparse = request.hasSparseValues() ? sparse("Vector '" + id + "'", request.getSparseValues()) : null;
+            Map<String, Object> setMetadata = request.hasSetMetadata() ? StructValues.toMetadata(id, request.getSetMetadata()) : null;
+            // Pinecone answers 200 with no effect when the id does not exist.
+            boolean updated = index.update(namespace, id, values, sparse, setMetadata, merged -> {
+                int size = MetadataJson.sizeInBytes(merged);
+                require(size <= Limits.MAX_METADATA_BYTES, "Metadata size is " + size + " bytes, which exceeds the limit"
+                        + " of " + Limits.MAX_METADATA_BYTES + " bytes per vector (vector '" + id + "').");
+            });
+            return UpdateResponse.newBuilder().setMatchedRecords(updated ? 1 : 0).build();
+        });
+    }
+
+    @Override
+    public void fetchByMetadata(FetchByMetadataRequest request, StreamObserver<FetchByMetadataResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.FETCH_BY_METADATA, namespace, request, 0, observer, () -> {
+            int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIST_LIMIT;
+            require(limit >= 1 && limit <= MAX_FETCH_BY_METADATA_LIMIT, "limit must be between 1 and "
+                    + MAX_FETCH_BY_METADATA_LIMIT + ", but is " + limit + ".");
+            Filter filter = request.hasFilter() && request.getFilter().getFieldsCount() > 0 ? filter(request.getFilter()) : null;
+            String after = request.hasPaginationToken() ? decodeToken(request.getPaginationToken()) : null;
+            EmulatedIndex.RecordSlice slice = index.matching(namespace, filter, after, limit);
+            FetchByMetadataResponse.Builder response = FetchByMetadataResponse.newBuilder().setNamespace(request.getNamespace())
+                    .setUsage(Usage.newBuilder().setReadUnits(Math.max(1, slice.records().size() / 10)));
+            slice.records().forEach((id, stored) -> response.putVectors(id, stored.message()));
+            if (slice.more()) {
+                String last = null;
+                for (String id : slice.records().keySet()) {
+                    last = id;
+                }
+                response.setPagination(Pagination.newBuilder().setNext(encodeToken(last)));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void listNamespaces(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> observer) {
+        answer(PineconeOperation.LIST_NAMESPACES, "", request, 0, observer, () -> {
+            int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIST_LIMIT;
+            require(limit >= 1 && limit <= MAX_LIST_LIMIT, "limit must be between 1 and " + MAX_LIST_LIMIT
+                    + ", but is " + limit + ".");
+            String prefix = request.hasPrefix() ? request.getPrefix() : "";
+            String after = request.hasPaginationToken() ? decodeToken(request.getPaginationToken()) : null;
+            List<String> names = index.counts().keySet().stream()
+                    .map(name -> name.isEmpty() ? DEFAULT_NAMESPACE_NAME : name)
+                    .filter(name -> name.startsWith(prefix))
+                    .filter(name -> after == null || EmulatedIndex.CODE_POINT_ORDER.compare(name, after) > 0)
+                    .sorted(EmulatedIndex.CODE_POINT_ORDER).toList();
+            ListNamespacesResponse.Builder response = ListNamespacesResponse.newBuilder();
+            names.stream().limit(limit).forEach(name -> response.addNamespaces(NamespaceDescription.newBuilder().setName(name)));
+            if (names.size() > limit) {
+                response.setPagination(Pagination.newBuilder().setNext(encodeToken(names.get(limit - 1))));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void deleteNamespace(DeleteNamespaceRequest request, StreamObserver<DeleteResponse> observer) {
+        String namespace = namespaceOf(request.getNamespace());
+        answer(PineconeOperation.DELETE_NAMESPACE, namespace, request, 0, observer, () -> {
+            if (!index.deleteNamespace(namespace)) {
+                throw new Rejection(Status.NOT_FOUND.withDescription("Namespace not found"));
             }
             return DeleteResponse.getDefaultInstance();
         });

@@ -19,6 +19,14 @@ public enum PineconeOperation {
     LIST("List", true),
     /** {@code VectorService/Delete}: by ids, by filter, or all. */
     DELETE("Delete", false),
+    /** {@code VectorService/Update}: new values, sparse values and/or metadata keys for one record. */
+    UPDATE("Update", false),
+    /** {@code VectorService/FetchByMetadata}: records matching a filter, paginated. */
+    FETCH_BY_METADATA("FetchByMetadata", true),
+    /** {@code VectorService/ListNamespaces}. */
+    LIST_NAMESPACES("ListNamespaces", true),
+    /** {@code VectorService/DeleteNamespace}. */
+    DELETE_NAMESPACE("DeleteNamespace", false),
     /** {@code VectorService/DescribeIndexStats}. */
     DESCRIBE_INDEX_STATS("DescribeIndexStats", true),
     /** Any other method of the service; the emulator answers those {@code UNIMPLEMENTED}. */

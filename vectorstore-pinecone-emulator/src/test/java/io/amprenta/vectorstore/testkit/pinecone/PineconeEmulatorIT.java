@@ -21,6 +21,7 @@ import io.pinecone.exceptions.PineconeNotFoundException;
 import io.pinecone.proto.DeleteRequest;
 import io.pinecone.proto.DescribeIndexStatsRequest;
 import io.pinecone.proto.DescribeIndexStatsResponse;
+import io.pinecone.proto.FetchByMetadataResponse;
 import io.pinecone.proto.FetchRequest;
 import io.pinecone.proto.FetchResponse;
 import io.pinecone.proto.ListRequest;
@@ -28,6 +29,7 @@ import io.pinecone.proto.ListResponse;
 import io.pinecone.proto.QueryRequest;
 import io.pinecone.proto.QueryResponse;
 import io.pinecone.proto.ScoredVector;
+import io.pinecone.proto.UpdateRequest;
 import io.pinecone.proto.UpsertRequest;
 import io.pinecone.proto.Vector;
 import io.pinecone.proto.VectorServiceGrpc.VectorServiceBlockingStub;
@@ -494,5 +496,64 @@ class PineconeEmulatorIT {
         cosine.upsert(UpsertRequest.newBuilder().addVectors(dense.clone().setSparseValues(nan.toBuilder().setValues(0, 1f))).build());
         assertStatus(() -> cosine.query(QueryRequest.newBuilder().setTopK(1).addAllVector(List.of(1f, 0f))
                 .setSparseVector(nan.toBuilder().setValues(0, 1f)).build()), Status.Code.INVALID_ARGUMENT, "dotproduct");
+    }
+
+    @Test
+    void updateFetchByMetadataQueryByIdAndNamespacesThroughTheClientsOwnIndex() {
+        PineconeEmulator emulator = start(3, DistanceMetric.DOTPRODUCT);
+        PineconeConfig config = new PineconeConfig(emulator.apiKey());
+        config.setHost(emulator.indexHost());
+        config.setTLSEnabled(false);
+        PineconeConnection connection = new PineconeConnection(config);
+        opened.add(connection);
+        Index index = new Index(config, connection, "test-index");
+        index.upsert("a", List.of(1f, 0f, 0f), null, null, struct("genre", text("drama")), "ns");
+        index.upsert("b", List.of(0f, 1f, 0f), null, null, struct("genre", text("comedy")), "ns");
+        index.upsert("c", List.of(0f, 0f, 1f), null, null, struct("genre", text("drama")), "");
+
+        index.update("a", null, struct("year", number(2021)), "ns", List.of(4_000_000_000L), List.of(2f));
+        index.update("missing", List.of(1f, 1f, 1f), null, "ns", null, null);
+
+        VectorRecord updated = emulator.records("ns").get(0);
+        assertThat(updated.metadata()).isEqualTo(Map.of("genre", "drama", "year", 2021.0));
+        assertThat(updated.values()).containsExactly(1f, 0f, 0f);
+        assertThat(updated.sparseValues().indices()).containsExactly(4_000_000_000L);
+        assertThat(emulator.records("ns")).extracting(VectorRecord::id).containsExactly("a", "b");
+
+        FetchByMetadataResponse first = index.fetchByMetadata("ns", struct("genre", text("drama")), 1, null);
+        assertThat(first.getVectorsMap()).containsOnlyKeys("a");
+        assertThat(first.getVectorsMap().get("a").getSparseValues().getIndicesCount()).isEqualTo(1);
+        assertThat(first.getPagination().getNext()).isEmpty();
+        FetchByMetadataResponse paged = index.fetchByMetadata("ns", null, 1, null);
+        assertThat(paged.getVectorsMap()).containsOnlyKeys("a");
+        assertThat(index.fetchByMetadata("ns", null, 1, paged.getPagination().getNext()).getVectorsMap()).containsOnlyKeys("b");
+
+        QueryResponseWithUnsignedIndices byId = index.queryByVectorId(2, "b", "ns", null, false, true);
+        assertThat(byId.getMatchesList()).extracting(match -> match.getId()).containsExactly("b", "a");
+        assertThat(byId.getMatches(0).getScore()).isEqualTo(1f);
+        assertThat(index.queryByVectorId(2, "c", "ns", null, false, false).getMatchesList()).isEmpty();
+
+        assertThat(index.listNamespaces().getNamespacesList()).extracting(description -> description.getName())
+                .containsExactly("__default__", "ns");
+        index.deleteNamespace("ns");
+        assertThat(index.listNamespaces().getNamespacesList()).extracting(description -> description.getName())
+                .containsExactly("__default__");
+        assertThat(emulator.records("ns")).isEmpty();
+        assertThatThrownBy(() -> index.deleteNamespace("ns")).hasMessageContaining("not found");
+    }
+
+    @Test
+    void badUpdatesAreRejectedAndChangeNothing() {
+        PineconeEmulator emulator = start(2, DistanceMetric.COSINE);
+        VectorServiceBlockingStub stub = stub(emulator);
+        stub.upsert(UpsertRequest.newBuilder().addVectors(vector("a", new float[] {1, 0}, Map.of("k", text("v")))).build());
+
+        assertStatus(() -> stub.update(UpdateRequest.newBuilder().setId("a").addAllValues(List.of(1f, 0f, 0f)).build()),
+                Status.Code.INVALID_ARGUMENT, "dimension");
+        assertStatus(() -> stub.update(UpdateRequest.newBuilder().setId("a").build()), Status.Code.INVALID_ARGUMENT, "set_metadata");
+        assertStatus(() -> stub.update(UpdateRequest.newBuilder().setId("a")
+                .setSetMetadata(struct("big", text("x".repeat(41_000)))).build()), Status.Code.INVALID_ARGUMENT, "Metadata size");
+
+        assertThat(emulator.records("")).containsExactly(VectorRecord.of("a", new float[] {1, 0}, Map.of("k", "v")));
     }
 }

@@ -22,12 +22,14 @@ import org.junit.jupiter.api.AfterEach;
  * <p>The tests live in one interface per area, each readable on its own: {@link CrudContract},
  * {@link NamespaceContract}, {@link IdListingContract}, {@link ScoreContract}, {@link FilterContract},
  * {@link ValidationContract}, {@link SparseContract} (which checks that a backend without sparse support
- * refuses sparse values rather than dropping them), {@link ConcurrencyContract} and {@link LifecycleContract}. Expectations are
+ * refuses sparse values rather than dropping them), {@link OperationsContract} (query by id, update, setMetadata,
+ * namespaces, fetch by filter, score thresholds), {@link ConcurrencyContract} and {@link LifecycleContract}. Expectations are
  * computed exactly ({@link DistanceMetric#score}, {@link io.amprenta.vectorstore.filter.Filter#test}), never
  * taken from another backend. The kit assumes read-after-write consistency.
  */
 public abstract class VectorStoreConformanceKit implements CrudContract, NamespaceContract, IdListingContract,
-        ScoreContract, FilterContract, ValidationContract, SparseContract, ConcurrencyContract, LifecycleContract {
+        ScoreContract, FilterContract, ValidationContract, SparseContract, OperationsContract, ConcurrencyContract,
+        LifecycleContract {
 
     private final List<VectorStore> opened = new ArrayList<>();
 
