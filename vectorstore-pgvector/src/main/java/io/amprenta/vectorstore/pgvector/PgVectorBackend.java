@@ -209,6 +209,10 @@ final class PgVectorBackend implements VectorStoreBackend {
             TableShape shape = Catalog.read(connection, layout.names());
             TableSize measured = tableSize(connection);
             details.put("estimatedRows", measured.estimatedRows());
+            Optional.ofNullable(shape.availableExtensionVersion()).or(() -> Optional.ofNullable(shape.extensionVersion()))
+                    .ifPresent(version -> details.put("pgvectorVersion", version));
+            TableLayout.extensionWarning(shape.extensionVersion(), shape.availableExtensionVersion())
+                    .ifPresent(warning -> details.put("warning", warning));
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
@@ -229,7 +233,8 @@ final class PgVectorBackend implements VectorStoreBackend {
                     + " index. Run ANALYZE " + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]",
                     details);
         }
-        return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
+        return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered"
+                + (details.containsKey("warning") ? "; warning: " + details.get("warning") : ""), details);
     }
 
     /** What a health check found in the catalog: whether the metric has a vector index, and the table's size. */

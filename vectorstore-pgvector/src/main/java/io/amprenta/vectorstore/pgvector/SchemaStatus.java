@@ -70,6 +70,14 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
         return schemaVersion == latestVersion && problems.isEmpty();
     }
 
+    /**
+     * A warning when the server's pgvector has known HNSW bugs fixed in a later release; it does not stop a store
+     * from using the table, so it is not one of the {@link #problems}.
+     */
+    public Optional<String> extensionWarning() {
+        return TableLayout.extensionWarning(extensionVersion.orElse(null), availableExtensionVersion.orElse(null));
+    }
+
     /** A report for people, one fact per line. */
     public String describe() {
         StringBuilder text = new StringBuilder();
@@ -93,6 +101,7 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
             text.append("indexes:\n");
             indexes.forEach(index -> text.append("  ").append(index.definition()).append('\n'));
         }
+        extensionWarning().ifPresent(warning -> text.append("warning:          ").append(warning).append('\n'));
         if (problems.isEmpty()) {
             text.append("status:           ok\n");
         } else {

@@ -25,6 +25,29 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
     /** The oldest pgvector with iterative index scans, which filtered queries rely on. */
     public static final String MIN_EXTENSION_VERSION = "0.8.0";
 
+    /**
+     * The oldest pgvector without the HNSW bugs fixed in 0.8.3 and 0.8.4 (index damage during vacuum, parallel
+     * index builds). Older servers still work, so this is a warning in {@code schema status} and {@code health},
+     * not a refusal (ARCHITECTURE.md, "Error model").
+     */
+    public static final String RECOMMENDED_EXTENSION_VERSION = "0.8.4";
+
+    /**
+     * A warning when the pgvector code the server runs predates {@link #RECOMMENDED_EXTENSION_VERSION}, else empty.
+     * The server runs the installed package's library whatever version {@code CREATE EXTENSION} recorded, so the
+     * installed ({@code available}) version decides; the enabled one only when the package cannot be seen.
+     */
+    public static Optional<String> extensionWarning(String enabled, String available) {
+        String running = available != null ? available : enabled;
+        if (running == null || compareVersions(running, RECOMMENDED_EXTENSION_VERSION) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("pgvector " + running + " on the server predates the HNSW fixes of 0.8.3 and 0.8.4 (index"
+                + " damage during vacuum, parallel index builds): upgrade the server's pgvector package to "
+                + RECOMMENDED_EXTENSION_VERSION + " or later, then run ALTER EXTENSION vector UPDATE and REINDEX the"
+                + " vector index. [docs/errors.md#vector-extension-too-old]");
+    }
+
     private static final String UPGRADE = " Run `vectorstore schema upgrade` (SchemaManager.upgrade()), or apply the"
             + " SQL of `vectorstore schema sql` with your migration tool.";
 

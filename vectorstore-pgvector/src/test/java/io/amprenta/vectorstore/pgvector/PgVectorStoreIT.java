@@ -114,6 +114,17 @@ class PgVectorStoreIT {
             HealthReport up = store.health();
             assertThat(up.status()).isEqualTo(HealthReport.Status.UP);
             assertThat(up.details()).containsEntry("vectorIndex", "healthy_embedding_hnsw").containsKey("vectorIndexUsed");
+
+            // The server's pgvector, read here independently, decides whether health warns of its known HNSW bugs.
+            String installed = Sql.value(dataSource,
+                    "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'");
+            assertThat(up.details()).containsEntry("pgvectorVersion", installed);
+            if (TableLayout.compareVersions(installed, "0.8.4") < 0) {
+                assertThat(up.message()).contains("warning: pgvector " + installed).contains("0.8.4");
+                assertThat((String) up.details().get("warning")).contains("ALTER EXTENSION vector UPDATE");
+            } else {
+                assertThat(up.details()).doesNotContainKey("warning");
+            }
         }
     }
 

@@ -72,6 +72,10 @@ class SchemaManagerIT {
         assertThat(second.changedAnything()).as("%s", second.changes()).isFalse();
         SchemaStatus status = manager("fresh").status();
         assertThat(status.isCurrent()).as(status.describe()).isTrue();
+        // A warning about the server's pgvector release never makes the schema less current, and is printed.
+        String installed = status.availableExtensionVersion().orElseThrow();
+        assertThat(status.extensionWarning().isPresent()).isEqualTo(TableLayout.compareVersions(installed, "0.8.4") < 0);
+        status.extensionWarning().ifPresent(warning -> assertThat(status.describe()).contains("warning:          " + warning));
         assertThat(status.createdByLibrary()).isTrue();
         assertThat(status.dimension()).hasValue(DIMENSION);
         assertThat(status.vectorIndex()).hasValueSatisfying(index -> {

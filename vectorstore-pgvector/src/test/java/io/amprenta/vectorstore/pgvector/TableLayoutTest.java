@@ -8,6 +8,7 @@ import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** How the store judges a table from its catalog facts, without a database. */
@@ -123,5 +124,18 @@ class TableLayoutTest {
                 PgVectorSettings.builder().metric(DistanceMetric.EUCLIDEAN).build());
 
         assertThat(layout.vectorIndex()).isEmpty();
+    }
+
+    @Test
+    void serversBeforeTheHnswFixesAreWarnedAboutByTheVersionTheyRun() {
+        assertThat(TableLayout.extensionWarning("0.8.0", "0.8.0")).get(InstanceOfAssertFactories.STRING)
+                .contains("pgvector 0.8.0").contains("0.8.4 or later").contains("REINDEX");
+        // The installed package's code runs even when CREATE EXTENSION recorded an older version.
+        assertThat(TableLayout.extensionWarning("0.8.0", "0.8.4")).isEmpty();
+        assertThat(TableLayout.extensionWarning("0.8.4", "0.8.3")).get(InstanceOfAssertFactories.STRING)
+                .contains("pgvector 0.8.3");
+        assertThat(TableLayout.extensionWarning(null, "0.8.7")).isEmpty();
+        assertThat(TableLayout.extensionWarning("0.7.4", null)).isPresent();
+        assertThat(TableLayout.extensionWarning(null, null)).isEmpty();
     }
 }
