@@ -5,6 +5,7 @@ import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
+import io.amprenta.vectorstore.cutover.LatencySummary;
 import io.amprenta.vectorstore.pgvector.IndexBuildOptions;
 import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JDBC). Several threads query for a fixed time per configuration; the configurations take turns, round after round,
  * and the median of the rounds counts. The report gives queries per second and ratios; on one machine the replicas
  * share its cores with the primary, so the ratios say what routing costs and where reads land, not how a fleet of
- * replica machines scales.
+ * replica machines scales. A second part times a write followed by a read of it in each read-your-writes mode.
  */
 public final class ReplicaReadBenchmark {
 
@@ -122,6 +123,7 @@ public final class ReplicaReadBenchmark {
         out.println();
         out.printf(Locale.ROOT, "store on 1 replica / by hand on the same replica: %.2f%n", oneReplica / hand);
         out.println("(median of the rounds; every configuration runs the same queries with the same settings)");
+        readYourWrites(data);
         out.println();
         out.println("index scans of " + TABLE + " per server over the whole run (pg_stat_user_tables.idx_scan), where the"
                 + " reads landed:");
@@ -142,6 +144,42 @@ public final class ReplicaReadBenchmark {
                      + TABLE + "'")) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    private static final int WRITE_READ_PAIRS = 300;
+
+    // One thread writes a record and fetches it back, as a request handler that saves and then shows would.
+    private void readYourWrites(Dataset data) {
+        out.println();
+        out.println("== Read-your-writes: upsert one record, then fetch it; " + WRITE_READ_PAIRS + " pairs per mode,"
+                + " after a warm-up ==");
+        double base = 0;
+        for (String mode : new String[] {"primary only", "off", "primary", "wait"}) {
+            Map<String, String> keys = new HashMap<>(storeConfig(mode.equals("primary only") ? 0 : 1).asMap());
+            keys.put(PgDataSources.READ_YOUR_WRITES.key(), mode.equals("primary only") ? "off" : mode);
+            try (VectorStore store = PgVectorStore.builder().config(VectorStoreConfig.of(keys)).build()) {
+                long[] nanos = new long[WRITE_READ_PAIRS];
+                int missed = 0;
+                for (int i = -WRITE_READ_PAIRS / 10; i < WRITE_READ_PAIRS; i++) {
+                    String id = "ryw-" + mode.replace(' ', '-') + "-" + i;
+                    long started = System.nanoTime();
+                    store.upsert(List.of(VectorRecord.of(id, data.base()[Math.floorMod(i, data.base().length)], Map.of())));
+                    boolean found = store.fetch(List.of(id)).containsKey(id);
+                    if (i >= 0) {
+                        nanos[i] = System.nanoTime() - started;
+                        missed += found ? 0 : 1;
+                    }
+                }
+                LatencySummary latency = LatencySummary.of(nanos);
+                if (base == 0) {
+                    base = latency.p50Millis();
+                }
+                out.printf(Locale.ROOT, "%-26s upsert+fetch p50 %6.3f ms  p99 %6.3f ms  / primary only %.2f  fetch missed"
+                                + " the write %d of %d%n", mode.equals("primary only") ? "store, primary only"
+                                : "replica, read-your-writes " + mode, latency.p50Millis(), latency.p99Millis(),
+                        latency.p50Millis() / base, missed, WRITE_READ_PAIRS);
+            }
         }
     }
 

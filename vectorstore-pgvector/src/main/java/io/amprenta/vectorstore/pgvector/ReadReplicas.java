@@ -37,6 +37,9 @@ final class ReadReplicas implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadReplicas.class);
     private static final long POLL_MILLIS_MAX = 20;
+    /** PostgreSQL's WAL page size (XLOG_BLCKSZ) and the header at the start of every page but a segment's first. */
+    private static final long WAL_PAGE = 8192;
+    private static final long SHORT_PAGE_HEADER = 24;
 
     /**
      * One server that may serve reads, looked at on its own by health checks.
@@ -137,8 +140,18 @@ final class ReadReplicas implements AutoCloseable {
         }
         long position = primary.withConnection("Reading the primary's WAL position after a write to " + subject,
                 connection -> Jdbc.first(connection, Jdbc.Statement.of("SELECT pg_current_wal_insert_lsn()::text"),
-                        row -> parseLsn(row.getString(1))).orElse(0L));
+                        row -> recordEnd(parseLsn(row.getString(1)))).orElse(0L));
         lastWrite.accumulateAndGet(position, Math::max);
+    }
+
+    /*
+     * The insert position, not pg_current_wal_lsn(): with synchronous_commit = off a commit returns before its record
+     * is written, so only the insert position is surely past it. When the last record ended at a page boundary the
+     * insert position points past the next page's header, while a replica reports the boundary itself; both mean the
+     * same place, and without this a replica could never be seen to reach it until more WAL arrives.
+     */
+    static long recordEnd(long insertPosition) {
+        return insertPosition % WAL_PAGE == SHORT_PAGE_HEADER ? insertPosition - SHORT_PAGE_HEADER : insertPosition;
     }
 
     /** What a read on a replica returned; null stands for "not caught up: read from the primary". */

@@ -151,6 +151,8 @@ class ReadReplicasIT {
         Replica replica = replicated.startReplica();
         Map<String, String> config = config(table, "primary");
         config.put("PGVECTOR_READ_REPLICA_URLS", replica.databaseUrl());
+        // A bound this long would show if the read waited for the replica; in primary mode it must not.
+        config.put("PGVECTOR_READ_YOUR_WRITES_WAIT", "30s");
         try (VectorStore store = VectorStores.get(config)) {
             replica.pauseReplay();
             try {
@@ -159,7 +161,7 @@ class ReadReplicasIT {
                 long started = System.nanoTime();
                 // The primary answers: it has the store's write and the row written behind its back alike.
                 assertThat(store.fetch(List.of("mine", "hidden")).keySet()).containsExactlyInAnyOrder("mine", "hidden");
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
             } finally {
                 replica.resumeReplay();
             }
@@ -194,7 +196,7 @@ class ReadReplicasIT {
                 replica.resumeReplay();
             }
         }
-        config.put("PGVECTOR_READ_YOUR_WRITES_WAIT", "20s");
+        config.put("PGVECTOR_READ_YOUR_WRITES_WAIT", "60s");
         try (VectorStore store = VectorStores.get(config)) {
             replica.pauseReplay();
             insertDirectly(table, "hidden");
@@ -208,7 +210,8 @@ class ReadReplicasIT {
             assertThat(store.fetch(List.of("second", "hidden")).keySet()).containsExactlyInAnyOrder("second", "hidden");
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             resume.join();
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(15));
+            // Well within the bound: the replica answered, not the primary after the bound.
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(50));
         }
     }
 
