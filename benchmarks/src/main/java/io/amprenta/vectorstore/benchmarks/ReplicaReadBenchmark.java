@@ -153,10 +153,14 @@ public final class ReplicaReadBenchmark {
     private void readYourWrites(Dataset data) {
         out.println();
         out.println("== Read-your-writes: upsert one record, then fetch it; " + WRITE_READ_PAIRS + " pairs per mode,"
-                + " after a warm-up ==");
+                + " after a warm-up; the store's sessions commit synchronously (PostgreSQL's default) ==");
         double base = 0;
         for (String mode : new String[] {"primary only", "off", "primary", "wait"}) {
             Map<String, String> keys = new HashMap<>(storeConfig(mode.equals("primary only") ? 0 : 1).asMap());
+            // The harness's servers commit asynchronously, so WAL would reach replicas only with the WAL writer's
+            // next round (200 ms); applications usually commit synchronously, which sends it at once.
+            String url = keys.get("DATABASE_URL");
+            keys.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Don");
             keys.put(PgDataSources.READ_YOUR_WRITES.key(), mode.equals("primary only") ? "off" : mode);
             try (VectorStore store = PgVectorStore.builder().config(VectorStoreConfig.of(keys)).build()) {
                 long[] nanos = new long[WRITE_READ_PAIRS];
