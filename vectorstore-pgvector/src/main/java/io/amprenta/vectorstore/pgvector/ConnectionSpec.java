@@ -7,6 +7,7 @@ import static io.amprenta.vectorstore.pgvector.PgDataSources.PGPASSWORD;
 import static io.amprenta.vectorstore.pgvector.PgDataSources.PGPORT;
 import static io.amprenta.vectorstore.pgvector.PgDataSources.PGSSLMODE;
 import static io.amprenta.vectorstore.pgvector.PgDataSources.PGUSER;
+import static io.amprenta.vectorstore.pgvector.PgDataSources.READ_REPLICA_URLS;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
@@ -14,10 +15,17 @@ import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.internal.PostgresUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +37,10 @@ import java.util.stream.Collectors;
  *
  * <p>The password is kept apart from the JDBC URL, so the URL can be logged and shown; {@link #toString()} never
  * contains the password.
+ *
+ * <p>{@link #routing} splits the connection into where writes go and where reads go when there are replicas (see
+ * ARCHITECTURE.md, "Read replicas"): PgJDBC itself picks a replica for each new connection, skips hosts that refuse
+ * connections and falls back to the primary, so the library only writes the URLs that ask it to.
  */
 final class ConnectionSpec {
 
@@ -37,6 +49,29 @@ final class ConnectionSpec {
             "application_name", "ApplicationName",
             "connect_timeout", "connectTimeout",
             "target_session_attrs", "targetServerType");
+    private static final String TARGET_SERVER_TYPE = "targetServerType";
+    private static final String LOAD_BALANCE_HOSTS = "loadBalanceHosts";
+    // The PgJDBC server types that ask for a standby: a multi-host URL with one of them routes reads to replicas.
+    private static final Set<String> STANDBY_TYPES = Set.of("secondary", "preferSecondary", "preferSlave", "slave");
+    // A comma before another URL separates replicas; other commas belong to a multi-host URL.
+    private static final Pattern NEXT_URL = Pattern.compile(",\\s*(?=(?i)(jdbc:)?postgres)");
+
+    /**
+     * Where a store's connections go.
+     *
+     * @param writes the primary: writes, schema changes, migration bookkeeping, and every read without replicas
+     * @param reads the hosts reads may use, in PgJDBC's multi-host form; empty when reads go to the primary
+     * @param replicas each host of {@code reads} alone, for health checks; empty when there are no replicas
+     */
+    record Routing(ConnectionSpec writes, Optional<ConnectionSpec> reads, List<ConnectionSpec> replicas) {
+
+        /** Copies the list. */
+        Routing {
+            Objects.requireNonNull(writes, "writes");
+            Objects.requireNonNull(reads, "reads");
+            replicas = List.copyOf(replicas);
+        }
+    }
 
     private final String hosts;
     private final String database;
@@ -72,6 +107,11 @@ final class ConnectionSpec {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.put("options", (existing.isEmpty() ? "" : existing + " ") + Searcher.startupOptions(settings));
         return new ConnectionSpec(hosts, database, copy, user, password);
+    }
+
+    /** The hosts as the URL writes them: {@code host:port}, or several separated by commas. */
+    public String hosts() {
+        return hosts;
     }
 
     /** The login. */
@@ -119,6 +159,99 @@ final class ConnectionSpec {
         }
         parts.properties.putIfAbsent("ApplicationName", "vectorstore");
         return new ConnectionSpec(parts.hosts, parts.database, parts.properties, parts.user, parts.password);
+    }
+
+    /**
+     * Where writes and reads go. Reads go to replicas when {@code PGVECTOR_READ_REPLICA_URLS} lists some (then PgJDBC
+     * picks one of them per connection, and the primary when none answers), or when {@code DATABASE_URL} has several
+     * hosts and asks for a standby ({@code targetServerType=preferSecondary} or {@code secondary}; libpq's
+     * {@code target_session_attrs=prefer-standby}), in which case writes go to the same hosts with
+     * {@code targetServerType=primary}. Otherwise everything goes to {@code DATABASE_URL} as before.
+     *
+     * @throws ConfigurationException naming the key whose value is unusable
+     */
+    public static Routing routing(VectorStoreConfig config) {
+        ConnectionSpec primary = fromConfig(config);
+        Optional<String> listed = READ_REPLICA_URLS.optionalFrom(config).filter(value -> !value.isBlank());
+        boolean urlAsksForStandby = primary.hostList().size() > 1
+                && STANDBY_TYPES.contains(primary.properties.getOrDefault(TARGET_SERVER_TYPE, "any"));
+        if (listed.isEmpty() && !urlAsksForStandby) {
+            return new Routing(primary, Optional.empty(), List.of());
+        }
+        ConnectionSpec writes = urlAsksForStandby ? primary.withProperty(TARGET_SERVER_TYPE, "primary") : primary;
+        ConnectionSpec reads = primary;
+        List<String> readHosts = primary.hostList();
+        if (listed.isPresent()) {
+            Set<String> hosts = new LinkedHashSet<>(replicaHosts(listed.get(), primary));
+            hosts.addAll(primary.hostList());
+            readHosts = List.copyOf(hosts);
+            // Replicas first, spread over; the primary only when no replica answers (PgJDBC's own host choice).
+            Map<String, String> properties = new LinkedHashMap<>(primary.properties);
+            properties.put(TARGET_SERVER_TYPE, "preferSecondary");
+            properties.putIfAbsent(LOAD_BALANCE_HOSTS, "true");
+            reads = new ConnectionSpec(String.join(",", readHosts), primary.database, properties, primary.user,
+                    primary.password);
+        }
+        List<ConnectionSpec> each = new ArrayList<>();
+        for (String host : readHosts) {
+            Map<String, String> properties = new LinkedHashMap<>(primary.properties);
+            properties.remove(TARGET_SERVER_TYPE);
+            properties.remove(LOAD_BALANCE_HOSTS);
+            each.add(new ConnectionSpec(host, primary.database, properties, primary.user, primary.password));
+        }
+        return new Routing(writes, Optional.of(reads), each);
+    }
+
+    private List<String> hostList() {
+        return Arrays.asList(hosts.split(","));
+    }
+
+    private ConnectionSpec withProperty(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(properties);
+        copy.put(key, value);
+        return new ConnectionSpec(hosts, database, copy, user, password);
+    }
+
+    /*
+     * A streaming replica is a copy of the whole primary: the same databases, roles and passwords. An entry that names
+     * others is a mistake the store would otherwise only find at the first read.
+     */
+    private static List<String> replicaHosts(String value, ConnectionSpec primary) {
+        String key = READ_REPLICA_URLS.key();
+        List<String> hosts = new ArrayList<>();
+        String[] entries = NEXT_URL.split(value.strip());
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].strip();
+            String which = key + " entry " + (i + 1) + " (" + PostgresUrl.redact(entry) + ")";
+            PostgresUrl parsed;
+            try {
+                parsed = PostgresUrl.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(ErrorCode.INVALID_SETTING, key + " entry " + (i + 1) + ": " + e.getMessage()
+                        + ". List the replicas' URLs separated by commas.");
+            }
+            if (!parsed.hasHost()) {
+                throw new ConfigurationException(ErrorCode.INVALID_SETTING, which + " names no host. Give each replica's"
+                        + " host and port, e.g. postgresql://replica1:5432/" + primary.database + ".");
+            }
+            String problem = parsed.database() != null && !parsed.database().equals(primary.database)
+                    ? "names the database '" + parsed.database() + "' but DATABASE_URL names '" + primary.database + "'"
+                    : parsed.user() != null && !parsed.user().equals(primary.user)
+                    ? "logs in as '" + parsed.user() + "' but DATABASE_URL as '" + primary.user + "'"
+                    : parsed.password() != null && !parsed.password().equals(primary.password)
+                    ? "has another password than DATABASE_URL"
+                    : !parsed.parameters().isEmpty()
+                    ? "has parameters (" + String.join(", ", parsed.parameters().keySet()) + ")"
+                    : null;
+            if (problem != null) {
+                throw new ConfigurationException(ErrorCode.INVALID_SETTING, which + " " + problem + ". A streaming replica"
+                        + " has the primary's databases and logins, and reads use DATABASE_URL's login and parameters:"
+                        + " give only the replica's host and port (postgresql://host:port), or the same database and"
+                        + " login as DATABASE_URL.");
+            }
+            hosts.addAll(Arrays.asList(parsed.authority().split(",")));
+        }
+        return hosts;
     }
 
     private static Parts parseUrl(String url) {

@@ -7,15 +7,25 @@ import io.amprenta.vectorstore.Setting;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Builds the HikariCP pool a store (or the command line) uses when the application does not hand over a
  * {@link javax.sql.DataSource}, from {@code DATABASE_URL} ({@code postgresql://user:pass@host:port/db?sslmode=...}
  * or {@code jdbc:postgresql://...}) or the libpq variables {@code PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
  * PGSSLMODE}. The password never appears in the pool's URL, in logs or in messages.
+ *
+ * <p>Reads can go to streaming replicas while writes go to the primary: list the replicas in
+ * {@code PGVECTOR_READ_REPLICA_URLS}, or give {@code DATABASE_URL} several hosts with
+ * {@code targetServerType=preferSecondary} (or {@code secondary}); see ARCHITECTURE.md, "Read replicas". Then
+ * {@link #create} builds the primary's pool and the store builds a second pool for reads.
  */
 public final class PgDataSources {
 
@@ -42,13 +52,42 @@ public final class PgDataSources {
     public static final Setting<String> PGSSLMODE = Setting.text("PGSSLMODE", null,
             "`sslmode`, when `DATABASE_URL` sets none (`disable`, `require`, `verify-full`, ...)");
 
+    /** Streaming replicas that serve reads, besides the primary {@code DATABASE_URL} names. */
+    public static final Setting<String> READ_REPLICA_URLS = Setting.text("PGVECTOR_READ_REPLICA_URLS", null,
+            "comma-separated URLs (any `DATABASE_URL` form) of streaming replicas of `DATABASE_URL` that serve queries,"
+                    + " fetch and listing; writes stay on the primary").withDefaultText("none");
+    /** What a store that wrote does before it reads from a replica. */
+    public static final Setting<ReadYourWrites> READ_YOUR_WRITES = Setting.choice("PGVECTOR_READ_YOUR_WRITES",
+            ReadYourWrites.class, ReadYourWrites.WAIT, mode -> mode.name().toLowerCase(Locale.ROOT),
+            "with replicas, after this store wrote: `wait` for the replica to replay the write (then the primary),"
+                    + " read the `primary` until it has, or `off` (reads may miss the write)");
+    /** How long a read after a write waits for a replica to replay it. */
+    public static final Setting<Duration> READ_YOUR_WRITES_WAIT = Setting.duration("PGVECTOR_READ_YOUR_WRITES_WAIT",
+            Duration.ofMillis(500), Duration.ZERO, "how long a read waits for a replica to replay this store's last"
+                    + " write before it reads from the primary instead (`wait` mode)");
+
     /** The connection keys, in documentation order. */
     public static List<Setting<?>> settings() {
-        return List.of(DATABASE_URL, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE);
+        return List.of(DATABASE_URL, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, READ_REPLICA_URLS,
+                READ_YOUR_WRITES, READ_YOUR_WRITES_WAIT);
+    }
+
+    /** What a store that wrote does before it reads from a replica, which may not have replayed the write yet. */
+    public enum ReadYourWrites {
+        /** Read from the replica at once: a read right after a write may not see it (eventual consistency). */
+        OFF,
+        /** Read from the primary until the replica is seen to have replayed the store's last write; never wait. */
+        PRIMARY,
+        /**
+         * Wait up to {@code PGVECTOR_READ_YOUR_WRITES_WAIT} for the replica to replay the store's last write, then read
+         * from the primary if it has not.
+         */
+        WAIT
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+    private static final int PROBE_TIMEOUT_SECONDS = 3;
 
     private PgDataSources() {
     }
@@ -71,7 +110,41 @@ public final class PgDataSources {
      * what {@code RESET} returns to); the caller closes it.
      */
     public static HikariDataSource create(VectorStoreConfig config, int poolSize, Map<String, String> sessionSettings) {
-        ConnectionSpec spec = ConnectionSpec.fromConfig(config).withSessionSettings(sessionSettings);
+        return pool(ConnectionSpec.routing(config).writes().withSessionSettings(sessionSettings), poolSize);
+    }
+
+    /**
+     * A pool for the reads of a store configured with replicas (empty without): the replicas, and the primary when
+     * none of them answers, chosen by PgJDBC ({@code targetServerType=preferSecondary}, {@code loadBalanceHosts}).
+     */
+    static Optional<HikariDataSource> createReadPool(VectorStoreConfig config, int poolSize,
+                                                     Map<String, String> sessionSettings) {
+        return ConnectionSpec.routing(config).reads().map(spec -> pool(spec.withSessionSettings(sessionSettings), poolSize));
+    }
+
+    /**
+     * One unpooled DataSource per host that may serve reads, for health checks that must look at each of them (a
+     * pool hides which server a connection is on); empty without replicas.
+     */
+    static List<ReadReplicas.Probe> replicaProbes(VectorStoreConfig config) {
+        return ConnectionSpec.routing(config).replicas().stream()
+                .map(spec -> new ReadReplicas.Probe(spec.hosts(), direct(spec))).toList();
+    }
+
+    private static DataSource direct(ConnectionSpec spec) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(spec.jdbcUrl());
+        dataSource.setUser(spec.user());
+        if (spec.password() != null) {
+            dataSource.setPassword(spec.password());
+        }
+        // A health check must answer quickly even when a replica's host is gone without refusing connections.
+        dataSource.setConnectTimeout(PROBE_TIMEOUT_SECONDS);
+        dataSource.setSocketTimeout(PROBE_TIMEOUT_SECONDS);
+        return dataSource;
+    }
+
+    private static HikariDataSource pool(ConnectionSpec spec, int poolSize) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("vectorstore-pgvector-" + POOLS.incrementAndGet());
         hikari.setJdbcUrl(spec.jdbcUrl());
@@ -95,6 +168,6 @@ public final class PgDataSources {
 
     /** Where {@code config} connects to, for messages: the JDBC URL and user, never the password. */
     public static String describe(VectorStoreConfig config) {
-        return ConnectionSpec.fromConfig(config).toString();
+        return ConnectionSpec.routing(config).writes().toString();
     }
 }

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The pgvector {@link VectorStoreBackend}: each operation takes a connection, runs in one transaction, translates
  * failures ({@link SqlErrors}) and is retried when the failure is transient (every operation is idempotent: a
- * failed transaction wrote nothing, and repeating an upsert or delete has the same result).
+ * failed transaction wrote nothing, and repeating an upsert or delete has the same result). Writes run on the
+ * primary; queries, fetch, listing and stats run where {@link ReadReplicas} sends them (ARCHITECTURE.md, "Read
+ * replicas").
  */
 final class PgVectorBackend implements VectorStoreBackend {
 
@@ -43,6 +45,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     private static final Logger LOG = LoggerFactory.getLogger(PgVectorBackend.class);
 
     private final Database database;
+    private final ReadReplicas reads;
     private final AutoCloseable ownedPool;
     private final PgVectorSettings settings;
     private final TableLayout layout;
@@ -59,11 +62,16 @@ final class PgVectorBackend implements VectorStoreBackend {
      * @param ownedPool closed with the backend when the store built the pool itself; null otherwise
      * @param sessionDefaults the settings every connection starts with (see {@link Searcher#sessionDefaults})
      * @param facade the public object {@code unwrap} hands out for bulk work (a {@code PgVectorTable})
+     * @param replicas where reads may go besides the primary
      */
     public PgVectorBackend(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
-                           Map<String, String> sessionDefaults, Object facade) {
+                           Map<String, String> sessionDefaults, Object facade, ReadReplicas.Setup replicas) {
         this.database = new Database(dataSource, retryPolicy(settings.retry()), settings.statementTimeout(),
                 sessionDefaults, layout.names().display());
+        this.reads = new ReadReplicas(database, replicas, settings.statementTimeout(), sessionDefaults,
+                layout.names().display());
+        // Reads see what was committed before the store existed, such as the table a schema upgrade just created.
+        reads.wrote();
         this.ownedPool = ownedPool;
         this.settings = settings;
         this.layout = layout;
@@ -127,17 +135,18 @@ final class PgVectorBackend implements VectorStoreBackend {
             writer.write(connection, namespace, records, upsertOptions);
             return null;
         });
+        reads.wrote();
     }
 
     @Override
     public List<Match> query(String namespace, Query query) {
-        return withConnection("Query of " + layout.names().display(),
+        return reads.withConnection("Query of " + layout.names().display(),
                 connection -> searcher.search(connection, namespace, query));
     }
 
     @Override
     public Map<String, VectorRecord> fetch(String namespace, List<String> ids) {
-        return inTransaction("Fetch from " + layout.names().display(), connection -> rows.fetch(connection, namespace, ids));
+        return reads.inTransaction("Fetch from " + layout.names().display(), connection -> rows.fetch(connection, namespace, ids));
     }
 
     /** Pinecone's {@code update}: one small statement per part given, in one transaction. */
@@ -164,38 +173,58 @@ final class PgVectorBackend implements VectorStoreBackend {
     @Override
     public void delete(String namespace, List<String> ids) {
         inTransaction("Delete from " + layout.names().display(), connection -> rows.delete(connection, namespace, ids));
+        reads.wrote();
     }
 
     @Override
     public void deleteByFilter(String namespace, Filter filter) {
         inTransaction("Delete by filter from " + layout.names().display(),
                 connection -> rows.deleteByFilter(connection, namespace, filter));
+        reads.wrote();
     }
 
     @Override
     public void deleteAll(String namespace) {
         inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(),
                 connection -> rows.deleteAll(connection, namespace));
+        reads.wrote();
     }
 
     @Override
     public IdPage listIds(String namespace, IdPageRequest request) {
-        return inTransaction("Listing ids of " + layout.names().display(),
+        return reads.inTransaction("Listing ids of " + layout.names().display(),
                 connection -> rows.listIds(connection, namespace, request, false));
     }
 
     @Override
     public StoreStats stats() {
-        Map<String, Long> counts = inTransaction("Stats of " + layout.names().display(), rows::countByNamespace);
+        Map<String, Long> counts = reads.inTransaction("Stats of " + layout.names().display(), rows::countByNamespace);
         return new StoreStats(NAME, dimension(), settings.metric(), counts);
     }
 
     /**
      * A canary search in {@code namespace}, plus what an operator needs to know: whether a vector index for the metric
-     * exists and whether the planner uses it. No index means {@code DEGRADED}: searches work but scan the table.
+     * exists and whether the planner uses it, and with replicas, each read server's role and lag. No index, or a
+     * replica that is unreachable, promoted or paused, means {@code DEGRADED}: searches work, but slower or elsewhere.
      */
     @Override
     public HealthReport health(String namespace) {
+        HealthReport table = tableHealth(namespace);
+        if (!reads.enabled()) {
+            return table;
+        }
+        ReadReplicas.Status replicas = reads.status();
+        Map<String, Object> details = new LinkedHashMap<>(table.details());
+        details.put("readServers", replicas.details());
+        if (replicas.problem() == null) {
+            return new HealthReport(table.status(), NAME, table.latency(), table.message(), details);
+        }
+        return new HealthReport(table.status() == HealthReport.Status.UP ? HealthReport.Status.DEGRADED : table.status(),
+                NAME, table.latency(), table.message() + "; read replicas: " + replicas.problem()
+                + " [docs/scaling.md#read-replicas]", details);
+    }
+
+    private HealthReport tableHealth(String namespace) {
         long started = System.nanoTime();
         Query probe = Canary.query(layout.vector().dimension());
         int found = query(namespace, probe).size();
@@ -278,6 +307,7 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void close() {
+        reads.close();
         if (ownedPool != null) {
             try {
                 ownedPool.close();

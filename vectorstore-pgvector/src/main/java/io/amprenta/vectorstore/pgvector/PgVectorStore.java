@@ -13,6 +13,7 @@ import io.amprenta.vectorstore.spi.BackendVectorStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@code DataSource} leaves it open when closed; one built from configuration owns its HikariCP pool and closes it.
  * {@code store.unwrap(DataSource.class)} returns the DataSource, {@code store.unwrap(PgVectorTable.class)} the bulk
  * operations.
+ *
+ * <p>Reads (queries, fetch, listing, stats) can go to streaming replicas: from configuration
+ * ({@code PGVECTOR_READ_REPLICA_URLS}, or a multi-host {@code DATABASE_URL} asking for a standby), or from an
+ * application's DataSource given to {@link Builder#readReplicas(DataSource)}. Writes, schema checks and the bulk
+ * operations stay on the primary.
  */
 public final class PgVectorStore {
 
@@ -65,6 +71,9 @@ public final class PgVectorStore {
         private boolean sessionSettingsPreset;
         private VectorStoreConfig connectionConfig;
         private PgVectorSettings.Builder settings = PgVectorSettings.builder();
+        private DataSource readDataSource;
+        private PgDataSources.ReadYourWrites readYourWrites = PgDataSources.READ_YOUR_WRITES.defaultValue().orElseThrow();
+        private Duration readYourWritesWait = PgDataSources.READ_YOUR_WRITES_WAIT.defaultValue().orElseThrow();
 
         private Builder() {
         }
@@ -95,6 +104,31 @@ public final class PgVectorStore {
             this.connectionConfig = Objects.requireNonNull(config, "config");
             this.dataSource = null;
             this.settings = PgVectorSettings.fromConfig(config).toBuilder();
+            this.readYourWrites = PgDataSources.READ_YOUR_WRITES.from(config);
+            this.readYourWritesWait = PgDataSources.READ_YOUR_WRITES_WAIT.from(config);
+            return this;
+        }
+
+        /**
+         * Run queries, fetch, listing and stats on {@code replicas}, the application's DataSource over streaming
+         * replicas of the primary (e.g. a pool over a PgJDBC URL with {@code targetServerType=preferSecondary}); the
+         * store does not close it. A read that fails on it is answered by the primary. Overrides replicas named in
+         * the configuration.
+         */
+        public Builder readReplicas(DataSource replicas) {
+            this.readDataSource = Objects.requireNonNull(replicas, "replicas");
+            return this;
+        }
+
+        /**
+         * What a read does after this store wrote, when reads go to replicas ({@code PGVECTOR_READ_YOUR_WRITES},
+         * {@code PGVECTOR_READ_YOUR_WRITES_WAIT}).
+         *
+         * @param wait how long a read waits for the replica in {@link PgDataSources.ReadYourWrites#WAIT} mode
+         */
+        public Builder readYourWrites(PgDataSources.ReadYourWrites mode, Duration wait) {
+            this.readYourWrites = Objects.requireNonNull(mode, "mode");
+            this.readYourWritesWait = PgDataSources.READ_YOUR_WRITES_WAIT.check(Objects.requireNonNull(wait, "wait"));
             return this;
         }
 
@@ -171,7 +205,9 @@ public final class PgVectorStore {
             HikariDataSource ownedPool = own == null ? null : own.pool;
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
+            ReadReplicas.Setup replicas = ReadReplicas.Setup.none();
             try {
+                replicas = readSetup(requested, presetSessions ? wanted : Map.of());
                 Database database = new Database(source, PgVectorBackend.retryPolicy(requested.retry()), Duration.ZERO,
                         Map.of(), names.display());
                 Inspection inspection = database.withConnection("Checking the table " + names.display(), connection ->
@@ -187,12 +223,38 @@ public final class PgVectorStore {
                     sessionDefaults = Map.of();
                 }
                 PgVectorSettings actual = requested.withDimension(inspection.layout.vector().dimension());
-                return new PgVectorTable(source, ownedPool, actual, inspection.layout, sessionDefaults);
+                return new PgVectorTable(source, ownedPool, actual, inspection.layout, sessionDefaults, replicas);
             } catch (RuntimeException e) {
+                closeQuietly(replicas.ownedPool(), e);
                 if (ownedPool != null) {
                     ownedPool.close();
                 }
                 throw e;
+            }
+        }
+
+        // The read pool starts its sessions like the primary's, so the searcher's session defaults hold for both.
+        private ReadReplicas.Setup readSetup(PgVectorSettings settings, Map<String, String> sessionSettings) {
+            if (readDataSource != null) {
+                return new ReadReplicas.Setup(readDataSource, null, List.of(new ReadReplicas.Probe(
+                        "the read replicas' DataSource", readDataSource)), readYourWrites, readYourWritesWait);
+            }
+            if (connectionConfig == null) {
+                return ReadReplicas.Setup.none();
+            }
+            HikariDataSource pool = PgDataSources.createReadPool(connectionConfig, settings.poolSize(), sessionSettings)
+                    .orElse(null);
+            return pool == null ? ReadReplicas.Setup.none() : new ReadReplicas.Setup(pool, pool,
+                    PgDataSources.replicaProbes(connectionConfig), readYourWrites, readYourWritesWait);
+        }
+
+        private static void closeQuietly(AutoCloseable pool, RuntimeException failure) {
+            if (pool != null) {
+                try {
+                    pool.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
             }
         }
 

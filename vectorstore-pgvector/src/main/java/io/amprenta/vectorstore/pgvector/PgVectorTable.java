@@ -37,10 +37,10 @@ public final class PgVectorTable {
     private final PgVectorBackend backend;
 
     PgVectorTable(DataSource dataSource, AutoCloseable ownedPool, PgVectorSettings settings, TableLayout layout,
-                  Map<String, String> sessionDefaults) {
+                  Map<String, String> sessionDefaults, ReadReplicas.Setup replicas) {
         this.dataSource = dataSource;
         this.settings = settings;
-        this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, sessionDefaults, this);
+        this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, sessionDefaults, this, replicas);
     }
 
     /** The backend the store is made of. */

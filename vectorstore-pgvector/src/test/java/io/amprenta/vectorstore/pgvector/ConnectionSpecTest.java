@@ -79,4 +79,67 @@ class ConnectionSpecTest {
 
         assertThat(spec.jdbcUrl()).contains("options=-c+search_path%3Dapp+-c+hnsw.ef_search%3D100");
     }
+
+    private static ConnectionSpec.Routing routing(Map<String, String> config) {
+        return ConnectionSpec.routing(VectorStoreConfig.of(config));
+    }
+
+    @Test
+    void withoutReplicasEverythingGoesToTheOneUrl() {
+        ConnectionSpec.Routing routing = routing(Map.of("DATABASE_URL", "postgresql://u:pw@primary:5432/rag"));
+
+        assertThat(routing.writes().jdbcUrl()).startsWith("jdbc:postgresql://primary:5432/rag");
+        assertThat(routing.reads()).isEmpty();
+        assertThat(routing.replicas()).isEmpty();
+        // A multi-host URL that does not ask for a standby is PgJDBC's failover list, used for everything.
+        assertThat(routing(Map.of("DATABASE_URL", "postgresql://u@a:5432,b:5432/rag?target_session_attrs=read-write"))
+                .reads()).isEmpty();
+    }
+
+    @Test
+    void listedReplicasServeReadsWithThePrimaryAsTheLastResortInPgJdbcsOwnHostChoice() {
+        ConnectionSpec.Routing routing = routing(Map.of(
+                "DATABASE_URL", "postgresql://u:s3cret@primary:5432/rag?sslmode=require",
+                "PGVECTOR_READ_REPLICA_URLS", "postgresql://replica1:5433, jdbc:postgresql://replica2:5434/rag,"
+                        + "postgres://u:s3cret@replica3,replica4:6000/rag"));
+
+        assertThat(routing.writes().jdbcUrl()).startsWith("jdbc:postgresql://primary:5432/rag?")
+                .doesNotContain("targetServerType");
+        String reads = routing.reads().orElseThrow().jdbcUrl();
+        assertThat(reads).startsWith("jdbc:postgresql://replica1:5433,replica2:5434,replica3,replica4:6000,primary:5432/rag?")
+                .contains("targetServerType=preferSecondary").contains("loadBalanceHosts=true").contains("sslmode=require")
+                .doesNotContain("s3cret");
+        assertThat(routing.reads().orElseThrow().password()).isEqualTo("s3cret");
+        assertThat(routing.replicas()).extracting(ConnectionSpec::hosts)
+                .containsExactly("replica1:5433", "replica2:5434", "replica3", "replica4:6000", "primary:5432");
+        assertThat(routing.replicas().get(0).jdbcUrl()).doesNotContain("targetServerType").contains("sslmode=require");
+    }
+
+    @Test
+    void aMultiHostUrlAskingForAStandbyReadsThereAndWritesToThePrimaryOfTheSameHosts() {
+        ConnectionSpec.Routing routing = routing(Map.of("DATABASE_URL",
+                "postgresql://u@a:5432,b:5433/rag?target_session_attrs=prefer-standby&loadBalanceHosts=true"));
+
+        assertThat(routing.writes().jdbcUrl()).startsWith("jdbc:postgresql://a:5432,b:5433/rag?")
+                .contains("targetServerType=primary");
+        assertThat(routing.reads().orElseThrow().jdbcUrl()).contains("targetServerType=preferSecondary")
+                .contains("loadBalanceHosts=true");
+        assertThat(routing.replicas()).extracting(ConnectionSpec::hosts).containsExactly("a:5432", "b:5433");
+        assertThat(PgDataSources.describe(VectorStoreConfig.of(Map.of("DATABASE_URL",
+                "jdbc:postgresql://a,b/rag?targetServerType=secondary")))).contains("targetServerType=primary");
+    }
+
+    @Test
+    void replicaEntriesThatCannotBeReplicasOfThePrimaryAreRefusedByKey() {
+        String primary = "postgresql://u:s3cret@primary:5432/rag";
+        for (String entry : new String[] {"postgresql://replica/other", "postgresql://someone@replica/rag",
+                "postgresql://u:wrong@replica/rag", "postgresql://replica/rag?sslmode=disable", "not a url",
+                "postgresql:///rag"}) {
+            assertThatThrownBy(() -> routing(Map.of("DATABASE_URL", primary, "PGVECTOR_READ_REPLICA_URLS", entry)))
+                    .as(entry).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("PGVECTOR_READ_REPLICA_URLS").hasMessageNotContaining("s3cret")
+                    .hasMessageNotContaining("wrong")
+                    .satisfies(e -> assertThat(((ConfigurationException) e).code()).isEqualTo(ErrorCode.INVALID_SETTING));
+        }
+    }
 }

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A throwaway PostgreSQL cluster for one JVM: {@code initdb} into {@code target/pg-cluster-<random>}, {@code pg_ctl}
- * on a free loopback port, stopped and deleted by a shutdown hook.
+ * on a free loopback port, stopped and deleted by a shutdown hook. A cluster created for replication can have
+ * streaming replicas ({@link #startReplica()}: {@code pg_basebackup -R} into another directory, on another port),
+ * which are clusters of this kind too.
  */
 final class LocalCluster implements ManagedServer {
 
@@ -57,6 +59,7 @@ final class LocalCluster implements ManagedServer {
     private static final int LOG_TAIL_LINES = 30;
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration BASEBACKUP_TIMEOUT = Duration.ofMinutes(2);
     /** pg_ctl's own wait, in seconds; below PG_CTL_TIMEOUT so pg_ctl reports the failure rather than being killed. */
     private static final String PG_CTL_WAIT_SECONDS = "60";
     /** A directory without an owner file younger than this may be a cluster another JVM is still creating. */
@@ -85,6 +88,15 @@ final class LocalCluster implements ManagedServer {
 
     /** Creates, configures and starts a cluster with the programs in {@code bindir}. */
     static LocalCluster create(Path bindir) {
+        return create(bindir, false);
+    }
+
+    /**
+     * Creates, configures and starts a cluster with the programs in {@code bindir}; with {@code replication}, it
+     * writes the WAL a streaming replica needs ({@code wal_level = replica}, WAL senders), which costs bulk loads some
+     * speed, so the JVM's shared server goes without.
+     */
+    static LocalCluster create(Path bindir, boolean replication) {
         long startedAt = System.nanoTime();
         boolean root = jvmRunsAsRoot();
         UserPrincipal postgresUser = root ? postgresOsUser() : null;
@@ -94,37 +106,14 @@ final class LocalCluster implements ManagedServer {
 
         Path clusterDir = createClusterDir(baseDir);
         Path dataDir = clusterDir.resolve("data");
-        Path logFile = clusterDir.resolve("server.log");
         try {
             writeOwnerFile(clusterDir);
             if (postgresUser != null) {
                 Files.setOwner(clusterDir, postgresUser);
             }
             initdb(bindir, clusterDir, postgresUser, os);
-            configure(dataDir, clusterDir);
-
-            int port = 0;
-            for (int attempt = 1; ; attempt++) {
-                port = freeLoopbackPort();
-                long logLength = Files.exists(logFile) ? Files.size(logFile) : 0;
-                OsCommand.Result result = pgCtlStart(bindir, clusterDir, os, port);
-                if (result.succeeded()) {
-                    break;
-                }
-                String newLog = readFrom(logFile, logLength);
-                // Another process can take the port between our probe and the server's bind: try another.
-                boolean portTaken = newLog.contains("could not bind") || newLog.contains("Address already in use");
-                if (!portTaken || attempt == PORT_ATTEMPTS) {
-                    throw startFailure("PostgreSQL (" + bindir + ") did not start on " + HOST + ":" + port, result,
-                            logFile);
-                }
-            }
-            String version = serverVersion(port);
-            LocalCluster cluster = new LocalCluster(bindir, clusterDir, os, port, version);
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "vectorstore-pg-cluster-shutdown"));
-            LOG.info("Started PostgreSQL {} on {}:{} in {} ms (data in {}, running {}).", version, HOST, port,
-                    (System.nanoTime() - startedAt) / 1_000_000, clusterDir, os);
-            return cluster;
+            configure(dataDir, clusterDir, replication);
+            return startNew(bindir, clusterDir, os, startedAt, "PostgreSQL");
         } catch (IOException e) {
             // A pg_ctl that gave up waiting can leave a postmaster behind; destroy stops whatever postmaster.pid names.
             destroy(bindir, clusterDir, os);
@@ -133,6 +122,89 @@ final class LocalCluster implements ManagedServer {
             destroy(bindir, clusterDir, os);
             throw e;
         }
+    }
+
+    /**
+     * A new streaming replica of this cluster (which must have been created for replication): {@code pg_basebackup -R}
+     * copies it into a directory of its own, which then starts as a hot standby on another free port and follows this
+     * cluster until it is stopped or promoted. The caller {@link #close()}s it; a shutdown hook does otherwise.
+     */
+    LocalCluster startReplica() {
+        long startedAt = System.nanoTime();
+        Path clusterDir = createClusterDir(this.clusterDir.getParent());
+        try {
+            writeOwnerFile(clusterDir);
+            if (os.switchesUser()) {
+                Files.setOwner(clusterDir, Files.getOwner(this.clusterDir));
+            }
+            // The password goes in the connection string because -R writes that string into the replica's
+            // primary_conninfo; the cluster and its password are throwaway.
+            String conninfo = "host=" + HOST + " port=" + port + " user=" + SUPERUSER + " password='"
+                    + PASSWORD.replace("'", "\\'") + "' application_name=" + clusterDir.getFileName();
+            Path output = clusterDir.resolve("basebackup.out");
+            OsCommand.Result result = os.run(List.of(bindir.resolve("pg_basebackup").toString(),
+                    "-D", clusterDir.resolve("data").toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync",
+                    "-d", conninfo), clusterDir, output, BASEBACKUP_TIMEOUT);
+            Files.deleteIfExists(output);
+            if (!result.succeeded()) {
+                throw new IllegalStateException("pg_basebackup of " + this + " failed with exit code " + result.exitCode()
+                        + ":\n" + OsCommand.tail(result.output(), LOG_TAIL_LINES));
+            }
+            // The copy carries the primary's settings; only the socket directory must be the replica's own.
+            configure(clusterDir.resolve("data"), clusterDir, true);
+            return startNew(bindir, clusterDir, os, startedAt, "a streaming replica of " + HOST + ":" + port + ",");
+        } catch (IOException e) {
+            destroy(bindir, clusterDir, os);
+            throw new IllegalStateException("Could not set up a replica in " + clusterDir + ": " + e, e);
+        } catch (RuntimeException | Error e) {
+            destroy(bindir, clusterDir, os);
+            throw e;
+        }
+    }
+
+    /**
+     * Ends recovery ({@code pg_ctl promote}): the replica stops following its primary and accepts writes, as after a
+     * failover.
+     */
+    synchronized void promote() {
+        OsCommand.Result result = pgCtl(bindir, clusterDir, os,
+                List.of("promote", "-D", dataDir.toString(), "-w", "-t", PG_CTL_WAIT_SECONDS));
+        if (!result.succeeded()) {
+            throw startFailure("pg_ctl promote failed for the PostgreSQL test server on " + HOST + ":" + port, result,
+                    logFile);
+        }
+    }
+
+    /** Stops the server and deletes its directory now rather than when the JVM exits. */
+    synchronized void close() {
+        destroy();
+    }
+
+    private static LocalCluster startNew(Path bindir, Path clusterDir, OsCommand os, long startedAt, String what)
+            throws IOException {
+        Path logFile = clusterDir.resolve("server.log");
+        int port = 0;
+        for (int attempt = 1; ; attempt++) {
+            port = freeLoopbackPort();
+            long logLength = Files.exists(logFile) ? Files.size(logFile) : 0;
+            OsCommand.Result result = pgCtlStart(bindir, clusterDir, os, port);
+            if (result.succeeded()) {
+                break;
+            }
+            String newLog = readFrom(logFile, logLength);
+            // Another process can take the port between our probe and the server's bind: try another.
+            boolean portTaken = newLog.contains("could not bind") || newLog.contains("Address already in use");
+            if (!portTaken || attempt == PORT_ATTEMPTS) {
+                throw startFailure("PostgreSQL (" + bindir + ") did not start on " + HOST + ":" + port, result,
+                        logFile);
+            }
+        }
+        String version = serverVersion(port);
+        LocalCluster cluster = new LocalCluster(bindir, clusterDir, os, port, version);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "vectorstore-pg-cluster-shutdown"));
+        LOG.info("Started {} {} on {}:{} in {} ms (data in {}, running {}).", what, version, HOST, port,
+                (System.nanoTime() - startedAt) / 1_000_000, clusterDir, os);
+        return cluster;
     }
 
     @Override
@@ -442,7 +514,7 @@ final class LocalCluster implements ManagedServer {
         }
     }
 
-    private static void configure(Path dataDir, Path clusterDir) throws IOException {
+    private static void configure(Path dataDir, Path clusterDir, boolean replication) throws IOException {
         String socketDir = clusterDir.toString();
         if (socketDir.length() > MAX_SOCKET_DIR_LENGTH) {
             socketDir = ""; // TCP only: the path would be too long for a unix socket.
@@ -459,8 +531,11 @@ final class LocalCluster implements ManagedServer {
                 "fsync = off",
                 "synchronous_commit = off",
                 "full_page_writes = off",
-                "wal_level = minimal",
-                "max_wal_senders = 0",
+                // A replica needs the WAL of every change and a sender to stream it; without replicas, minimal WAL
+                // lets bulk loads into a table created in the same transaction skip it.
+                replication ? "wal_level = replica" : "wal_level = minimal",
+                replication ? "max_wal_senders = 10" : "max_wal_senders = 0",
+                replication ? "wal_keep_size = 256MB" : "",
                 "max_wal_size = 1GB",
                 "dynamic_shared_memory_type = " + dynamicSharedMemoryType(),
                 "timezone = 'UTC'",

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * allowed to create databases; otherwise the extension starts a pgvector container through Testcontainers when a
  * Docker engine answers, else a throwaway cluster under the module's {@code target/} from the machine's own
  * PostgreSQL, once per JVM, and removes it when the JVM exits. {@code VECTORSTORE_TEST_POSTGRES} ({@code url},
- * {@code container} or {@code local}) forces one of the three. See {@code docs/testing-postgres.md}.
+ * {@code container} or {@code local}) forces one of the three. A {@link ReplicatedDatabase} parameter gives a database
+ * on a primary that can start streaming replicas instead. See {@code docs/testing-postgres.md}.
  */
 public final class PostgresExtension implements ParameterResolver, AfterAllCallback {
 
@@ -30,11 +31,15 @@ public final class PostgresExtension implements ParameterResolver, AfterAllCallb
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == TestDatabase.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == TestDatabase.class || type == ReplicatedDatabase.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        if (parameterContext.getParameter().getType() == ReplicatedDatabase.class) {
+            return replicated(extensionContext);
+        }
         return scope(extensionContext).primary();
     }
 
@@ -49,6 +54,19 @@ public final class PostgresExtension implements ParameterResolver, AfterAllCallb
         if (scope != null) {
             scope.close();
         }
+        ReplicatedDatabase replicated = classContext.getStore(NAMESPACE).remove(ReplicatedDatabase.class,
+                ReplicatedDatabase.class);
+        if (replicated != null) {
+            replicated.close();
+        }
+    }
+
+    /** Created without I/O: the primary and its replicas start when the test first asks for them. */
+    private static ReplicatedDatabase replicated(ExtensionContext context) {
+        ExtensionContext classContext = topLevelClassContext(context);
+        String owner = classContext.getTestClass().map(Class::getName).orElse(classContext.getDisplayName());
+        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ReplicatedDatabase.class,
+                key -> new ReplicatedDatabase(owner), ReplicatedDatabase.class);
     }
 
     private static DatabaseScope scope(ExtensionContext context) {
