@@ -46,6 +46,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     private final RecordWriter writer;
     private final PgWriteOptions upsertOptions;
     private final Searcher searcher;
+    private final Calibrations calibrations;
     private final Rows rows;
     private final List<Class<?>> unwrappable;
     private final Object facade;
@@ -66,7 +67,8 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.layout = layout;
         this.writer = new RecordWriter(layout, settings.copyThreshold());
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
-        this.searcher = new Searcher(settings, layout, database);
+        this.calibrations = new Calibrations(layout.names(), settings);
+        this.searcher = new Searcher(settings, layout, database, calibrations);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
@@ -181,6 +183,7 @@ final class PgVectorBackend implements VectorStoreBackend {
         details.put("dimension", layout.vector().dimension());
         details.put("metric", settings.metric().configName());
         details.put("canaryMatches", found);
+        putSearchSettings(details);
         Inspection inspection = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
             TableSize measured = tableSize(connection);
@@ -206,6 +209,40 @@ final class PgVectorBackend implements VectorStoreBackend {
                     details);
         }
         return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
+    }
+
+    // The setting in force and where it comes from: the configuration, a calibration (when, on how many rows), or the
+    // default. Filtered queries are shown only when their setting differs.
+    private void putSearchSettings(Map<String, Object> details) {
+        Calibrations.Tuning unfiltered = searcher.tuning(false);
+        Calibrations.Tuning filtered = searcher.tuning(true);
+        details.put("efSearch", unfiltered.efSearch());
+        details.put("iterativeScan", unfiltered.iterativeScan().sqlValue());
+        details.put("searchSetting", unfiltered.source());
+        if (!filtered.equals(unfiltered)) {
+            details.put("filteredEfSearch", filtered.efSearch());
+            details.put("filteredIterativeScan", filtered.iterativeScan().sqlValue());
+            details.put("filteredSearchSetting", filtered.source());
+        }
+        details.put("targetRecall", settings.targetRecall());
+    }
+
+    /**
+     * Stores {@code calibration} for this table, where every store on it (in any process) picks it up within
+     * {@link Calibrations#TTL}, and this one at its next query.
+     */
+    void saveCalibration(SearchCalibration calibration) {
+        inTransaction("Saving the search calibration of " + layout.names().display(), connection -> {
+            Calibrations.save(connection, layout.names(), calibration);
+            return null;
+        });
+        calibrations.invalidate();
+    }
+
+    /** The calibrations stored for this table; empty when there are none or no calibration table. */
+    List<SearchCalibration> calibrations() {
+        return inTransaction("Reading the search calibrations of " + layout.names().display(), connection ->
+                Calibrations.tableExists(connection, layout.names()) ? Calibrations.list(connection, layout.names()) : List.of());
     }
 
     /** What a health check found in the catalog: whether the metric has a vector index, and the table's size. */

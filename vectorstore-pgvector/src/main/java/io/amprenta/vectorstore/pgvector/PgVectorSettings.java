@@ -62,7 +62,11 @@ public final class PgVectorSettings {
      * roughly twice the query time of 40 (see docs/pgvector.md, "Tuning").
      */
     public static final Setting<Integer> EF_SEARCH = Setting.integer("PGVECTOR_EF_SEARCH", 100, 1, MAX_EF_SEARCH,
-            "HNSW candidates per query, raised to top-k when smaller (`vectorstore calibrate` finds the right value)");
+            "HNSW candidates per query, raised to top-k when smaller; set, it wins over the calibration `vectorstore"
+                    + " calibrate --save` stored, which otherwise replaces the default");
+    /** The recall@k the store calibrates for ({@code vectorstore calibrate --save}) and watches. */
+    public static final Setting<Double> TARGET_RECALL = Setting.decimal("PGVECTOR_TARGET_RECALL", 0.95, 0.5, 1.0,
+            "the recall@k `vectorstore calibrate --save` tunes searches for and the recall monitor holds them to");
     /** How filtered scans continue past ef_search. */
     public static final Setting<IterativeScan> ITERATIVE_SCAN = Setting.choice("PGVECTOR_ITERATIVE_SCAN", IterativeScan.class,
             IterativeScan.RELAXED_ORDER, IterativeScan::sqlValue,
@@ -105,7 +109,7 @@ public final class PgVectorSettings {
     /** Every key these settings read, in documentation order. */
     public static List<Setting<?>> settings() {
         List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
-                EF_SEARCH, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
+                EF_SEARCH, TARGET_RECALL, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
                 COPY_THRESHOLD, DELETE_MODE));
         all.addAll(RETRY.settings());
         all.add(POOL_SIZE);
@@ -153,7 +157,8 @@ public final class PgVectorSettings {
     private final DistanceMetric metric;
     private final String namespace;
     private final String embeddingModel;
-    private final int efSearch;
+    private final Integer efSearch;
+    private final double targetRecall;
     private final int hnswM;
     private final int hnswEfConstruction;
     private final IterativeScan iterativeScan;
@@ -173,7 +178,8 @@ public final class PgVectorSettings {
         metric = METRIC.check(builder.metric);
         namespace = NAMESPACE.check(builder.namespace);
         embeddingModel = builder.embeddingModel == null || builder.embeddingModel.isBlank() ? null : builder.embeddingModel;
-        efSearch = EF_SEARCH.check(builder.efSearch);
+        efSearch = builder.efSearch == null ? null : EF_SEARCH.check(builder.efSearch);
+        targetRecall = TARGET_RECALL.check(builder.targetRecall);
         hnswM = HNSW_M.check(builder.hnswM);
         hnswEfConstruction = HNSW_EF_CONSTRUCTION.check(builder.hnswEfConstruction);
         if (hnswEfConstruction < 2 * hnswM) {
@@ -181,7 +187,7 @@ public final class PgVectorSettings {
                     + hnswEfConstruction + " but pgvector needs at least twice " + HNSW_M.key() + " (" + hnswM
                     + "), i.e. " + 2 * hnswM + ". Raise it or lower " + HNSW_M.key() + ".");
         }
-        iterativeScan = ITERATIVE_SCAN.check(builder.iterativeScan);
+        iterativeScan = builder.iterativeScan == null ? null : ITERATIVE_SCAN.check(builder.iterativeScan);
         maxScanTuples = MAX_SCAN_TUPLES.check(builder.maxScanTuples);
         exactFallback = builder.exactFallback;
         statementTimeout = STATEMENT_TIMEOUT.check(builder.statementTimeout);
@@ -221,10 +227,11 @@ public final class PgVectorSettings {
         builder.metric = METRIC.from(config);
         builder.namespace = NAMESPACE.from(config);
         builder.embeddingModel = EMBEDDING_MODEL.from(config);
-        builder.efSearch = EF_SEARCH.from(config);
+        builder.efSearch = EF_SEARCH.optionalFrom(config).orElse(null);
+        builder.targetRecall = TARGET_RECALL.from(config);
         builder.hnswM = HNSW_M.from(config);
         builder.hnswEfConstruction = HNSW_EF_CONSTRUCTION.from(config);
-        builder.iterativeScan = ITERATIVE_SCAN.from(config);
+        builder.iterativeScan = ITERATIVE_SCAN.optionalFrom(config).orElse(null);
         builder.maxScanTuples = MAX_SCAN_TUPLES.from(config);
         builder.exactFallback = EXACT_FALLBACK.from(config);
         builder.statementTimeout = STATEMENT_TIMEOUT.from(config);
@@ -280,9 +287,22 @@ public final class PgVectorSettings {
         return Optional.ofNullable(embeddingModel);
     }
 
-    /** The HNSW candidate list size per query ({@link #EF_SEARCH}); raised to top-k when smaller. */
+    /**
+     * The HNSW candidate list size per query ({@link #EF_SEARCH}) when no calibration applies: the configured value,
+     * else the default. Raised to top-k when smaller.
+     */
     public int efSearch() {
-        return efSearch;
+        return efSearch != null ? efSearch : EF_SEARCH.defaultValue().orElseThrow();
+    }
+
+    /** The ef_search set explicitly (in configuration or code), which wins over a stored calibration; empty when unset. */
+    public OptionalInt configuredEfSearch() {
+        return efSearch == null ? OptionalInt.empty() : OptionalInt.of(efSearch);
+    }
+
+    /** The recall@k searches are calibrated for and watched against ({@link #TARGET_RECALL}). */
+    public double targetRecall() {
+        return targetRecall;
     }
 
     /** The HNSW graph degree used when the index is built ({@link #HNSW_M}). */
@@ -295,9 +315,14 @@ public final class PgVectorSettings {
         return hnswEfConstruction;
     }
 
-    /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}). */
+    /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}) when no calibration applies. */
     public IterativeScan iterativeScan() {
-        return iterativeScan;
+        return iterativeScan != null ? iterativeScan : ITERATIVE_SCAN.defaultValue().orElseThrow();
+    }
+
+    /** The iterative-scan mode set explicitly, which wins over a stored calibration; empty when unset. */
+    public Optional<IterativeScan> configuredIterativeScan() {
+        return Optional.ofNullable(iterativeScan);
     }
 
     /** The most tuples an iterative scan visits ({@link #MAX_SCAN_TUPLES}). */
@@ -346,8 +371,8 @@ public final class PgVectorSettings {
     }
 
     private List<Object> values() {
-        return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
-                hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
+        return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, targetRecall,
+                hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
                 retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
 
@@ -365,7 +390,8 @@ public final class PgVectorSettings {
     public String toString() {
         return "PgVectorSettings[table=" + qualifiedTable() + ", idColumn=" + idColumn + ", dimension="
                 + (dimension == null ? "from the table" : dimension) + ", metric=" + metric.configName() + ", namespace=\""
-                + namespace + "\", efSearch=" + efSearch + ", iterativeScan=" + iterativeScan.sqlValue() + "]";
+                + namespace + "\", efSearch=" + (efSearch == null ? "calibrated or " + efSearch() : efSearch) + ", iterativeScan="
+                + iterativeScan().sqlValue() + "]";
     }
 
     private static Setting<String> name(String key, String defaultValue, String description) {
@@ -384,10 +410,11 @@ public final class PgVectorSettings {
         private DistanceMetric metric = METRIC.defaultValue().orElseThrow();
         private String namespace = NAMESPACE.defaultValue().orElseThrow();
         private String embeddingModel;
-        private int efSearch = EF_SEARCH.defaultValue().orElseThrow();
+        private Integer efSearch;
+        private double targetRecall = TARGET_RECALL.defaultValue().orElseThrow();
         private int hnswM = HNSW_M.defaultValue().orElseThrow();
         private int hnswEfConstruction = HNSW_EF_CONSTRUCTION.defaultValue().orElseThrow();
-        private IterativeScan iterativeScan = ITERATIVE_SCAN.defaultValue().orElseThrow();
+        private IterativeScan iterativeScan;
         private int maxScanTuples = MAX_SCAN_TUPLES.defaultValue().orElseThrow();
         private boolean exactFallback = EXACT_FALLBACK.defaultValue().orElseThrow();
         private Duration statementTimeout = STATEMENT_TIMEOUT.defaultValue().orElseThrow();
@@ -408,6 +435,7 @@ public final class PgVectorSettings {
             namespace = settings.namespace;
             embeddingModel = settings.embeddingModel;
             efSearch = settings.efSearch;
+            targetRecall = settings.targetRecall;
             hnswM = settings.hnswM;
             hnswEfConstruction = settings.hnswEfConstruction;
             iterativeScan = settings.iterativeScan;
@@ -462,9 +490,15 @@ public final class PgVectorSettings {
             return this;
         }
 
-        /** {@link PgVectorSettings#EF_SEARCH}. */
+        /** {@link PgVectorSettings#EF_SEARCH}: set, it wins over a stored calibration. */
         public Builder efSearch(int efSearch) {
             this.efSearch = efSearch;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#TARGET_RECALL}. */
+        public Builder targetRecall(double targetRecall) {
+            this.targetRecall = targetRecall;
             return this;
         }
 
@@ -480,7 +514,7 @@ public final class PgVectorSettings {
             return this;
         }
 
-        /** {@link PgVectorSettings#ITERATIVE_SCAN}. */
+        /** {@link PgVectorSettings#ITERATIVE_SCAN}: set, it wins over a stored calibration. */
         public Builder iterativeScan(IterativeScan iterativeScan) {
             this.iterativeScan = iterativeScan;
             return this;

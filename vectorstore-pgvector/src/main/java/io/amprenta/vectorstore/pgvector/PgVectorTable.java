@@ -152,6 +152,20 @@ public final class PgVectorTable {
         }
     }
 
+    /**
+     * Stores {@code calibration} in the database (the table {@code vectorstore_search_calibration} next to the schema
+     * version table), replacing the one for the same kind of query and size class. Every store on this table uses it
+     * from then on, unless {@code PGVECTOR_EF_SEARCH} is set; running stores pick it up within half a minute.
+     */
+    public void saveCalibration(SearchCalibration calibration) {
+        backend.saveCalibration(Objects.requireNonNull(calibration, "calibration"));
+    }
+
+    /** The calibrations stored for this table, unfiltered first, smaller tables first. */
+    public List<SearchCalibration> calibrations() {
+        return backend.calibrations();
+    }
+
     /** The SQL the store runs for {@code query} in {@code namespace}, with its parameters and scan settings. */
     public SearchStatement searchStatement(String namespace, Query query) {
         SqlFragment sql = backend.searcher().indexQuery(namespace, query);
