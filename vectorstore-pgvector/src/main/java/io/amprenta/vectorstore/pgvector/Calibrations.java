@@ -31,6 +31,7 @@ final class Calibrations {
 
     private final TableNames names;
     private final PgVectorSettings settings;
+    private final long ttlNanos;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
     private volatile Snapshot snapshot;
@@ -50,16 +51,18 @@ final class Calibrations {
     private record Snapshot(List<SearchCalibration> calibrations, long tableRows, long readAtNanos) {
     }
 
-    Calibrations(TableNames names, PgVectorSettings settings) {
+    /** The settings in force for the table of {@code names}, trusting a read of the calibrations for {@code ttl}. */
+    Calibrations(TableNames names, PgVectorSettings settings, Duration ttl) {
         this.names = names;
         this.settings = settings;
+        this.ttlNanos = ttl.toNanos();
     }
 
     /** The tuning of a query, re-reading the stored calibrations on {@code connection} first when they are stale. */
     Tuning tuning(Connection connection, boolean filtered) throws SQLException {
         if (!fullyConfigured()) {
             Snapshot current = snapshot;
-            if ((current == null || System.nanoTime() - current.readAtNanos() > TTL.toNanos()) && refreshing.compareAndSet(false, true)) {
+            if ((current == null || System.nanoTime() - current.readAtNanos() >= ttlNanos) && refreshing.compareAndSet(false, true)) {
                 try {
                     snapshot = read(connection);
                 } finally {

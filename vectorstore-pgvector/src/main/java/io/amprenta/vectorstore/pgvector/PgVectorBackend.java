@@ -67,7 +67,7 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.layout = layout;
         this.writer = new RecordWriter(layout, settings.copyThreshold());
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
-        this.calibrations = new Calibrations(layout.names(), settings);
+        this.calibrations = new Calibrations(layout.names(), settings, Calibrations.TTL);
         this.searcher = new Searcher(settings, layout, database, calibrations);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;

@@ -245,7 +245,7 @@ public final class SchemaManager {
                         + ". Run `vectorstore schema upgrade`. [" + ErrorCode.SCHEMA_OUTDATED.docsLink() + "]");
             }
             long[] counts = countRows(connection, shape);
-            Calibrations.Tuning tuning = new Calibrations(names, settings).tuning(connection, false);
+            Calibrations.Tuning tuning = new Calibrations(names, settings, Duration.ZERO).tuning(connection, false);
             List<SearchCalibration> calibrations = Calibrations.tableExists(connection, names)
                     ? Calibrations.list(connection, names) : List.of();
             return new SchemaStatus(names.display(), Optional.ofNullable(shape.extensionVersion()),
