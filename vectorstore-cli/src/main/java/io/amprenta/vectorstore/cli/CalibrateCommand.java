@@ -57,11 +57,14 @@ final class CalibrateCommand implements Callable<Integer> {
         VectorStoreConfig config = options.namespace == null ? cli.config()
                 : cli.config().with(PgVectorSettings.NAMESPACE.key(), options.namespace);
         PgVectorSettings base = PgVectorSettings.fromConfig(config).toBuilder().poolSize(POOL_SIZE).build();
+        double target = targetRecall != null ? targetRecall : base.targetRecall();
+        if (!(target > 0 && target <= 1)) {
+            throw options.usage("--target-recall: targetRecall must be above 0 and at most 1, was " + target);
+        }
         QuerySet queries;
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
             queries = options.querySet(store, true);
         }
-        double target = targetRecall != null ? targetRecall : base.targetRecall();
         output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + target + ": "
                 + options.describe(queries) + " ...");
         RecallCalibration calibration;
