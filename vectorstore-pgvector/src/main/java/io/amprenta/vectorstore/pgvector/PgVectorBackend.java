@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -47,6 +48,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     private final PgWriteOptions upsertOptions;
     private final Searcher searcher;
     private final Calibrations calibrations;
+    private final RecallMonitor monitor;
     private final Rows rows;
     private final List<Class<?>> unwrappable;
     private final Object facade;
@@ -69,6 +71,7 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
         this.calibrations = new Calibrations(layout.names(), settings, Calibrations.TTL);
         this.searcher = new Searcher(settings, layout, database, calibrations);
+        this.monitor = new RecallMonitor(dataSource, searcher, settings, NAME);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
@@ -130,8 +133,20 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public List<Match> query(String namespace, Query query) {
+        List<Match> matches = search(namespace, query);
+        monitor.offer(namespace, query, matches);
+        return matches;
+    }
+
+    // A query without the recall monitor's sampling (the health check's canary is no real query).
+    private List<Match> search(String namespace, Query query) {
         return withConnection("Query of " + layout.names().display(),
                 connection -> searcher.search(connection, namespace, query));
+    }
+
+    /** The recall monitor, for registering listeners. */
+    RecallMonitor monitor() {
+        return monitor;
     }
 
     @Override
@@ -176,7 +191,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     public HealthReport health(String namespace) {
         long started = System.nanoTime();
         Query probe = Canary.query(layout.vector().dimension());
-        int found = query(namespace, probe).size();
+        int found = search(namespace, probe).size();
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", layout.names().display());
@@ -208,7 +223,29 @@ final class PgVectorBackend implements VectorStoreBackend {
                     + " index. Run ANALYZE " + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]",
                     details);
         }
+        Optional<RecallMonitor.Reading> recall = monitor.reading();
+        recall.ifPresent(reading -> {
+            details.put("rollingRecall", reading.rollingRecall());
+            details.put("recallSamples", reading.samples());
+        });
+        if (recall.isPresent() && recall.get().samples() >= RecallMonitor.MIN_SAMPLES
+                && recall.get().rollingRecall() < settings.targetRecall()) {
+            return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, recallMessage(recall.get()), details);
+        }
         return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered", details);
+    }
+
+    // Names the fix: an explicit ef_search is what keeps a calibration from applying; otherwise calibrate.
+    private String recallMessage(RecallMonitor.Reading reading) {
+        String measured = String.format(Locale.ROOT, "canary search answered, but the recall of sampled queries is"
+                + " %.3f over the last %d (re-run by exact search), below %s %.3f. ", reading.rollingRecall(),
+                reading.samples(), PgVectorSettings.TARGET_RECALL.key(), settings.targetRecall());
+        if (settings.configuredEfSearch().isPresent()) {
+            return measured + PgVectorSettings.EF_SEARCH.key() + " is set to " + settings.efSearch() + " and wins over any"
+                    + " calibration: unset it and run `vectorstore calibrate --save`, or raise it.";
+        }
+        return measured + "Run `vectorstore calibrate --save` to store an ef_search that meets the target on this data"
+                + " (if it cannot, rebuild the index with a larger PGVECTOR_HNSW_M or PGVECTOR_HNSW_EF_CONSTRUCTION).";
     }
 
     // The setting in force and where it comes from: the configuration, a calibration (when, on how many rows), or the
@@ -286,6 +323,7 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void close() {
+        monitor.close();
         if (ownedPool != null) {
             try {
                 ownedPool.close();

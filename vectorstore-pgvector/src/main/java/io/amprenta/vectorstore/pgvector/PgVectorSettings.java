@@ -67,6 +67,10 @@ public final class PgVectorSettings {
     /** The recall@k the store calibrates for ({@code vectorstore calibrate --save}) and watches. */
     public static final Setting<Double> TARGET_RECALL = Setting.decimal("PGVECTOR_TARGET_RECALL", 0.95, 0.5, 1.0,
             "the recall@k `vectorstore calibrate --save` tunes searches for and the recall monitor holds them to");
+    /** The share of real queries re-run by exact search in the background to watch recall; 0 switches it off. */
+    public static final Setting<Double> RECALL_SAMPLE_RATE = Setting.decimal("PGVECTOR_RECALL_SAMPLE_RATE", 0.0, 0.0, 1.0,
+            "the share of queries re-run by exact search on a background connection (at most "
+                    + RecallMonitor.MAX_CHECKS_PER_SECOND + " a second) to report their recall; `0` switches the monitor off");
     /** How filtered scans continue past ef_search. */
     public static final Setting<IterativeScan> ITERATIVE_SCAN = Setting.choice("PGVECTOR_ITERATIVE_SCAN", IterativeScan.class,
             IterativeScan.RELAXED_ORDER, IterativeScan::sqlValue,
@@ -109,7 +113,7 @@ public final class PgVectorSettings {
     /** Every key these settings read, in documentation order. */
     public static List<Setting<?>> settings() {
         List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
-                EF_SEARCH, TARGET_RECALL, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
+                EF_SEARCH, TARGET_RECALL, RECALL_SAMPLE_RATE, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
                 COPY_THRESHOLD, DELETE_MODE));
         all.addAll(RETRY.settings());
         all.add(POOL_SIZE);
@@ -159,6 +163,7 @@ public final class PgVectorSettings {
     private final String embeddingModel;
     private final Integer efSearch;
     private final double targetRecall;
+    private final double recallSampleRate;
     private final int hnswM;
     private final int hnswEfConstruction;
     private final IterativeScan iterativeScan;
@@ -180,6 +185,7 @@ public final class PgVectorSettings {
         embeddingModel = builder.embeddingModel == null || builder.embeddingModel.isBlank() ? null : builder.embeddingModel;
         efSearch = builder.efSearch == null ? null : EF_SEARCH.check(builder.efSearch);
         targetRecall = TARGET_RECALL.check(builder.targetRecall);
+        recallSampleRate = RECALL_SAMPLE_RATE.check(builder.recallSampleRate);
         hnswM = HNSW_M.check(builder.hnswM);
         hnswEfConstruction = HNSW_EF_CONSTRUCTION.check(builder.hnswEfConstruction);
         if (hnswEfConstruction < 2 * hnswM) {
@@ -229,6 +235,7 @@ public final class PgVectorSettings {
         builder.embeddingModel = EMBEDDING_MODEL.from(config);
         builder.efSearch = EF_SEARCH.optionalFrom(config).orElse(null);
         builder.targetRecall = TARGET_RECALL.from(config);
+        builder.recallSampleRate = RECALL_SAMPLE_RATE.from(config);
         builder.hnswM = HNSW_M.from(config);
         builder.hnswEfConstruction = HNSW_EF_CONSTRUCTION.from(config);
         builder.iterativeScan = ITERATIVE_SCAN.optionalFrom(config).orElse(null);
@@ -305,6 +312,11 @@ public final class PgVectorSettings {
         return targetRecall;
     }
 
+    /** The share of queries the recall monitor re-runs exactly ({@link #RECALL_SAMPLE_RATE}); 0 when it is off. */
+    public double recallSampleRate() {
+        return recallSampleRate;
+    }
+
     /** The HNSW graph degree used when the index is built ({@link #HNSW_M}). */
     public int hnswM() {
         return hnswM;
@@ -372,7 +384,7 @@ public final class PgVectorSettings {
 
     private List<Object> values() {
         return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, targetRecall,
-                hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
+                recallSampleRate, hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
                 retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
 
@@ -412,6 +424,7 @@ public final class PgVectorSettings {
         private String embeddingModel;
         private Integer efSearch;
         private double targetRecall = TARGET_RECALL.defaultValue().orElseThrow();
+        private double recallSampleRate = RECALL_SAMPLE_RATE.defaultValue().orElseThrow();
         private int hnswM = HNSW_M.defaultValue().orElseThrow();
         private int hnswEfConstruction = HNSW_EF_CONSTRUCTION.defaultValue().orElseThrow();
         private IterativeScan iterativeScan;
@@ -436,6 +449,7 @@ public final class PgVectorSettings {
             embeddingModel = settings.embeddingModel;
             efSearch = settings.efSearch;
             targetRecall = settings.targetRecall;
+            recallSampleRate = settings.recallSampleRate;
             hnswM = settings.hnswM;
             hnswEfConstruction = settings.hnswEfConstruction;
             iterativeScan = settings.iterativeScan;
@@ -493,6 +507,12 @@ public final class PgVectorSettings {
         /** {@link PgVectorSettings#EF_SEARCH}: set, it wins over a stored calibration. */
         public Builder efSearch(int efSearch) {
             this.efSearch = efSearch;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#RECALL_SAMPLE_RATE}. */
+        public Builder recallSampleRate(double recallSampleRate) {
+            this.recallSampleRate = recallSampleRate;
             return this;
         }
 

@@ -6,6 +6,8 @@ import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.observe.OperationListener;
+import io.amprenta.vectorstore.observe.RecallSource;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.spi.Limits;
@@ -30,7 +32,7 @@ import javax.sql.DataSource;
  * <p>Get one from a store with {@code store.unwrap(PgVectorTable.class)}, or open one on a {@link DataSource} with
  * {@link #open}. Thread-safe.
  */
-public final class PgVectorTable {
+public final class PgVectorTable implements RecallSource {
 
     private final DataSource dataSource;
     private final PgVectorSettings settings;
@@ -164,6 +166,15 @@ public final class PgVectorTable {
     /** The calibrations stored for this table, unfiltered first, smaller tables first. */
     public List<SearchCalibration> calibrations() {
         return backend.calibrations();
+    }
+
+    /**
+     * Tells {@code listener} the recall of each query the recall monitor re-checks ({@code PGVECTOR_RECALL_SAMPLE_RATE});
+     * {@code ObservedVectorStore.wrap} calls this for its listeners.
+     */
+    @Override
+    public void addRecallListener(OperationListener listener) {
+        backend.monitor().addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The SQL the store runs for {@code query} in {@code namespace}, with its parameters and scan settings. */
