@@ -102,15 +102,16 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static void print(CalibrationReport report, Output output) {
-        output.line(String.format("%10s %-15s %10s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
-                "rows/query", "p50 ms", "p99 ms"));
+        output.line(String.format("%10s %-15s %10s %12s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
+                "lower bound", "rows/query", "p50 ms", "p99 ms"));
         for (CalibrationReport.Trial trial : report.trials()) {
-            output.line(String.format("%10d %-15s %10.4f %11.2f %9.2f %9.2f%s", trial.efSearch(), trial.iterativeScan().sqlValue(),
-                    trial.recall(), trial.meanRows(), trial.latency().p50Millis(), trial.latency().p99Millis(),
-                    trial.equals(report.chosen()) ? "   <- chosen" : ""));
+            output.line(String.format("%10d %-15s %10.4f %12.4f %11.2f %9.2f %9.2f%s", trial.efSearch(),
+                    trial.iterativeScan().sqlValue(), trial.recall(), trial.recallLowerBound(), trial.meanRows(),
+                    trial.latency().p50Millis(), trial.latency().p99Millis(), trial.equals(report.chosen()) ? "   <- chosen" : ""));
         }
         if (report.met()) {
-            output.line(String.format("Recall@%d >= %.3f with p50 %.2f ms. Configure:", report.topK(), report.targetRecall(),
+            output.line(String.format("Recall@%d >= %.3f (95 %% lower bound) with p50 %.2f ms. Configure:", report.topK(),
+                    report.targetRecall(),
                     report.chosen().latency().p50Millis()));
             output.line("  " + report.configurationLine().orElseThrow());
         } else {

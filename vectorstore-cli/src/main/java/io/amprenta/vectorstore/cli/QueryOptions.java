@@ -37,7 +37,7 @@ final class QueryOptions {
         boolean useDbVectors;
 
         @Option(names = "--held-out", description = {"Derive query vectors from stored embeddings that are none of them: the",
-            "midpoint of a record and a near neighbour, plus noise (calibrate's default)."})
+            "midpoint of two records picked at random (calibrate's default)."})
         boolean heldOut;
 
         @Option(names = "--query-file", description = "Read the query vectors from this file: one per line, [0.1, ...] or 0.1 0.2 ...")

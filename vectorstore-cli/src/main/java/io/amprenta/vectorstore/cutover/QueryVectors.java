@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
-import io.amprenta.vectorstore.Match;
-import io.amprenta.vectorstore.Query;
-import io.amprenta.vectorstore.Match;
-import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
@@ -19,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,37 +52,33 @@ public final class QueryVectors {
     }
 
     /**
-     * Up to {@code count} query vectors that look like the stored data but are none of it, for measuring recall as
-     * an application's own queries would see it: for each of {@link #fromStoredRecords} a, one of its ten nearest
-     * stored neighbours n (exactly, by a scan) is picked at random, and the query is the midpoint of a and n moved by
-     * Gaussian noise about as long as the distance from a to n. A query that equals a stored vector finds itself at
-     * distance zero and makes every index look better than it is on real questions; the midpoint of two neighbours
-     * plus noise sits between records, where real queries fall. The same for the same {@code seed} (and contents).
+     * Up to {@code count} query vectors derived from the stored data but none of it, for measuring recall as an
+     * application's own queries would see it: each is the midpoint of two stored vectors picked at random (from
+     * {@link #fromStoredRecords} with twice the count), which for cosine is their normalized sum. A query that equals a
+     * stored vector finds itself at distance zero, and the HNSW graph linked that vector to its neighbours when it was
+     * inserted, so such queries make every index look better than it is on real questions; a combination of two
+     * unrelated records sits between them, off the stored points, where real questions fall. Pairs of identical
+     * vectors are skipped. The same for the same {@code seed} (and contents).
      */
     public static List<BenchmarkQuery> heldOut(VectorStore store, int count, long seed) {
-        PgVectorTable table = store.unwrap(PgVectorTable.class);
-        Random random = new Random(seed);
+        List<BenchmarkQuery> stored = new ArrayList<>(fromStoredRecords(store, 2 * count, seed));
+        Collections.shuffle(stored, new Random(seed));
         List<BenchmarkQuery> queries = new ArrayList<>();
-        for (BenchmarkQuery stored : fromStoredRecords(store, count, seed)) {
-            float[] a = stored.vector();
-            List<Match> near = table.exactSearch(store.namespace(), Query.builder(a).topK(11).includeMetadata(false)
-                    .includeValues(true).build()).stream()
-                    .filter(match -> !match.id().equals(stored.sourceId()) && !Arrays.equals(match.values(), a))
-                    .toList();
-            float[] n = near.isEmpty() ? a : near.get(random.nextInt(near.size())).values();
-            double distance = 0;
-            double length = 0;
-            for (int i = 0; i < a.length; i++) {
-                distance += (n[i] - a[i]) * (double) (n[i] - a[i]);
-                length += a[i] * (double) a[i];
+        for (int i = 0; i + 1 < stored.size() && queries.size() < count; i += 2) {
+            float[] a = stored.get(i).vector();
+            float[] b = stored.get(i + 1).vector();
+            if (Arrays.equals(a, b)) {
+                continue;
             }
-            // A record alone (or only with copies of itself) gets noise of a tenth of its own length instead.
-            double noise = (near.isEmpty() ? 0.1 * Math.sqrt(length) : Math.sqrt(distance)) / Math.sqrt(a.length);
             float[] query = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                query[i] = (float) ((a[i] + n[i]) / 2.0 + noise * random.nextGaussian());
+            for (int j = 0; j < a.length; j++) {
+                query[j] = (float) ((a[j] + (double) b[j]) / 2);
             }
             queries.add(BenchmarkQuery.of(query));
+        }
+        if (queries.isEmpty()) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "The namespace '" + store.namespace() + "' of " + store
+                    + " holds fewer than two distinct embeddings to derive held-out queries from: give a query file.");
         }
         return queries;
     }
