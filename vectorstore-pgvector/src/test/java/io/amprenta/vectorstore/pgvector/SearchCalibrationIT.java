@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings.IterativeScan;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -33,9 +35,11 @@ class SearchCalibrationIT {
     private static final Query FILTERED = Query.builder(TestData.unit(DIMENSION, 0)).topK(5).filter(Filter.eq("genre", "drama"))
             .build();
 
+    private final TestDatabase db;
     private final DataSource dataSource;
 
     SearchCalibrationIT(TestDatabase db) {
+        this.db = db;
         this.dataSource = db.dataSource();
     }
 
@@ -82,6 +86,27 @@ class SearchCalibrationIT {
             assertThat(health.details()).containsEntry("efSearch", 37).containsEntry("targetRecall", 0.95)
                     .hasEntrySatisfying("searchSetting", source -> assertThat((String) source)
                             .contains("calibration", "ef_search 37", "2026-12-01T10:00:00Z", "200 rows"));
+        }
+    }
+
+    @Test
+    void aStoreWithItsOwnPoolStartsItsSessionsWithTheCalibrationAndSendsNoSettings() throws Exception {
+        PgVectorSettings settings = prepared("pooled_calibration");
+        try (VectorStore store = store(settings)) {
+            store.unwrap(PgVectorTable.class).saveCalibration(calibration(false, 200, 52, IterativeScan.RELAXED_ORDER));
+        }
+        Map<String, String> config = db.config();
+        config.put("PGVECTOR_TABLE", "pooled_calibration");
+        config.put("PGVECTOR_POOL_SIZE", "2");
+        try (VectorStore own = PgVectorStore.builder().config(VectorStoreConfig.of(config)).build()) {
+            assertThat(own.query(UNFILTERED)).hasSize(5);
+            try (Connection connection = own.unwrap(DataSource.class).getConnection()) {
+                assertThat(Jdbc.first(connection, Jdbc.Statement.of("SELECT current_setting('hnsw.ef_search')"),
+                        row -> row.getString(1))).contains("52");
+            }
+            SqlFragment sql = own.unwrap(PgVectorTable.class).backend().searcher().approximateSql("", UNFILTERED);
+            assertThat(sql.sql()).doesNotContain("set_config");
+            assertThat(efSearch(own, UNFILTERED)).isEqualTo("52");
         }
     }
 
