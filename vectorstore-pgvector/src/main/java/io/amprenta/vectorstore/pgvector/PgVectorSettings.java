@@ -384,8 +384,8 @@ public final class PgVectorSettings {
 
     private List<Object> values() {
         return Arrays.asList(schema, table, idColumn, dimension, metric, namespace, embeddingModel, efSearch, targetRecall,
-                recallSampleRate, hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
-                retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
+                recallSampleRate, hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout,
+                copyThreshold, deleteMode, retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
     }
 
     @Override
