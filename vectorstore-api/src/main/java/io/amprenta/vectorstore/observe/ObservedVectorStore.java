@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.observe;
 import io.amprenta.vectorstore.HealthReport;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.RecordPage;
@@ -17,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -44,9 +46,23 @@ public final class ObservedVectorStore implements VectorStore {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** {@code store}, reporting to {@code listeners}. */
+    /**
+     * {@code store}, reporting to {@code listeners}; when the store has a recall monitor ({@link RecallSource}), the
+     * listeners also receive its {@link OperationListener#onRecall} samples.
+     */
     public static VectorStore wrap(VectorStore store, OperationListener... listeners) {
-        return new ObservedVectorStore(store, List.of(listeners));
+        ObservedVectorStore observed = new ObservedVectorStore(store, List.of(listeners));
+        recallSource(store).ifPresent(source -> observed.listeners.forEach(source::addRecallListener));
+        return observed;
+    }
+
+    // Only some backends have a recall monitor; the others refuse the unwrap, which is no failure here.
+    private static Optional<RecallSource> recallSource(VectorStore store) {
+        try {
+            return Optional.of(store.unwrap(RecallSource.class));
+        } catch (InvalidRequestException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -10,4 +10,11 @@ public interface OperationListener {
 
     /** One operation finished. */
     void onOperation(OperationEvent event);
+
+    /**
+     * A sampled query's recall was measured (only stores with a recall monitor switched on report these), on the
+     * monitor's background thread, never the caller's. Does nothing unless overridden.
+     */
+    default void onRecall(RecallEvent event) {
+    }
 }

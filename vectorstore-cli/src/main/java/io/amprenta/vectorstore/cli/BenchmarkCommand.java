@@ -44,7 +44,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         try (VectorStore from = cli.store(source); VectorStore pgvector = cli.store("pgvector")) {
             VectorStore first = options.scoped(from);
             VectorStore second = options.scoped(pgvector);
-            QuerySet queries = options.querySet(second);
+            QuerySet queries = options.querySet(second, false);
             output.info("Benchmarking " + first + " against " + second + ": " + options.describe(queries) + " ...");
             report = BackendBenchmark.builder(first, second, GroundTruth.pgvector(second)).queries(queries).build().run();
         }

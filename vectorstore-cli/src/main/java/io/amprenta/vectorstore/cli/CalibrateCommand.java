@@ -7,6 +7,9 @@ import io.amprenta.vectorstore.cutover.QuerySet;
 import io.amprenta.vectorstore.cutover.RecallCalibration;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorStore;
+import io.amprenta.vectorstore.pgvector.PgVectorTable;
+import io.amprenta.vectorstore.pgvector.SearchCalibration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,10 +17,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vectorstore calibrate}: the smallest ef_search that meets a recall target, as configuration to paste. */
+/**
+ * {@code vectorstore calibrate}: the smallest ef_search that meets a recall target, as configuration to paste or, with
+ * {@code --save}, stored in the database for every store on the table.
+ */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, description = {
     "Measure recall@k of the pgvector store against exact search for increasing PGVECTOR_EF_SEARCH (and, with",
-    "--filter, both iterative-scan modes) and print the fastest setting that meets --target-recall. Reads only.",
+    "--filter, both iterative-scan modes) on queries that are not stored vectors, and print the fastest setting that",
+    "meets --target-recall. With --save, store it in the database, where every store on the table uses it (unless",
+    "PGVECTOR_EF_SEARCH is set). Otherwise reads only.",
     "Exit codes: 0 target met, 3 configuration, 4 no setting met the target."})
 final class CalibrateCommand implements Callable<Integer> {
 
@@ -30,8 +38,12 @@ final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     private QueryOptions options;
 
-    @Option(names = "--target-recall", defaultValue = "0.95", description = "The recall@k to reach (default: ${DEFAULT-VALUE}).")
-    private double targetRecall;
+    @Option(names = "--target-recall", description = "The recall@k to reach (default: PGVECTOR_TARGET_RECALL, 0.95 unless set).")
+    private Double targetRecall;
+
+    @Option(names = "--save", description = {"Store the chosen setting in the database (for filtered queries with --filter),",
+        "where every store on the table picks it up within 30 seconds."})
+    private boolean save;
 
     @Option(names = "--ef-search", split = ",", description = "The ef_search values to try, e.g. 40,80,160 (default: 10 to 1000).")
     private List<Integer> efSearch = RecallCalibration.DEFAULT_EF_SEARCH;
@@ -45,35 +57,61 @@ final class CalibrateCommand implements Callable<Integer> {
         VectorStoreConfig config = options.namespace == null ? cli.config()
                 : cli.config().with(PgVectorSettings.NAMESPACE.key(), options.namespace);
         PgVectorSettings base = PgVectorSettings.fromConfig(config).toBuilder().poolSize(POOL_SIZE).build();
+        double target = targetRecall != null ? targetRecall : base.targetRecall();
+        if (!(target > 0 && target <= 1)) {
+            throw options.usage("--target-recall: targetRecall must be above 0 and at most 1, was " + target);
+        }
         QuerySet queries;
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
-            queries = options.querySet(store);
+            queries = options.querySet(store, true);
         }
-        output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + targetRecall + ": "
+        output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + target + ": "
                 + options.describe(queries) + " ...");
         RecallCalibration calibration;
         try {
             calibration = RecallCalibration.builder(base, settings -> PgVectorStore.builder().config(config).settings(settings).build())
-                    .queries(queries).targetRecall(targetRecall).efSearchValues(efSearch).build();
+                    .queries(queries).targetRecall(target).efSearchValues(efSearch).build();
         } catch (IllegalArgumentException e) {
             throw options.usage(e.getMessage());
         }
         CalibrationReport report = calibration.run();
         output.result(report);
         print(report, output);
+        if (save && report.met()) {
+            save(config, base, report, output);
+        } else if (save) {
+            output.line("Nothing saved: no setting met the target.");
+        }
         return report.met() ? ExitCode.OK : ExitCode.FINDINGS;
     }
 
+    // The table's size now (all namespaces: one HNSW graph spans them) keys the calibration by size class.
+    private static void save(VectorStoreConfig config, PgVectorSettings base, CalibrationReport report, Output output) {
+        try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
+            long rows = store.stats().namespaceCounts().values().stream().mapToLong(Long::longValue).sum();
+            CalibrationReport.Trial chosen = report.chosen();
+            SearchCalibration calibration = new SearchCalibration(report.filter() != null, rows, chosen.efSearch(),
+                    chosen.iterativeScan(), chosen.recall(), report.targetRecall(), report.topK(), report.queries(), Instant.now());
+            store.unwrap(PgVectorTable.class).saveCalibration(calibration);
+            output.line("Saved for " + base.qualifiedTable() + ": " + calibration.describe());
+            if (base.configuredEfSearch().isPresent()) {
+                output.line("Note: " + PgVectorSettings.EF_SEARCH.key() + " is set (" + base.efSearch() + ") and wins over the"
+                        + " saved calibration; unset it to use the calibration.");
+            }
+        }
+    }
+
     private static void print(CalibrationReport report, Output output) {
-        output.line(String.format("%10s %-15s %10s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
-                "rows/query", "p50 ms", "p99 ms"));
+        output.line(String.format("%10s %-15s %10s %12s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
+                "lower bound", "rows/query", "p50 ms", "p99 ms"));
         for (CalibrationReport.Trial trial : report.trials()) {
-            output.line(String.format("%10d %-15s %10.4f %11.2f %9.2f %9.2f%s", trial.efSearch(), trial.iterativeScan().sqlValue(),
-                    trial.recall(), trial.meanRows(), trial.latency().p50Millis(), trial.latency().p99Millis(),
-                    trial.equals(report.chosen()) ? "   <- chosen" : ""));
+            output.line(String.format("%10d %-15s %10.4f %12.4f %11.2f %9.2f %9.2f%s", trial.efSearch(),
+                    trial.iterativeScan().sqlValue(), trial.recall(), trial.recallLowerBound(), trial.meanRows(),
+                    trial.latency().p50Millis(), trial.latency().p99Millis(), trial.equals(report.chosen()) ? "   <- chosen" : ""));
         }
         if (report.met()) {
-            output.line(String.format("Recall@%d >= %.3f with p50 %.2f ms. Configure:", report.topK(), report.targetRecall(),
+            output.line(String.format("Recall@%d >= %.3f (95 %% lower bound) with p50 %.2f ms. Configure:", report.topK(),
+                    report.targetRecall(),
                     report.chosen().latency().p50Millis()));
             output.line("  " + report.configurationLine().orElseThrow());
         } else {

@@ -33,8 +33,12 @@ final class QueryOptions {
 
     static final class Source {
         @Option(names = "--use-db-vectors", description = {"Take the query vectors from embeddings stored in the pgvector table",
-            "(the default); each query's own record is left out of every answer."})
+            "(benchmark's default); each query's own record is left out of every answer."})
         boolean useDbVectors;
+
+        @Option(names = "--held-out", description = {"Derive query vectors from stored embeddings that are none of them: the",
+            "midpoint of two records picked at random (calibrate's default)."})
+        boolean heldOut;
 
         @Option(names = "--query-file", description = "Read the query vectors from this file: one per line, [0.1, ...] or 0.1 0.2 ...")
         Path queryFile;
@@ -63,10 +67,16 @@ final class QueryOptions {
         return namespace == null ? store : store.inNamespace(namespace);
     }
 
-    /** The queries: vectors from the file or sampled from the pgvector store's namespace, with top-k and filter. */
-    QuerySet querySet(VectorStore pgvector) {
+    /**
+     * The queries: vectors from the file, or derived from or sampled from the pgvector store's namespace, with top-k and
+     * filter.
+     *
+     * @param heldOutByDefault whether, with no source option, the queries are held out ({@code --held-out}) rather than
+     *     the stored vectors ({@code --use-db-vectors})
+     */
+    QuerySet querySet(VectorStore pgvector, boolean heldOutByDefault) {
         Filter filter = filter();
-        List<BenchmarkQuery> loaded = load(pgvector);
+        List<BenchmarkQuery> loaded = load(pgvector, heldOut(heldOutByDefault));
         try {
             return new QuerySet(loaded, topK, filter);
         } catch (IllegalArgumentException e) {
@@ -74,12 +84,16 @@ final class QueryOptions {
         }
     }
 
-    private List<BenchmarkQuery> load(VectorStore pgvector) {
+    private boolean heldOut(boolean byDefault) {
+        return source.heldOut || (byDefault && !source.useDbVectors);
+    }
+
+    private List<BenchmarkQuery> load(VectorStore pgvector, boolean heldOut) {
         if (queries < 1) {
             throw usage("--queries must be at least 1, was " + queries);
         }
         if (source.queryFile == null) {
-            return QueryVectors.fromStoredRecords(pgvector, queries, seed);
+            return heldOut ? QueryVectors.heldOut(pgvector, queries, seed) : QueryVectors.fromStoredRecords(pgvector, queries, seed);
         }
         List<BenchmarkQuery> loaded;
         try {
@@ -103,8 +117,9 @@ final class QueryOptions {
 
     /** Where the queries came from, for the report's header. */
     String describe(QuerySet loaded) {
-        return String.format("%,d queries (%s), top-k %d%s", loaded.queries().size(),
-                source.queryFile == null ? "stored embeddings, seed " + seed : source.queryFile.toString(), topK,
+        boolean heldOut = loaded.queries().stream().noneMatch(query -> query.source().isPresent());
+        return String.format("%,d queries (%s), top-k %d%s", loaded.queries().size(), source.queryFile != null
+                ? source.queryFile.toString() : (heldOut ? "held out from " : "") + "stored embeddings, seed " + seed, topK,
                 filterJson == null ? "" : ", filter " + filterJson);
     }
 }

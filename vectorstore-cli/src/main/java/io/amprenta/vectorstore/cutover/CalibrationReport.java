@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param filter the filter every query carried, as Pinecone filter JSON; null for none
  * @param namespace the namespace queried
  * @param trials every setting measured, in the order measured
- * @param chosen the fastest setting that met the target; null when none did
+ * @param chosen the fastest setting that met the target (its {@link Trial#recallLowerBound()} reached it); null when
+ *     none did
  * @param elapsed how long the calibration took
  */
 public record CalibrationReport(double targetRecall, int queries, int topK, String filter, String namespace, List<Trial> trials,
@@ -53,10 +54,19 @@ public record CalibrationReport(double targetRecall, int queries, int topK, Stri
      * @param efSearch the {@code hnsw.ef_search} tried
      * @param iterativeScan the {@code hnsw.iterative_scan} tried
      * @param recall the mean recall@k against exact search
+     * @param recallLowerBound the one-sided 95 % lower confidence bound of the recall over queries like these: the
+     *     mean less 1.645 standard errors. A setting meets the target only when this does, so that a lucky sample of
+     *     queries does not pick an ef_search the next queries fall short with.
      * @param meanRows the mean number of matches returned
      * @param latency the latency of its queries
      */
-    public record Trial(int efSearch, IterativeScan iterativeScan, double recall, double meanRows, LatencySummary latency) {
+    public record Trial(int efSearch, IterativeScan iterativeScan, double recall, double recallLowerBound, double meanRows,
+                        LatencySummary latency) {
+
+        /** Whether this setting meets {@code targetRecall} with 95 % confidence. */
+        public boolean meets(double targetRecall) {
+            return recallLowerBound >= targetRecall;
+        }
 
         /** This setting as configuration keys. */
         public String configuration() {

@@ -14,8 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Random;
 
 /** Where benchmark and calibration queries come from: the stored embeddings themselves, or a file. */
 public final class QueryVectors {
@@ -42,6 +48,38 @@ public final class QueryVectors {
         Map<String, VectorRecord> records = store.fetch(ids);
         List<BenchmarkQuery> queries = new ArrayList<>(records.size());
         records.values().forEach(record -> queries.add(new BenchmarkQuery(record.values(), record.id())));
+        return queries;
+    }
+
+    /**
+     * Up to {@code count} query vectors derived from the stored data but none of it, for measuring recall as an
+     * application's own queries would see it: each is the midpoint of two stored vectors picked at random (from
+     * {@link #fromStoredRecords} with twice the count), which for cosine is their normalized sum. A query that equals a
+     * stored vector finds itself at distance zero, and the HNSW graph linked that vector to its neighbours when it was
+     * inserted, so such queries make every index look better than it is on real questions; a combination of two
+     * unrelated records sits between them, off the stored points, where real questions fall. Pairs of identical
+     * vectors are skipped. The same for the same {@code seed} (and contents).
+     */
+    public static List<BenchmarkQuery> heldOut(VectorStore store, int count, long seed) {
+        List<BenchmarkQuery> stored = new ArrayList<>(fromStoredRecords(store, 2 * count, seed));
+        Collections.shuffle(stored, new Random(seed));
+        List<BenchmarkQuery> queries = new ArrayList<>();
+        for (int i = 0; i + 1 < stored.size() && queries.size() < count; i += 2) {
+            float[] a = stored.get(i).vector();
+            float[] b = stored.get(i + 1).vector();
+            if (Arrays.equals(a, b)) {
+                continue;
+            }
+            float[] query = new float[a.length];
+            for (int j = 0; j < a.length; j++) {
+                query[j] = (float) ((a[j] + (double) b[j]) / 2);
+            }
+            queries.add(BenchmarkQuery.of(query));
+        }
+        if (queries.isEmpty()) {
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, "The namespace '" + store.namespace() + "' of " + store
+                    + " holds fewer than two distinct embeddings to derive held-out queries from: give a query file.");
+        }
         return queries;
     }
 

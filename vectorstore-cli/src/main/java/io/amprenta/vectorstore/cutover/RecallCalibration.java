@@ -7,6 +7,7 @@ import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings.IterativeScan;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.function.Function;
 /**
  * Finds the smallest {@code hnsw.ef_search} (and, for filtered queries, the iterative-scan mode) with which a pgvector
  * store meets a recall target: measures recall@k against exact search for increasing ef_search and stops at the first
- * value that meets it, for each mode tried. Of the settings that meet the target the fastest (by median latency) is
+ * value that meets it (its 95 % lower confidence bound does, see {@link CalibrationReport.Trial#recallLowerBound()}),
+ * for each mode tried. Of the settings that meet the target the fastest (by median latency) is
  * chosen, and {@link CalibrationReport#configurationLine()} is the line to paste into the configuration.
  *
  * <pre>{@code
@@ -73,12 +75,12 @@ public final class RecallCalibration {
             for (int efSearch : efSearchValues) {
                 CalibrationReport.Trial trial = measure(efSearch, scan, exact);
                 trials.add(trial);
-                if (trial.recall() >= targetRecall) {
+                if (trial.meets(targetRecall)) {
                     break; // larger values only cost time
                 }
             }
         }
-        CalibrationReport.Trial chosen = trials.stream().filter(trial -> trial.recall() >= targetRecall)
+        CalibrationReport.Trial chosen = trials.stream().filter(trial -> trial.meets(targetRecall))
                 .min(Comparator.comparingDouble(trial -> trial.latency().p50Millis())).orElse(null);
         return new CalibrationReport(targetRecall, queries.size(), queries.topK(), queries.filterJson(), base.namespace(),
                 trials, chosen, Duration.ofNanos(System.nanoTime() - started));
@@ -98,7 +100,7 @@ public final class RecallCalibration {
                 store.query(Answers.request(query, queries));
             }
             long[] nanos = new long[queries.size()];
-            double recall = 0;
+            double[] recalls = new double[queries.size()];
             long rows = 0;
             for (int i = 0; i < queries.size(); i++) {
                 BenchmarkQuery query = queries.queries().get(i);
@@ -107,10 +109,14 @@ public final class RecallCalibration {
                 List<Match> matches = store.query(request);
                 nanos[i] = System.nanoTime() - queryStarted;
                 List<String> ids = Answers.ids(matches, query, queries.topK());
-                recall += Answers.recall(ids, exact.get(i));
+                recalls[i] = Answers.recall(ids, exact.get(i));
                 rows += ids.size();
             }
-            return new CalibrationReport.Trial(efSearch, scan, recall / queries.size(), (double) rows / queries.size(),
+            double mean = Arrays.stream(recalls).average().orElse(0);
+            double variance = recalls.length < 2 ? 0
+                    : Arrays.stream(recalls).map(r -> (r - mean) * (r - mean)).sum() / (recalls.length - 1);
+            double lowerBound = Math.max(0, mean - 1.645 * Math.sqrt(variance / recalls.length));
+            return new CalibrationReport.Trial(efSearch, scan, mean, lowerBound, (double) rows / queries.size(),
                     LatencySummary.of(nanos));
         }
     }

@@ -8,6 +8,7 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
 import io.amprenta.vectorstore.observe.ObservedVectorStore;
+import io.amprenta.vectorstore.observe.RecallEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,17 @@ class MicrometerOperationListenerTest {
 
         assertThat(registry.get("vectorstore.operation").timers()).singleElement()
                 .satisfies(timer -> assertThat(timer.getId().getTag("namespace")).isNull());
+    }
+
+    @Test
+    void recallSamplesBecomeGaugesAndACounter() {
+        MicrometerOperationListener listener = new MicrometerOperationListener(registry);
+        listener.onRecall(new RecallEvent("pgvector", "docs", 0.8, 0.9, 1, 0.95));
+        listener.onRecall(new RecallEvent("pgvector", "docs", 1.0, 0.93, 2, 0.95));
+
+        assertThat(registry.get("vectorstore.recall").tags("backend", "pgvector", "namespace", "docs").gauge().value())
+                .isEqualTo(0.93);
+        assertThat(registry.get("vectorstore.recall.target").gauge().value()).isEqualTo(0.95);
+        assertThat(registry.get("vectorstore.recall.samples").counter().count()).isEqualTo(2);
     }
 }

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -52,6 +53,8 @@ final class PgVectorBackend implements VectorStoreBackend {
     private final RecordWriter writer;
     private final PgWriteOptions upsertOptions;
     private final Searcher searcher;
+    private final Calibrations calibrations;
+    private final RecallMonitor monitor;
     private final Rows rows;
     private final List<Class<?>> unwrappable;
     private final Object facade;
@@ -77,7 +80,9 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.layout = layout;
         this.writer = new RecordWriter(layout, settings.copyThreshold());
         this.upsertOptions = PgWriteOptions.upsert(settings.embeddingModel());
-        this.searcher = new Searcher(settings, layout, database);
+        this.calibrations = new Calibrations(layout.names(), settings, Calibrations.TTL);
+        this.searcher = new Searcher(settings, layout, database, calibrations);
+        this.monitor = new RecallMonitor(dataSource, searcher, settings, NAME);
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
@@ -140,8 +145,20 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public List<Match> query(String namespace, Query query) {
+        List<Match> matches = search(namespace, query);
+        monitor.offer(namespace, query, matches);
+        return matches;
+    }
+
+    // A query without the recall monitor's sampling (the health check's canary is no real query).
+    private List<Match> search(String namespace, Query query) {
         return reads.withConnection("Query of " + layout.names().display(),
                 connection -> searcher.search(connection, namespace, query));
+    }
+
+    /** The recall monitor, for registering listeners. */
+    RecallMonitor monitor() {
+        return monitor;
     }
 
     @Override
@@ -152,21 +169,23 @@ final class PgVectorBackend implements VectorStoreBackend {
     /** Pinecone's {@code update}: one small statement per part given, in one transaction. */
     @Override
     public boolean update(String namespace, String id, float[] values, SparseValues sparseValues, Map<String, Object> setMetadata) {
-        return inTransaction("Update in " + layout.names().display(), connection -> {
-            boolean found = true;
+        boolean found = inTransaction("Update in " + layout.names().display(), connection -> {
+            boolean there = true;
             if (values != null) {
-                found = writer.updateValues(connection, namespace, id, values, settings.embeddingModel());
+                there = writer.updateValues(connection, namespace, id, values, settings.embeddingModel());
             }
-            if (found && setMetadata != null) {
-                found = writer.mergeMetadata(connection, namespace, id, setMetadata);
+            if (there && setMetadata != null) {
+                there = writer.mergeMetadata(connection, namespace, id, setMetadata);
             }
-            return found;
+            return there;
         });
+        reads.wrote();
+        return found;
     }
 
     @Override
     public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
-        return inTransaction("Fetch by filter from " + layout.names().display(),
+        return reads.inTransaction("Fetch by filter from " + layout.names().display(),
                 connection -> rows.fetchByFilter(connection, namespace, request));
     }
 
@@ -227,13 +246,14 @@ final class PgVectorBackend implements VectorStoreBackend {
     private HealthReport tableHealth(String namespace) {
         long started = System.nanoTime();
         Query probe = Canary.query(layout.vector().dimension());
-        int found = query(namespace, probe).size();
+        int found = search(namespace, probe).size();
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", layout.names().display());
         details.put("dimension", layout.vector().dimension());
         details.put("metric", settings.metric().configName());
         details.put("canaryMatches", found);
+        putSearchSettings(details);
         Inspection inspection = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
             TableSize measured = tableSize(connection);
@@ -262,8 +282,64 @@ final class PgVectorBackend implements VectorStoreBackend {
                     + " index. Run ANALYZE " + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]",
                     details);
         }
+        Optional<RecallMonitor.Reading> recall = monitor.reading();
+        recall.ifPresent(reading -> {
+            details.put("rollingRecall", reading.rollingRecall());
+            details.put("recallSamples", reading.samples());
+        });
+        if (recall.isPresent() && recall.get().samples() >= RecallMonitor.MIN_SAMPLES
+                && recall.get().rollingRecall() < settings.targetRecall()) {
+            return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, recallMessage(recall.get()), details);
+        }
         return new HealthReport(HealthReport.Status.UP, NAME, latency, "canary search answered"
                 + (details.containsKey("warning") ? "; warning: " + details.get("warning") : ""), details);
+    }
+
+    // Names the fix: an explicit ef_search is what keeps a calibration from applying; otherwise calibrate.
+    private String recallMessage(RecallMonitor.Reading reading) {
+        String measured = String.format(Locale.ROOT, "canary search answered, but the recall of sampled queries is"
+                + " %.3f over the last %d (re-run by exact search), below %s %.3f. ", reading.rollingRecall(),
+                reading.samples(), PgVectorSettings.TARGET_RECALL.key(), settings.targetRecall());
+        if (settings.configuredEfSearch().isPresent()) {
+            return measured + PgVectorSettings.EF_SEARCH.key() + " is set to " + settings.efSearch() + " and wins over any"
+                    + " calibration: unset it and run `vectorstore calibrate --save`, or raise it.";
+        }
+        return measured + "Run `vectorstore calibrate --save` to store an ef_search that meets the target on this data"
+                + " (if it cannot, rebuild the index with a larger PGVECTOR_HNSW_M or PGVECTOR_HNSW_EF_CONSTRUCTION).";
+    }
+
+    // The setting in force and where it comes from: the configuration, a calibration (when, on how many rows), or the
+    // default. Filtered queries are shown only when their setting differs.
+    private void putSearchSettings(Map<String, Object> details) {
+        Calibrations.Tuning unfiltered = searcher.tuning(false);
+        Calibrations.Tuning filtered = searcher.tuning(true);
+        details.put("efSearch", unfiltered.efSearch());
+        details.put("iterativeScan", unfiltered.iterativeScan().sqlValue());
+        details.put("searchSetting", unfiltered.source());
+        if (!filtered.equals(unfiltered)) {
+            details.put("filteredEfSearch", filtered.efSearch());
+            details.put("filteredIterativeScan", filtered.iterativeScan().sqlValue());
+            details.put("filteredSearchSetting", filtered.source());
+        }
+        details.put("targetRecall", settings.targetRecall());
+    }
+
+    /**
+     * Stores {@code calibration} for this table, where every store on it (in any process) picks it up within
+     * {@link Calibrations#TTL}, and this one at its next query.
+     */
+    void saveCalibration(SearchCalibration calibration) {
+        inTransaction("Saving the search calibration of " + layout.names().display(), connection -> {
+            Calibrations.save(connection, layout.names(), calibration);
+            return null;
+        });
+        calibrations.invalidate();
+    }
+
+    /** The calibrations stored for this table; empty when there are none or no calibration table. */
+    List<SearchCalibration> calibrations() {
+        return inTransaction("Reading the search calibrations of " + layout.names().display(), connection ->
+                Calibrations.tableExists(connection, layout.names()) ? Calibrations.list(connection, layout.names()) : List.of());
     }
 
     /** What a health check found in the catalog: whether the metric has a vector index, and the table's size. */
@@ -307,6 +383,7 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void close() {
+        monitor.close();
         reads.close();
         if (ownedPool != null) {
             try {

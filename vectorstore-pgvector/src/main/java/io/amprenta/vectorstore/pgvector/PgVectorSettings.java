@@ -69,7 +69,15 @@ public final class PgVectorSettings {
      * roughly twice the query time of 40 (see docs/pgvector.md, "Tuning").
      */
     public static final Setting<Integer> EF_SEARCH = Setting.integer("PGVECTOR_EF_SEARCH", 100, 1, MAX_EF_SEARCH,
-            "HNSW candidates per query, raised to top-k when smaller (`vectorstore calibrate` finds the right value)");
+            "HNSW candidates per query, raised to top-k when smaller; set, it wins over the calibration `vectorstore"
+                    + " calibrate --save` stored, which otherwise replaces the default");
+    /** The recall@k the store calibrates for ({@code vectorstore calibrate --save}) and watches. */
+    public static final Setting<Double> TARGET_RECALL = Setting.decimal("PGVECTOR_TARGET_RECALL", 0.95, 0.5, 1.0,
+            "the recall@k `vectorstore calibrate --save` tunes searches for and the recall monitor holds them to");
+    /** The share of real queries re-run by exact search in the background to watch recall; 0 switches it off. */
+    public static final Setting<Double> RECALL_SAMPLE_RATE = Setting.decimal("PGVECTOR_RECALL_SAMPLE_RATE", 0.0, 0.0, 1.0,
+            "the share of queries re-run by exact search on a background connection (at most "
+                    + RecallMonitor.MAX_CHECKS_PER_SECOND + " a second) to report their recall; `0` switches the monitor off");
     /** How filtered scans continue past ef_search. */
     public static final Setting<IterativeScan> ITERATIVE_SCAN = Setting.choice("PGVECTOR_ITERATIVE_SCAN", IterativeScan.class,
             IterativeScan.RELAXED_ORDER, IterativeScan::sqlValue,
@@ -111,8 +119,9 @@ public final class PgVectorSettings {
 
     /** Every key these settings read, in documentation order. */
     public static List<Setting<?>> settings() {
-        List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, METADATA_COLUMN, DIMENSION, METRIC, NAMESPACE, EMBEDDING_MODEL,
-                EF_SEARCH, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK, HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
+        List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, METADATA_COLUMN, DIMENSION, METRIC, NAMESPACE,
+                EMBEDDING_MODEL, EF_SEARCH, TARGET_RECALL, RECALL_SAMPLE_RATE, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK,
+                HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
                 COPY_THRESHOLD, DELETE_MODE));
         all.addAll(RETRY.settings());
         all.add(POOL_SIZE);
@@ -161,7 +170,9 @@ public final class PgVectorSettings {
     private final DistanceMetric metric;
     private final String namespace;
     private final String embeddingModel;
-    private final int efSearch;
+    private final Integer efSearch;
+    private final double targetRecall;
+    private final double recallSampleRate;
     private final int hnswM;
     private final int hnswEfConstruction;
     private final IterativeScan iterativeScan;
@@ -187,7 +198,9 @@ public final class PgVectorSettings {
         metric = METRIC.check(builder.metric);
         namespace = NAMESPACE.check(builder.namespace);
         embeddingModel = builder.embeddingModel == null || builder.embeddingModel.isBlank() ? null : builder.embeddingModel;
-        efSearch = EF_SEARCH.check(builder.efSearch);
+        efSearch = builder.efSearch == null ? null : EF_SEARCH.check(builder.efSearch);
+        targetRecall = TARGET_RECALL.check(builder.targetRecall);
+        recallSampleRate = RECALL_SAMPLE_RATE.check(builder.recallSampleRate);
         hnswM = HNSW_M.check(builder.hnswM);
         hnswEfConstruction = HNSW_EF_CONSTRUCTION.check(builder.hnswEfConstruction);
         if (hnswEfConstruction < 2 * hnswM) {
@@ -195,7 +208,7 @@ public final class PgVectorSettings {
                     + hnswEfConstruction + " but pgvector needs at least twice " + HNSW_M.key() + " (" + hnswM
                     + "), i.e. " + 2 * hnswM + ". Raise it or lower " + HNSW_M.key() + ".");
         }
-        iterativeScan = ITERATIVE_SCAN.check(builder.iterativeScan);
+        iterativeScan = builder.iterativeScan == null ? null : ITERATIVE_SCAN.check(builder.iterativeScan);
         maxScanTuples = MAX_SCAN_TUPLES.check(builder.maxScanTuples);
         exactFallback = builder.exactFallback;
         statementTimeout = STATEMENT_TIMEOUT.check(builder.statementTimeout);
@@ -236,10 +249,12 @@ public final class PgVectorSettings {
         builder.metric = METRIC.from(config);
         builder.namespace = NAMESPACE.from(config);
         builder.embeddingModel = EMBEDDING_MODEL.from(config);
-        builder.efSearch = EF_SEARCH.from(config);
+        builder.efSearch = EF_SEARCH.optionalFrom(config).orElse(null);
+        builder.targetRecall = TARGET_RECALL.from(config);
+        builder.recallSampleRate = RECALL_SAMPLE_RATE.from(config);
         builder.hnswM = HNSW_M.from(config);
         builder.hnswEfConstruction = HNSW_EF_CONSTRUCTION.from(config);
-        builder.iterativeScan = ITERATIVE_SCAN.from(config);
+        builder.iterativeScan = ITERATIVE_SCAN.optionalFrom(config).orElse(null);
         builder.maxScanTuples = MAX_SCAN_TUPLES.from(config);
         builder.exactFallback = EXACT_FALLBACK.from(config);
         builder.statementTimeout = STATEMENT_TIMEOUT.from(config);
@@ -300,9 +315,27 @@ public final class PgVectorSettings {
         return Optional.ofNullable(embeddingModel);
     }
 
-    /** The HNSW candidate list size per query ({@link #EF_SEARCH}); raised to top-k when smaller. */
+    /**
+     * The HNSW candidate list size per query ({@link #EF_SEARCH}) when no calibration applies: the configured value,
+     * else the default. Raised to top-k when smaller.
+     */
     public int efSearch() {
-        return efSearch;
+        return efSearch != null ? efSearch : EF_SEARCH.defaultValue().orElseThrow();
+    }
+
+    /** The ef_search set explicitly (in configuration or code), which wins over a stored calibration; empty when unset. */
+    public OptionalInt configuredEfSearch() {
+        return efSearch == null ? OptionalInt.empty() : OptionalInt.of(efSearch);
+    }
+
+    /** The recall@k searches are calibrated for and watched against ({@link #TARGET_RECALL}). */
+    public double targetRecall() {
+        return targetRecall;
+    }
+
+    /** The share of queries the recall monitor re-runs exactly ({@link #RECALL_SAMPLE_RATE}); 0 when it is off. */
+    public double recallSampleRate() {
+        return recallSampleRate;
     }
 
     /** The HNSW graph degree used when the index is built ({@link #HNSW_M}). */
@@ -315,9 +348,14 @@ public final class PgVectorSettings {
         return hnswEfConstruction;
     }
 
-    /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}). */
+    /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}) when no calibration applies. */
     public IterativeScan iterativeScan() {
-        return iterativeScan;
+        return iterativeScan != null ? iterativeScan : ITERATIVE_SCAN.defaultValue().orElseThrow();
+    }
+
+    /** The iterative-scan mode set explicitly, which wins over a stored calibration; empty when unset. */
+    public Optional<IterativeScan> configuredIterativeScan() {
+        return Optional.ofNullable(iterativeScan);
     }
 
     /** The most tuples an iterative scan visits ({@link #MAX_SCAN_TUPLES}). */
@@ -366,9 +404,10 @@ public final class PgVectorSettings {
     }
 
     private List<Object> values() {
-        return Arrays.asList(schema, table, idColumn, metadataColumn, dimension, metric, namespace, embeddingModel, efSearch, hnswM,
-                hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback, statementTimeout, copyThreshold, deleteMode,
-                retry.maxRetries(), retry.initialDelay(), retry.maxDelay(), retry.maxDuration(), poolSize);
+        return Arrays.asList(schema, table, idColumn, metadataColumn, dimension, metric, namespace, embeddingModel, efSearch,
+                targetRecall, recallSampleRate, hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback,
+                statementTimeout, copyThreshold, deleteMode, retry.maxRetries(), retry.initialDelay(), retry.maxDelay(),
+                retry.maxDuration(), poolSize);
     }
 
     @Override
@@ -385,7 +424,8 @@ public final class PgVectorSettings {
     public String toString() {
         return "PgVectorSettings[table=" + qualifiedTable() + ", idColumn=" + idColumn + ", dimension="
                 + (dimension == null ? "from the table" : dimension) + ", metric=" + metric.configName() + ", namespace=\""
-                + namespace + "\", efSearch=" + efSearch + ", iterativeScan=" + iterativeScan.sqlValue() + "]";
+                + namespace + "\", efSearch=" + (efSearch == null ? "calibrated or " + efSearch() : efSearch) + ", iterativeScan="
+                + iterativeScan().sqlValue() + "]";
     }
 
     private static Setting<String> name(String key, String defaultValue, String description) {
@@ -405,10 +445,12 @@ public final class PgVectorSettings {
         private DistanceMetric metric = METRIC.defaultValue().orElseThrow();
         private String namespace = NAMESPACE.defaultValue().orElseThrow();
         private String embeddingModel;
-        private int efSearch = EF_SEARCH.defaultValue().orElseThrow();
+        private Integer efSearch;
+        private double targetRecall = TARGET_RECALL.defaultValue().orElseThrow();
+        private double recallSampleRate = RECALL_SAMPLE_RATE.defaultValue().orElseThrow();
         private int hnswM = HNSW_M.defaultValue().orElseThrow();
         private int hnswEfConstruction = HNSW_EF_CONSTRUCTION.defaultValue().orElseThrow();
-        private IterativeScan iterativeScan = ITERATIVE_SCAN.defaultValue().orElseThrow();
+        private IterativeScan iterativeScan;
         private int maxScanTuples = MAX_SCAN_TUPLES.defaultValue().orElseThrow();
         private boolean exactFallback = EXACT_FALLBACK.defaultValue().orElseThrow();
         private Duration statementTimeout = STATEMENT_TIMEOUT.defaultValue().orElseThrow();
@@ -430,6 +472,8 @@ public final class PgVectorSettings {
             namespace = settings.namespace;
             embeddingModel = settings.embeddingModel;
             efSearch = settings.efSearch;
+            targetRecall = settings.targetRecall;
+            recallSampleRate = settings.recallSampleRate;
             hnswM = settings.hnswM;
             hnswEfConstruction = settings.hnswEfConstruction;
             iterativeScan = settings.iterativeScan;
@@ -490,9 +534,21 @@ public final class PgVectorSettings {
             return this;
         }
 
-        /** {@link PgVectorSettings#EF_SEARCH}. */
+        /** {@link PgVectorSettings#EF_SEARCH}: set, it wins over a stored calibration. */
         public Builder efSearch(int efSearch) {
             this.efSearch = efSearch;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#RECALL_SAMPLE_RATE}. */
+        public Builder recallSampleRate(double recallSampleRate) {
+            this.recallSampleRate = recallSampleRate;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#TARGET_RECALL}. */
+        public Builder targetRecall(double targetRecall) {
+            this.targetRecall = targetRecall;
             return this;
         }
 
@@ -508,7 +564,7 @@ public final class PgVectorSettings {
             return this;
         }
 
-        /** {@link PgVectorSettings#ITERATIVE_SCAN}. */
+        /** {@link PgVectorSettings#ITERATIVE_SCAN}: set, it wins over a stored calibration. */
         public Builder iterativeScan(IterativeScan iterativeScan) {
             this.iterativeScan = iterativeScan;
             return this;

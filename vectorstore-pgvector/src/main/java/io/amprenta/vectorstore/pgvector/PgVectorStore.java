@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -200,8 +201,25 @@ public final class PgVectorStore {
             PgVectorSettings requested = settings.build();
             TableNames names = TableNames.of(requested);
             // The store's own pool starts every session with the scan settings, so queries need not set them.
-            Map<String, String> wanted = Searcher.sessionDefaults(requested);
-            OwnPool own = dataSource == null ? ownPool(requested, wanted) : null;
+            Map<String, String> configured = Searcher.sessionDefaults(requested);
+            OwnPool own = dataSource == null ? ownPool(requested, configured) : null;
+            Map<String, String> wanted = configured;
+            if (own != null && own.withSessionSettings) {
+                // With a calibration stored, sessions start with it instead, or every query would carry a prologue.
+                Map<String, String> calibrated;
+                try {
+                    calibrated = calibratedSessionDefaults(own.pool, requested, configured);
+                } catch (RuntimeException e) {
+                    own.pool.close();
+                    throw e;
+                }
+                if (!calibrated.equals(configured)) {
+                    own.pool.close();
+                    own = ownPool(requested, calibrated);
+                    wanted = own.withSessionSettings ? calibrated : configured;
+                }
+            }
+            Map<String, String> sessionWanted = wanted;
             HikariDataSource ownedPool = own == null ? null : own.pool;
             DataSource source = ownedPool != null ? ownedPool : dataSource;
             boolean presetSessions = own != null ? own.withSessionSettings : sessionSettingsPreset;
@@ -211,8 +229,8 @@ public final class PgVectorStore {
                 Database database = new Database(source, PgVectorBackend.retryPolicy(requested.retry()), Duration.ZERO,
                         Map.of(), names.display());
                 Inspection inspection = database.withConnection("Checking the table " + names.display(), connection ->
-                        inspect(connection, requested, presetSessions ? wanted : Map.of()));
-                Map<String, String> sessionDefaults = presetSessions ? wanted : Map.of();
+                        inspect(connection, requested, presetSessions ? sessionWanted : Map.of()));
+                Map<String, String> sessionDefaults = presetSessions ? sessionWanted : Map.of();
                 if (inspection.sessionProblem != null) {
                     if (ownedPool == null) {
                         throw new ConfigurationException(ErrorCode.INVALID_SETTING, inspection.sessionProblem
@@ -256,6 +274,21 @@ public final class PgVectorStore {
                     failure.addSuppressed(e);
                 }
             }
+        }
+
+        // The session defaults with the stored calibration's ef_search and iterative scan for unfiltered queries
+        // (ARCHITECTURE.md, "The query path"); a re-calibration later reaches queries through their prologue.
+        private static Map<String, String> calibratedSessionDefaults(DataSource pool, PgVectorSettings settings,
+                                                                     Map<String, String> defaults) {
+            Database database = new Database(pool, PgVectorBackend.retryPolicy(settings.retry()), Duration.ZERO, Map.of(),
+                    TableNames.of(settings).display());
+            Calibrations.Tuning tuning = database.withConnection("Reading the search calibration of "
+                    + TableNames.of(settings).display(), connection -> new Calibrations(TableNames.of(settings), settings,
+                    Duration.ZERO).tuning(connection, false));
+            Map<String, String> calibrated = new LinkedHashMap<>(defaults);
+            calibrated.put("hnsw.ef_search", String.valueOf(tuning.efSearch()));
+            calibrated.put("hnsw.iterative_scan", tuning.iterativeScan().sqlValue());
+            return calibrated;
         }
 
         // A pooler (PgBouncer) may refuse startup options; then the pool goes without them.

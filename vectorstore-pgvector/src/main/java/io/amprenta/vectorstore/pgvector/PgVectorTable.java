@@ -6,6 +6,8 @@ import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.observe.OperationListener;
+import io.amprenta.vectorstore.observe.RecallSource;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import io.amprenta.vectorstore.spi.Limits;
@@ -30,7 +32,7 @@ import javax.sql.DataSource;
  * <p>Get one from a store with {@code store.unwrap(PgVectorTable.class)}, or open one on a {@link DataSource} with
  * {@link #open}. Thread-safe.
  */
-public final class PgVectorTable {
+public final class PgVectorTable implements RecallSource {
 
     private final DataSource dataSource;
     private final PgVectorSettings settings;
@@ -150,6 +152,29 @@ public final class PgVectorTable {
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "Listing pending ids of " + settings.qualifiedTable(), TableNames.of(settings).display());
         }
+    }
+
+    /**
+     * Stores {@code calibration} in the database (the table {@code vectorstore_search_calibration} next to the schema
+     * version table), replacing the one for the same kind of query and size class. Every store on this table uses it
+     * from then on, unless {@code PGVECTOR_EF_SEARCH} is set; running stores pick it up within half a minute.
+     */
+    public void saveCalibration(SearchCalibration calibration) {
+        backend.saveCalibration(Objects.requireNonNull(calibration, "calibration"));
+    }
+
+    /** The calibrations stored for this table, unfiltered first, smaller tables first. */
+    public List<SearchCalibration> calibrations() {
+        return backend.calibrations();
+    }
+
+    /**
+     * Tells {@code listener} the recall of each query the recall monitor re-checks ({@code PGVECTOR_RECALL_SAMPLE_RATE});
+     * {@code ObservedVectorStore.wrap} calls this for its listeners.
+     */
+    @Override
+    public void addRecallListener(OperationListener listener) {
+        backend.monitor().addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The SQL the store runs for {@code query} in {@code namespace}, with its parameters and scan settings. */

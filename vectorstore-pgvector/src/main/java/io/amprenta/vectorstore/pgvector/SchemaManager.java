@@ -286,12 +286,17 @@ public final class SchemaManager {
                         + ". Run `vectorstore schema upgrade`. [" + ErrorCode.SCHEMA_OUTDATED.docsLink() + "]");
             }
             long[] counts = countRows(connection, shape);
+            Calibrations.Tuning tuning = new Calibrations(names, settings, Duration.ZERO).tuning(connection, false);
+            List<SearchCalibration> calibrations = Calibrations.tableExists(connection, names)
+                    ? Calibrations.list(connection, names) : List.of();
             return new SchemaStatus(names.display(), Optional.ofNullable(shape.extensionVersion()),
                     Optional.ofNullable(shape.availableExtensionVersion()), shape.exists(), shape.createdByLibrary(),
                     shape.columns().stream().map(c -> new SchemaStatus.Column(c.name(), c.type(), c.notNull(),
                             c.ownedByLibrary())).toList(),
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
-                    shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems);
+                    shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems,
+                    "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue() + " ("
+                            + tuning.source() + ")", calibrations);
         });
     }
 

@@ -54,7 +54,7 @@ final class SchemaScripts {
         DROP
     }
 
-    /** The statements that start every upgrade: the lock, the extension, the version table. */
+    /** The statements that start every upgrade: the lock, the extension, the version and calibration tables. */
     public static List<String> upgradePrologue(TableNames names) {
         return List.of(
                 lock(),
@@ -66,7 +66,31 @@ final class SchemaScripts {
                         + "  description text NOT NULL,\n"
                         + "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
                         + "  applied_by text NOT NULL DEFAULT current_user,\n"
-                        + "  PRIMARY KEY (table_schema, table_name, version))");
+                        + "  PRIMARY KEY (table_schema, table_name, version))",
+                calibrationTable(names));
+    }
+
+    /**
+     * The table of calibrated search settings ({@link SearchCalibration}), one row per table, filtered or not, and size
+     * class; created with the version table, and by the first saved calibration on a database upgraded before it
+     * existed. It has no version of its own: its rows are measurements, not schema.
+     */
+    public static String calibrationTable(TableNames names) {
+        return "CREATE TABLE IF NOT EXISTS " + names.calibrationTable() + " (\n"
+                + "  table_schema text NOT NULL,\n"
+                + "  table_name text NOT NULL,\n"
+                + "  filtered boolean NOT NULL,\n"
+                + "  size_class integer NOT NULL,\n"
+                + "  row_count bigint NOT NULL,\n"
+                + "  ef_search integer NOT NULL,\n"
+                + "  iterative_scan text NOT NULL,\n"
+                + "  recall double precision NOT NULL,\n"
+                + "  target_recall double precision NOT NULL,\n"
+                + "  top_k integer NOT NULL,\n"
+                + "  queries integer NOT NULL,\n"
+                + "  measured_at timestamptz NOT NULL DEFAULT now(),\n"
+                + "  measured_by text NOT NULL DEFAULT current_user,\n"
+                + "  PRIMARY KEY (table_schema, table_name, filtered, size_class))";
     }
 
     /** The statement that takes the schema lock until the transaction ends. */

@@ -23,14 +23,19 @@ import java.util.OptionalInt;
  * @param embeddedRows rows that hold an embedding (what queries and stats see)
  * @param pendingRows rows without an embedding (what a backfill still has to fill)
  * @param problems what keeps a store from using the table, or needs attention; empty when all is well
+ * @param searchSetting the ef_search unfiltered queries run with and where it comes from: {@code PGVECTOR_EF_SEARCH},
+ *     a stored calibration (when and on how many rows it was measured) or the default
+ * @param calibrations the search settings calibrated for this table and stored in the database
  */
 public record SchemaStatus(String table, Optional<String> extensionVersion, Optional<String> availableExtensionVersion,
                            boolean tableExists, boolean createdByLibrary, List<Column> columns, OptionalInt dimension,
                            List<Index> indexes, Optional<Index> vectorIndex, int schemaVersion, int latestVersion,
-                           long embeddedRows, long pendingRows, List<String> problems) {
+                           long embeddedRows, long pendingRows, List<String> problems, String searchSetting,
+                           List<SearchCalibration> calibrations) {
 
     /** Copies the lists. */
     public SchemaStatus {
+        calibrations = List.copyOf(calibrations);
         columns = List.copyOf(columns);
         indexes = List.copyOf(indexes);
         problems = List.copyOf(problems);
@@ -94,6 +99,8 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
                     + ")").orElse("none for the configured metric")).append('\n');
             text.append("rows:             ").append(embeddedRows).append(" with an embedding, ").append(pendingRows)
                     .append(" pending\n");
+            text.append("search setting:   ").append(searchSetting).append('\n');
+            calibrations.forEach(calibration -> text.append("calibrated:       ").append(calibration.describe()).append('\n'));
             text.append("columns:\n");
             columns.forEach(column -> text.append("  ").append(column.name()).append(' ').append(column.type())
                     .append(column.notNull() ? " NOT NULL" : "").append(column.addedByLibrary() ? "  [vectorstore]" : "")

@@ -41,6 +41,7 @@ final class Searcher {
     private final TableLayout layout;
     private final FilterCompiler filters;
     private final Database database;
+    private final Calibrations calibrations;
     private final AtomicBoolean warnedShort = new AtomicBoolean();
 
     /**
@@ -48,11 +49,13 @@ final class Searcher {
      *
      * @param database where queries run; it knows the settings every connection starts with (the store's own pool
      *     sets {@link #sessionDefaults(PgVectorSettings)} at connection start) and adds the statement timeout
+     * @param calibrations the search settings in force: configured, calibrated or default
      */
-    Searcher(PgVectorSettings settings, TableLayout layout, Database database) {
+    Searcher(PgVectorSettings settings, TableLayout layout, Database database, Calibrations calibrations) {
         this.settings = settings;
         this.layout = layout;
         this.database = database;
+        this.calibrations = calibrations;
         this.filters = new FilterCompiler(layout.names().metadata());
     }
 
@@ -90,7 +93,8 @@ final class Searcher {
     public List<Match> search(Connection connection, String namespace, Query query) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
-            List<Match> matches = approximate(connection, namespace, query);
+            Calibrations.Tuning tuning = calibrations.tuning(connection, query.filter() != null);
+            List<Match> matches = run(connection, approximateSql(namespace, query, tuning), query);
             if (matches.size() < query.topK() && settings.exactFallback()) {
                 List<Match> exact = exactSearch(connection, namespace, query);
                 if (exact.size() > matches.size()) {
@@ -116,8 +120,12 @@ final class Searcher {
      * ends). {@link SqlFragment#sql()} starts with {@code SELECT set_config} when there is such a prologue.
      */
     public SqlFragment approximateSql(String namespace, Query query) {
+        return approximateSql(namespace, query, calibrations.tuning(query.filter() != null));
+    }
+
+    private SqlFragment approximateSql(String namespace, Query query, Calibrations.Tuning tuning) {
         List<Object> parameters = new ArrayList<>();
-        String prologue = settingsPrologue(query, parameters);
+        String prologue = prologue(scanSettings(query.topK(), query.filter() != null, tuning), parameters);
         String sql = indexSql(namespace, query, parameters);
         return new SqlFragment(prologue.isEmpty() ? sql : prologue + ";\n" + sql, parameters);
     }
@@ -141,9 +149,18 @@ final class Searcher {
      * rows of selective ones through the GIN index.
      */
     public Map<String, String> scanSettings(int topK, boolean filtered) {
+        return scanSettings(topK, filtered, calibrations.tuning(filtered));
+    }
+
+    /** The search settings in force for filtered or unfiltered queries, as last read. */
+    Calibrations.Tuning tuning(boolean filtered) {
+        return calibrations.tuning(filtered);
+    }
+
+    private Map<String, String> scanSettings(int topK, boolean filtered, Calibrations.Tuning tuning) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(settings.efSearch(), topK))));
-        values.put("hnsw.iterative_scan", settings.iterativeScan().sqlValue());
+        values.put("hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(tuning.efSearch(), topK))));
+        values.put("hnsw.iterative_scan", tuning.iterativeScan().sqlValue());
         values.put("hnsw.max_scan_tuples", String.valueOf(Math.max(settings.maxScanTuples(),
                 (long) topK * 2 > Integer.MAX_VALUE ? Integer.MAX_VALUE : topK * 2)));
         if (filtered) {
@@ -153,10 +170,6 @@ final class Searcher {
     }
 
     // Only what differs from the session's known defaults, with the statement timeout; empty when nothing does.
-    private String settingsPrologue(Query query, List<Object> parameters) {
-        return prologue(scanSettings(query.topK(), query.filter() != null), parameters);
-    }
-
     private String prologue(Map<String, String> values, List<Object> parameters) {
         Jdbc.Statement prologue = database.prologue(values);
         if (prologue == null) {
@@ -234,10 +247,6 @@ final class Searcher {
             sql.append(" AND (").append(condition.sql()).append(')');
             parameters.addAll(condition.parameters());
         }
-    }
-
-    private List<Match> approximate(Connection connection, String namespace, Query query) throws SQLException {
-        return run(connection, approximateSql(namespace, query), query);
     }
 
     // Runs a query that may start with a settings prologue, in one round trip, and reads the query's rows.

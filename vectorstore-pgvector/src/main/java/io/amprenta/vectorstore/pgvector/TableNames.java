@@ -37,6 +37,8 @@ record TableNames(String schema, String table, String idColumn, String metadataC
     public static final String DEFERRED_INDEX_TABLE = "vectorstore_deferred_index";
     /** The table that records applied schema versions, one per schema. */
     public static final String VERSION_TABLE = "vectorstore_schema_version";
+    /** The table that holds the search settings calibrated for each table, one per schema, next to the version table. */
+    public static final String CALIBRATION_TABLE = "vectorstore_search_calibration";
 
     /** The names for {@code settings}. */
     public static TableNames of(PgVectorSettings settings) {
@@ -111,5 +113,10 @@ record TableNames(String schema, String table, String idColumn, String metadataC
     /** The schema version table, quoted and qualified. */
     public String versionTable() {
         return qualify(VERSION_TABLE);
+    }
+
+    /** The calibration table, quoted and qualified. */
+    public String calibrationTable() {
+        return qualify(CALIBRATION_TABLE);
     }
 }

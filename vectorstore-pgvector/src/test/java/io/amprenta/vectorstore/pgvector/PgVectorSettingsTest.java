@@ -30,6 +30,22 @@ class PgVectorSettingsTest {
         assertThat(settings.exactFallback()).isTrue();
         assertThat(settings.statementTimeout()).isZero();
         assertThat(settings.deleteMode()).isEqualTo(PgVectorSettings.DeleteMode.AUTO);
+        assertThat(settings.targetRecall()).isEqualTo(0.95);
+        assertThat(settings.recallSampleRate()).isZero();
+        // Unset, ef_search and the iterative-scan mode leave room for a stored calibration.
+        assertThat(settings.configuredEfSearch()).isEmpty();
+        assertThat(settings.configuredIterativeScan()).isEmpty();
+    }
+
+    @Test
+    void anExplicitEfSearchIsKnownAsSuch() {
+        PgVectorSettings settings = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_EF_SEARCH", "100",
+                "PGVECTOR_TARGET_RECALL", "0.98", "PGVECTOR_RECALL_SAMPLE_RATE", "0.01")));
+
+        assertThat(settings.configuredEfSearch()).hasValue(100);
+        assertThat(settings.targetRecall()).isEqualTo(0.98);
+        assertThat(settings.recallSampleRate()).isEqualTo(0.01);
+        assertThat(settings).isNotEqualTo(PgVectorSettings.builder().targetRecall(0.98).recallSampleRate(0.01).build());
     }
 
     @Test
@@ -70,6 +86,10 @@ class PgVectorSettingsTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN is 'namespace'");
         assertThatThrownBy(() -> PgVectorSettings.builder().idColumn("chunk").metadataColumn("chunk").build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN");
+        assertInvalid("PGVECTOR_TARGET_RECALL", "1.5");
+        assertInvalid("PGVECTOR_TARGET_RECALL", "high");
+        assertInvalid("PGVECTOR_RECALL_SAMPLE_RATE", "-0.1");
+        assertInvalid("PGVECTOR_RECALL_SAMPLE_RATE", "2");
         assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_MAX_ATTEMPTS", "3"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_MAX_RETRIES");
         assertThatThrownBy(() -> PgVectorSettings.builder().efSearch(0).build())

@@ -1,0 +1,179 @@
+package io.amprenta.vectorstore.pgvector;
+
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.pgvector.PgVectorSettings.IterativeScan;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The search settings in force for one table: the explicitly configured ones, else the calibration stored in the
+ * database for the table's size and for filtered or unfiltered queries, else the defaults (ARCHITECTURE.md, "The query
+ * path", step 4). Stored calibrations are re-read at most every {@link #TTL}, on the connection of the query that finds
+ * them stale, so every instance picks up a re-calibration within that time and pays for it with two short statements
+ * per period. Thread-safe.
+ */
+final class Calibrations {
+
+    /** How long a read of the calibration table is trusted. */
+    static final Duration TTL = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Calibrations.class);
+
+    private final TableNames names;
+    private final PgVectorSettings settings;
+    private final long ttlNanos;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
+    private volatile Snapshot snapshot;
+
+    /**
+     * The setting a query runs with, and where it came from.
+     *
+     * @param efSearch the {@code hnsw.ef_search} (before raising it to top-k)
+     * @param iterativeScan the {@code hnsw.iterative_scan}
+     * @param calibration the stored calibration that supplied a value, if any
+     * @param source where the ef_search came from, for {@code health} and {@code schema status}
+     */
+    record Tuning(int efSearch, IterativeScan iterativeScan, Optional<SearchCalibration> calibration, String source) {
+    }
+
+    // What one read of the catalog and the calibration table found; tableRows is -1 when never analyzed.
+    private record Snapshot(List<SearchCalibration> calibrations, long tableRows, long readAtNanos) {
+    }
+
+    /** The settings in force for the table of {@code names}, trusting a read of the calibrations for {@code ttl}. */
+    Calibrations(TableNames names, PgVectorSettings settings, Duration ttl) {
+        this.names = names;
+        this.settings = settings;
+        this.ttlNanos = ttl.toNanos();
+    }
+
+    /** The tuning of a query, re-reading the stored calibrations on {@code connection} first when they are stale. */
+    Tuning tuning(Connection connection, boolean filtered) throws SQLException {
+        if (!fullyConfigured()) {
+            Snapshot current = snapshot;
+            if ((current == null || System.nanoTime() - current.readAtNanos() >= ttlNanos) && refreshing.compareAndSet(false, true)) {
+                try {
+                    snapshot = read(connection);
+                } finally {
+                    refreshing.set(false);
+                }
+            }
+        }
+        return tuning(filtered);
+    }
+
+    /** The tuning of a query from what was last read, without touching the database. */
+    Tuning tuning(boolean filtered) {
+        Snapshot current = snapshot;
+        Optional<SearchCalibration> calibration = current == null || fullyConfigured() ? Optional.empty()
+                : choose(current.calibrations(), filtered, current.tableRows());
+        int efSearch = settings.configuredEfSearch().orElse(calibration.map(SearchCalibration::efSearch).orElse(settings.efSearch()));
+        IterativeScan scan = settings.configuredIterativeScan().orElse(calibration.map(SearchCalibration::iterativeScan)
+                .orElse(settings.iterativeScan()));
+        String source = settings.configuredEfSearch().isPresent() ? PgVectorSettings.EF_SEARCH.key()
+                : calibration.map(c -> "calibration: " + c.describe())
+                .orElse("default (not calibrated: run `vectorstore calibrate --save`)");
+        return new Tuning(efSearch, scan, calibration.filter(c -> settings.configuredEfSearch().isEmpty()), source);
+    }
+
+    /** Forgets what was read, so the next query reads the calibrations again (after this process saved one). */
+    void invalidate() {
+        snapshot = null;
+    }
+
+    private boolean fullyConfigured() {
+        return settings.configuredEfSearch().isPresent() && settings.configuredIterativeScan().isPresent();
+    }
+
+    /**
+     * The calibration for a query: the filtered one for filtered queries when there is one (else the unfiltered),
+     * of the size class nearest the table's; the larger class on a tie, or when the table's size is unknown, because a
+     * larger graph needs the larger ef_search.
+     */
+    static Optional<SearchCalibration> choose(List<SearchCalibration> all, boolean filtered, long tableRows) {
+        List<SearchCalibration> candidates = all.stream().filter(c -> c.filtered() == filtered).toList();
+        if (candidates.isEmpty() && filtered) {
+            candidates = all.stream().filter(c -> !c.filtered()).toList();
+        }
+        if (tableRows < 0) {
+            return candidates.stream().max(Comparator.comparingInt(SearchCalibration::sizeClass));
+        }
+        int size = SearchCalibration.sizeClass(tableRows);
+        Comparator<SearchCalibration> nearest = Comparator.comparingInt(c -> Math.abs(c.sizeClass() - size));
+        Comparator<SearchCalibration> larger = Comparator.comparingInt(SearchCalibration::sizeClass);
+        return candidates.stream().min(nearest.thenComparing(larger.reversed()));
+    }
+
+    private Snapshot read(Connection connection) throws SQLException {
+        String calibrationTable = names.schema() + "." + TableNames.CALIBRATION_TABLE;
+        Jdbc.Statement probe = Jdbc.Statement.of("SELECT (SELECT reltuples::int8 FROM pg_class WHERE oid = to_regclass(?)),"
+                + " CASE WHEN to_regclass(?) IS NULL THEN false ELSE has_table_privilege(to_regclass(?)::oid, 'SELECT') END",
+                names.qualified(), names.calibrationTable(), names.calibrationTable());
+        Optional<long[]> found = Jdbc.first(connection, probe, row -> new long[] {row.getLong(1), row.getBoolean(2) ? 1 : 0});
+        long tableRows = found.map(values -> values[0]).orElse(-1L);
+        boolean readable = found.map(values -> values[1] == 1).orElse(false);
+        if (!readable) {
+            if (found.isPresent() && warnedUnreadable.compareAndSet(false, true)) {
+                LOG.debug("No readable {}: {} runs with {}={} unless calibrated", calibrationTable, names.display(),
+                        PgVectorSettings.EF_SEARCH.key(), settings.efSearch());
+            }
+            return new Snapshot(List.of(), tableRows, System.nanoTime());
+        }
+        return new Snapshot(list(connection, names), tableRows, System.nanoTime());
+    }
+
+    /** Every calibration stored for the table of {@code names}; the calibration table must exist. */
+    static List<SearchCalibration> list(Connection connection, TableNames names) throws SQLException {
+        List<Optional<SearchCalibration>> rows = Jdbc.list(connection, Jdbc.Statement.of("SELECT filtered, row_count, ef_search,"
+                + " iterative_scan, recall, target_recall, top_k, queries, measured_at FROM " + names.calibrationTable()
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY filtered, size_class", names.schema(), names.table()),
+                row -> {
+                    IterativeScan scan;
+                    try {
+                        scan = PgVectorSettings.ITERATIVE_SCAN.parse(row.getString(4));
+                    } catch (ConfigurationException e) {
+                        // Written by hand or by a newer library: unusable here, so the defaults apply instead.
+                        return Optional.empty();
+                    }
+                    return Optional.of(new SearchCalibration(row.getBoolean(1), row.getLong(2), row.getInt(3), scan,
+                            row.getDouble(5), row.getDouble(6), row.getInt(7), row.getInt(8),
+                            row.getObject(9, OffsetDateTime.class).toInstant()));
+                });
+        return rows.stream().flatMap(Optional::stream).toList();
+    }
+
+    /** Whether the calibration table exists in the table's schema. */
+    static boolean tableExists(Connection connection, TableNames names) throws SQLException {
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL", names.calibrationTable()),
+                row -> row.getBoolean(1)).orElse(false);
+    }
+
+    /**
+     * Stores {@code calibration} for the table of {@code names}, replacing the one of the same kind and size class;
+     * creates the calibration table when missing. Runs in the caller's transaction, under the schema lock.
+     */
+    static void save(Connection connection, TableNames names, SearchCalibration calibration) throws SQLException {
+        Jdbc.execute(connection, SchemaScripts.lock());
+        Jdbc.execute(connection, SchemaScripts.calibrationTable(names));
+        Jdbc.update(connection, Jdbc.Statement.of("INSERT INTO " + names.calibrationTable() + " (table_schema, table_name,"
+                + " filtered, size_class, row_count, ef_search, iterative_scan, recall, target_recall, top_k, queries,"
+                + " measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_schema, table_name, filtered,"
+                + " size_class) DO UPDATE SET row_count = excluded.row_count, ef_search = excluded.ef_search, iterative_scan ="
+                + " excluded.iterative_scan, recall = excluded.recall, target_recall = excluded.target_recall, top_k ="
+                + " excluded.top_k, queries = excluded.queries, measured_at = excluded.measured_at, measured_by = current_user",
+                names.schema(), names.table(), calibration.filtered(), calibration.sizeClass(), calibration.rows(),
+                calibration.efSearch(), calibration.iterativeScan().sqlValue(), calibration.recall(), calibration.targetRecall(),
+                calibration.topK(), calibration.queries(), calibration.measuredAt().atOffset(ZoneOffset.UTC)));
+    }
+}
