@@ -193,7 +193,9 @@ public final class SchemaManager {
     /**
      * Writes the embeddings a downgrade preserved in {@code backupTable} ({@link DowngradeOptions#backupTo}) back into
      * the table, after the schema was upgraded again: rows that exist without an embedding get their library columns
-     * back, and rows the table no longer has (a downgrade drops the library's own table) are inserted. A row that
+     * back, and so do rows whose embedding column is the application's (a downgrade keeps it) and still holds the
+     * backed-up vector, not written by the library since; rows the table no longer has (a downgrade drops the
+     * library's own table) are inserted. A row that
      * holds an embedding again, written since, is never overwritten. One transaction: all or nothing. The backup
      * table is left in place; drop it when satisfied.
      *
@@ -218,7 +220,9 @@ public final class SchemaManager {
             List<String> assignments = names.libraryColumns().stream().filter(c -> !c.equals(TableNames.NAMESPACE))
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
-                    + " b WHERE" + key + " AND t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL";
+                    + " b WHERE" + key + " AND (t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL OR (t."
+                    + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " IS NULL AND t."
+                    + TableNames.column(TableNames.EMBEDDING) + " = b." + TableNames.column(TableNames.EMBEDDING) + "))";
             String columnList = String.join(", ", SchemaScripts.backupColumns(names));
             String insert = "INSERT INTO " + names.qualified() + " (" + columnList + ") SELECT " + columnList + " FROM " + backup
                     + " b WHERE NOT EXISTS (SELECT 1 FROM " + names.qualified() + " t WHERE" + key + ")";

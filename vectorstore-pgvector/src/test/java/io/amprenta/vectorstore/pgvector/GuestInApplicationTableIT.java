@@ -104,9 +104,17 @@ class GuestInApplicationTableIT {
             assertThat(Sql.rows(dataSource, APP_COLUMNS.formatted("app_guest"))).isEqualTo(before);
         }
 
-        manager("app_guest").downgrade(DowngradeOptions.toNothing().dropEmbeddings());
+        manager("app_guest").downgrade(DowngradeOptions.toNothing().backupTo("app_guest_saved"));
         assertThat(Sql.rows(dataSource, APP_COLUMNS.formatted("app_guest"))).isEqualTo(before);
         assertThat(vectorIndexes("app_guest")).as("the application's index stays").isEqualTo(1);
+
+        manager("app_guest").upgrade();
+        manager("app_guest").restore("app_guest_saved");
+        assertThat(Sql.rows(dataSource, APP_COLUMNS.formatted("app_guest"))).isEqualTo(before);
+        assertThat(vectorIndexes("app_guest")).isEqualTo(1);
+        try (VectorStore store = store("app_guest")) {
+            assertThat(store.fetch(List.of("c3")).get("c3").metadata()).isEqualTo(Map.of("genre", "drama"));
+        }
     }
 
     @Test
