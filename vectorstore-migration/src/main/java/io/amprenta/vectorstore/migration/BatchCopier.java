@@ -10,10 +10,13 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.spi.Limits;
+import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
 final class BatchCopier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+    // Pinecone's reads are eventually consistent: a fetch may still return a record's state of a moment before it
+    // was sent. Rows written this long before the fetch count as possibly newer than it too (ARCHITECTURE.md,
+    // "The backfill race").
+    private static final Duration SOURCE_FRESHNESS_ALLOWANCE = Duration.ofSeconds(5);
 
     private final VectorStore source;
     private final TargetAbilities target;
@@ -73,6 +80,7 @@ final class BatchCopier {
                 failures.put(id, invalid.problem());
             }
         }
+        Instant readFromSourceAt = databaseClock();
         Map<String, VectorRecord> fetched = fetch(namespace, fetchable, failures);
 
         // Records are not checked here: the target checks every record it writes anyway, and source data is
@@ -87,7 +95,7 @@ final class BatchCopier {
             }
         }
         Tally tally = new Tally();
-        commit(batch, writable, failures, tally);
+        commit(batch, writable, failures, readFromSourceAt, tally);
         return new Result(tally.copied, tally.failed, tally.claimLost, Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -134,18 +142,37 @@ final class BatchCopier {
                 && e.getCause() instanceof SQLException sql && SqlErrors.sqlState(sql).startsWith("22");
     }
 
+    /**
+     * An instant of the progress database's clock (the target's, for a transactional target) before the source is
+     * read, less {@link #SOURCE_FRESHNESS_ALLOWANCE}: rows the target holds from later are newer than what the fetch
+     * returns and are kept (ARCHITECTURE.md, "The backfill race").
+     */
+    private Instant databaseClock() {
+        return retry.execute("read the database clock", () -> {
+            try {
+                return Jdbc.withConnection(progressDatabase, connection -> Jdbc.first(connection,
+                        Jdbc.Statement.of("SELECT clock_timestamp() - make_interval(secs => ?)",
+                                SOURCE_FRESHNESS_ALLOWANCE.toMillis() / 1000.0),
+                        row -> row.getObject(1, OffsetDateTime.class).toInstant()).orElseThrow());
+            } catch (SQLException e) {
+                throw SqlErrors.translate(e, "While reading the database clock, PostgreSQL", null);
+            }
+        });
+    }
+
     private static final class Tally {
         int copied;
         int failed;
         boolean claimLost;
     }
 
-    private void commit(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+    private void commit(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures,
+                        Instant readFromSourceAt, Tally tally) {
         if (tally.claimLost) {
             return;
         }
         try {
-            retry.run("write to " + target.describe(), () -> transaction(batch, records, failures, tally));
+            retry.run("write to " + target.describe(), () -> transaction(batch, records, failures, readFromSourceAt, tally));
         } catch (VectorStoreException rejected) {
             if (!aboutARecord(rejected)) {
                 throw rejected;
@@ -153,21 +180,22 @@ final class BatchCopier {
             if (records.size() <= 1) {
                 Map<String, String> all = new LinkedHashMap<>(failures);
                 records.forEach(record -> all.put(record.id(), rejected.problem()));
-                commit(batch, List.of(), all, tally);
+                commit(batch, List.of(), all, readFromSourceAt, tally);
                 return;
             }
             int half = records.size() / 2;
-            commit(batch, records.subList(0, half), failures, tally);
-            commit(batch, records.subList(half, records.size()), Map.of(), tally);
+            commit(batch, records.subList(0, half), failures, readFromSourceAt, tally);
+            commit(batch, records.subList(half, records.size()), Map.of(), readFromSourceAt, tally);
         }
     }
 
-    private void transaction(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures, Tally tally) {
+    private void transaction(ProgressTable.Batch batch, List<VectorRecord> records, Map<String, String> failures,
+                             Instant readFromSourceAt, Tally tally) {
         String namespace = batch.namespace();
         try (Connection connection = progressDatabase.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Set<String> missingRows = records.isEmpty() ? Set.of() : write(connection, namespace, records);
+                Set<String> missingRows = records.isEmpty() ? Set.of() : write(connection, namespace, records, readFromSourceAt);
                 Map<String, String> allFailures = new LinkedHashMap<>(failures);
                 missingRows.forEach(id -> allFailures.put(id, "no row with this id in " + target.describe()
                         + " (rows missing from the target are reported, not inserted)"));
@@ -191,9 +219,10 @@ final class BatchCopier {
         }
     }
 
-    private Set<String> write(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
+    private Set<String> write(Connection connection, String namespace, List<VectorRecord> records, Instant readFromSourceAt)
+            throws SQLException {
         if (target.transactional().isPresent()) {
-            return target.transactional().get().write(connection, namespace, records);
+            return target.transactional().get().write(connection, namespace, records, readFromSourceAt);
         }
         return target.target().write(namespace, records);
     }
