@@ -37,10 +37,6 @@ import org.slf4j.LoggerFactory;
 final class BatchCopier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
-    // Pinecone's reads are eventually consistent: a fetch may still return a record's state of a moment before it
-    // was sent. Rows written this long before the fetch count as possibly newer than it too (ARCHITECTURE.md,
-    // "The backfill race").
-    private static final Duration SOURCE_FRESHNESS_ALLOWANCE = Duration.ofSeconds(5);
 
     private final VectorStore source;
     private final TargetAbilities target;
@@ -144,15 +140,14 @@ final class BatchCopier {
 
     /**
      * An instant of the progress database's clock (the target's, for a transactional target) before the source is
-     * read, less {@link #SOURCE_FRESHNESS_ALLOWANCE}: rows the target holds from later are newer than what the fetch
-     * returns and are kept (ARCHITECTURE.md, "The backfill race").
+     * read: rows the target holds from later are newer than what the fetch returns and are kept (ARCHITECTURE.md,
+     * "The backfill race").
      */
     private Instant databaseClock() {
         return retry.execute("read the database clock", () -> {
             try {
                 return Jdbc.withConnection(progressDatabase, connection -> Jdbc.first(connection,
-                        Jdbc.Statement.of("SELECT clock_timestamp() - make_interval(secs => ?)",
-                                SOURCE_FRESHNESS_ALLOWANCE.toMillis() / 1000.0),
+                        Jdbc.Statement.of("SELECT clock_timestamp()"),
                         row -> row.getObject(1, OffsetDateTime.class).toInstant()).orElseThrow());
             } catch (SQLException e) {
                 throw SqlErrors.translate(e, "While reading the database clock, PostgreSQL", null);
