@@ -92,7 +92,7 @@ public final class Migration {
      *     (e.g. new rows in a table with NOT NULL columns); claims are released and the run stays resumable
      */
     public MigrationReport run() {
-        try (SourceStore.Opened source = settings.source().open()) {
+        try (SourceStore.Opened source = settings.source().open(settings.retryPolicy())) {
             MigrationRun run = new MigrationRun(settings, source.store());
             if (!current.compareAndSet(null, run)) {
                 throw new IllegalStateException("this migration is already running");
