@@ -63,7 +63,8 @@ class SourceRetriesIT {
     }
 
     @Test
-    void aStormOnFromLaunchIsRiddenOutFromTheFirstCall(TestDatabase database) {
+    void aStormOnFromLaunchIsRiddenOutFromTheFirstCall(TestDatabase classDatabase) {
+        TestDatabase database = classDatabase.createAnother();
         PgVectorSettings settings = PgVectorSettings.builder().dimension(DIMENSION).build();
         SchemaManager.create(database.dataSource(), settings).upgrade();
         try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE)
@@ -87,7 +88,8 @@ class SourceRetriesIT {
     }
 
     @Test
-    void aRejectedApiKeyAtStartUpStopsAtOnce(TestDatabase database) {
+    void aRejectedApiKeyAtStartUpStopsAtOnce(TestDatabase classDatabase) {
+        TestDatabase database = classDatabase.createAnother();
         PgVectorSettings settings = PgVectorSettings.builder().dimension(DIMENSION).build();
         SchemaManager.create(database.dataSource(), settings).upgrade();
         try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE)
