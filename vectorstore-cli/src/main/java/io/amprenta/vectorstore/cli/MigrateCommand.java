@@ -6,6 +6,7 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.migration.FailedRecord;
+import io.amprenta.vectorstore.migration.IdLines;
 import io.amprenta.vectorstore.migration.IdSource;
 import io.amprenta.vectorstore.migration.Migration;
 import io.amprenta.vectorstore.migration.MigrationListener;
@@ -100,8 +101,13 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--prefix", defaultValue = "", description = "With --id-source listing: only ids with this prefix.")
     private String prefix;
 
-    @Option(names = "--id-file", description = "With --id-source file: a file with one id per line (one --namespace).")
+    @Option(names = "--id-file", description = {"With --id-source file: a file with one id per line, as a JSON string or",
+        "bare (one --namespace)."})
     private Path idFile;
+
+    @Option(names = "--failed-ids-out", description = {"After the run, write the id of every failed record of the run to",
+        "this file (JSON lines, for --id-file; with one --namespace, only that namespace's)."})
+    private Path failedIdsOut;
 
     @Option(names = "--missing-rows", defaultValue = "insert", description = {"Ids without a row in the table: insert a row",
         "(insert) or report them as failed (report). Default: ${DEFAULT-VALUE}."})
@@ -186,6 +192,10 @@ final class MigrateCommand implements Callable<Integer> {
             try (Interrupts.Handle interrupt = Interrupts.onInterrupt(migration::stop, Duration.ofMinutes(2))) {
                 report = migration.run();
                 print(output, report, plan.plan);
+                if (failedIdsOut != null && report.outcome() != MigrationReport.Outcome.DRY_RUN) {
+                    long written = migration.writeFailedIds(failedIdsOut, namespaces.size() == 1 ? namespaces.get(0) : null);
+                    output.line(String.format("%,d failed ids written to %s.", written, failedIdsOut));
+                }
                 interrupt.done();
             }
             return exitCode(report.outcome());
@@ -234,11 +244,13 @@ final class MigrateCommand implements Callable<Integer> {
                         + " %s, %,.0f records/s.", report.outcome(), report.copied(), report.totalDone(), report.alreadyDone(),
                 report.failedCount(), ProgressDisplay.format(report.elapsed()), report.recordsPerSecond()));
         for (FailedRecord failure : report.failures().subList(0, Math.min(SHOWN_FAILURES, report.failures().size()))) {
-            output.line("  failed: namespace '" + failure.namespace() + "' id " + failure.id() + ": " + failure.reason());
+            output.line("  failed: namespace '" + failure.namespace() + "' id " + IdLines.format(failure.id()) + ": "
+                    + failure.reason());
         }
         if (report.failedCount() > SHOWN_FAILURES) {
-            output.line("  ... and " + (report.failedCount() - SHOWN_FAILURES) + " more: SELECT namespace, chunk_id,"
-                    + " last_error FROM migration_progress WHERE run_id = '" + report.runId() + "' AND status = 'failed'");
+            output.line("  ... and " + (report.failedCount() - SHOWN_FAILURES) + " more: --failed-ids-out FILE writes them all,"
+                    + " and SELECT namespace, chunk_id, last_error FROM migration_progress WHERE run_id = '" + report.runId()
+                    + "' AND status = 'failed' shows their reasons");
         }
         output.line(report.message());
     }

@@ -10,6 +10,7 @@ import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStores;
 import io.amprenta.vectorstore.filter.Filter;
+import io.amprenta.vectorstore.migration.IdLines;
 import io.amprenta.vectorstore.testkit.TestData;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeEmulator;
 import io.amprenta.vectorstore.testkit.pinecone.PineconeOperation;
@@ -23,6 +24,7 @@ import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,30 +248,62 @@ class MigrateCommandIT {
 
     @Test
     void verifyFindsWhatIsMissingAndTheGuidesRepairCopiesIt(@TempDir Path directory) throws Exception {
+        // Ids Pinecone allows that a plain one-per-line file cannot carry.
+        List<String> awkward = List.of(" leading", "trailing ", "   ", "tab\tand\nnewline", "\"quoted\"");
+        Random random = new Random(8);
+        emulator.load("", awkward.stream().map(id -> VectorRecord.of(id, TestData.randomVector(random, DIMENSION))).toList());
         assertThat(run("migrate").exitCode()).isZero();
         Map<String, String> pgvector = new HashMap<>(environment);
         pgvector.put("VECTOR_BACKEND", "pgvector");
+        List<String> deleted = new ArrayList<>(List.of("chunk-100", "chunk-1500", "chunk-2399"));
+        deleted.addAll(awkward);
         try (VectorStore store = VectorStores.get(pgvector)) {
-            store.delete(List.of("chunk-100", "chunk-1500", "chunk-2399"));
+            store.delete(deleted);
         }
         Path missing = directory.resolve("missing.txt");
 
         CliRun found = run("verify", "--namespace", "", "--missing-ids-out", missing.toString());
         assertThat(found.exitCode()).as(found.out() + found.err()).isEqualTo(ExitCode.FINDINGS);
-        assertThat(found.out()).contains("3 of 2400 source ids are missing from the target");
-        assertThat(Files.readAllLines(missing)).containsExactlyInAnyOrder("chunk-100", "chunk-1500", "chunk-2399");
+        assertThat(found.out()).contains("8 of 2405 source ids are missing from the target");
+        assertThat(Files.readAllLines(missing)).contains("\"chunk-100\"", "\"tab\\tand\\nnewline\"")
+                .map(line -> IdLines.parse(line, "missing").orElseThrow()).containsExactlyInAnyOrderElementsOf(deleted);
         CliRun fromTarget = run("verify", "--namespace", "", "--ids-from", "target");
         assertThat(fromTarget.exitCode()).isEqualTo(ExitCode.FINDINGS);
-        assertThat(fromTarget.out()).contains("the source has 2400 records and the target 2397");
+        assertThat(fromTarget.out()).contains("the source has 2405 records and the target 2397");
 
         // The migration guide's words, step 4.
         CliRun repair = run("migrate", "--id-source", "file", "--id-file", missing.toString(), "--namespace", "", "--run-id", "repair-1");
         assertThat(repair.exitCode()).as(repair.out() + repair.err()).isZero();
-        assertThat(repair.out()).contains("COMPLETED: 3 copied");
+        assertThat(repair.out()).contains("COMPLETED: 8 copied");
 
-        assertThat(run("verify").exitCode()).isZero();
+        CliRun finalCheck = run("verify");
+        assertThat(finalCheck.exitCode()).as(finalCheck.out() + finalCheck.err()).isZero();
         CliRun podStyle = run("verify", "--ids-from", "target", "--tolerance", "1e-6");
         assertThat(podStyle.exitCode()).as(podStyle.out() + podStyle.err()).isZero();
+    }
+
+    @Test
+    void recordsTheTargetCannotTakeFailByIdTheRestIsCopiedAndTheFailedIdsAreWrittenOut(@TempDir Path directory)
+            throws Exception {
+        Random random = new Random(9);
+        String nul = "chunk-\0-nul";
+        String tooLong = "x".repeat(513);
+        emulator.load("", List.of(VectorRecord.of(nul, TestData.randomVector(random, DIMENSION)),
+                VectorRecord.of(tooLong, TestData.randomVector(random, DIMENSION))));
+        Path failed = directory.resolve("failed.jsonl");
+
+        CliRun migrate = run("migrate", "--failed-ids-out", failed.toString());
+
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(migrate.out()).contains("COMPLETED_WITH_FAILURES: 3,000 copied").contains("2 failed")
+                .contains("NUL character").contains("513 characters long").contains("2 failed ids written to");
+        assertThat(Files.readAllLines(failed)).map(line -> IdLines.parse(line, "failed").orElseThrow())
+                .containsExactlyInAnyOrder(nul, tooLong);
+        assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL")).isEqualTo(3_000);
+
+        CliRun resumed = run("migrate", "--resume");
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(resumed.out()).contains("2 failed");
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -102,22 +101,30 @@ final class IdLister {
         return fileLines(((IdSource.IdFile) idSource), cursor);
     }
 
-    /** The ids an id file lists (lines other than blank ones and {@code #} comments), for a plan. */
+    /** The ids an id file lists ({@link IdLines}), for a plan. */
     static long countIds(Path file) {
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.map(String::strip).filter(IdLister::isId).count();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long count = 0;
+            long number = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                number++;
+                if (IdLines.parse(line, lineOf(file, number)).isPresent()) {
+                    count++;
+                }
+            }
+            return count;
         } catch (IOException | UncheckedIOException e) {
             throw unreadable(file, e);
         }
     }
 
-    private static boolean isId(String line) {
-        return !line.isEmpty() && !line.startsWith("#");
+    private static String lineOf(Path file, long number) {
+        return "Line " + number + " of the id file " + file;
     }
 
     private static ConfigurationException unreadable(Path file, Exception e) {
         return new ConfigurationException(ErrorCode.INVALID_SETTING, "Cannot read the id file " + file + ": "
-                + e.getMessage() + ". Pass a readable file with one id per line.", e);
+                + e.getMessage() + ". Pass a readable file with one id per line (JSON strings or bare ids).", e);
     }
 
     // The cursor of a file listing is the number of lines already read.
@@ -134,10 +141,7 @@ final class IdLister {
             String line;
             while (ids.size() < pageSize && (line = reader.readLine()) != null) {
                 read++;
-                String id = line.strip();
-                if (isId(id)) {
-                    ids.add(id);
-                }
+                IdLines.parse(line, lineOf(file.file(), read)).ifPresent(ids::add);
             }
             boolean last = reader.readLine() == null;
             return new Page(ids, String.valueOf(read), last);

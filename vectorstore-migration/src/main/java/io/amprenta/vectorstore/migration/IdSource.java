@@ -10,7 +10,7 @@ import java.util.Objects;
  *   <li>{@link #sourceListing(String)}: the source's id listing (Pinecone serverless indexes), optionally by prefix;</li>
  *   <li>{@link #targetRowsWithoutEmbedding()}: the target table's rows that still lack an embedding, the
  *       only way for Pinecone pod indexes, which cannot list;</li>
- *   <li>{@link #file(Path)}: a file of ids, one per line (blank lines and lines starting with {@code #} ignored).</li>
+ *   <li>{@link #file(Path)}: a file of ids, one per line as JSON strings or bare ids ({@link IdLines}).</li>
  * </ul>
  */
 public sealed interface IdSource permits IdSource.SourceListing, IdSource.TargetRows, IdSource.IdFile {

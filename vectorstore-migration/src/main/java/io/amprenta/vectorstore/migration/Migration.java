@@ -5,6 +5,11 @@ import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
+import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +92,7 @@ public final class Migration {
      *     (e.g. new rows in a table with NOT NULL columns); claims are released and the run stays resumable
      */
     public MigrationReport run() {
-        try (SourceStore.Opened source = settings.source().open()) {
+        try (SourceStore.Opened source = settings.source().open(settings.retryPolicy())) {
             MigrationRun run = new MigrationRun(settings, source.store());
             if (!current.compareAndSet(null, run)) {
                 throw new IllegalStateException("this migration is already running");
@@ -97,6 +102,27 @@ public final class Migration {
             } finally {
                 current.set(null);
             }
+        }
+    }
+
+    /**
+     * Writes the id of every failed record of the run, in every namespace, to {@code file} ({@link IdLines}: one JSON
+     * string per line, which {@link IdSource#file} reads back unchanged), and returns how many. Run it after
+     * {@link #run()}; with several namespaces, give each its own {@code namespace} filter.
+     *
+     * @param namespace only this namespace's failed ids, or null for every namespace
+     */
+    public long writeFailedIds(Path file, String namespace) {
+        ProgressTable progress = new ProgressTable(settings.progressDatabase(), settings.runId());
+        try {
+            List<FailedRecord> failed = progress.failures(Integer.MAX_VALUE).stream()
+                    .filter(record -> namespace == null || record.namespace().equals(namespace)).toList();
+            IdLines.write(file, failed.stream().map(FailedRecord::id).toList());
+            return failed.size();
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "While reading the failed ids, PostgreSQL", null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the failed ids to " + file + ": " + e.getMessage(), e);
         }
     }
 

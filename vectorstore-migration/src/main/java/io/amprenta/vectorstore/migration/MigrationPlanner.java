@@ -19,8 +19,9 @@ final class MigrationPlanner {
     private MigrationPlanner() {
     }
 
-    static MigrationPlan plan(Migration.Settings settings, VectorStore source, List<String> namespaces, List<String> checks,
-                              long alreadyDone) {
+    /** The plan; {@code sourceStats} are the source's statistics the run read (with retries) at its start. */
+    static MigrationPlan plan(Migration.Settings settings, VectorStore source, StoreStats sourceStats, List<String> namespaces,
+                              List<String> checks, long alreadyDone) {
         Map<String, Long> counts = new LinkedHashMap<>();
         String counted;
         if (settings.idSource() instanceof IdSource.TargetRows) {
@@ -30,8 +31,7 @@ final class MigrationPlanner {
             counts.put(namespaces.get(0), IdLister.countIds(file.file()));
             counted = "record counts are the id file's ids";
         } else {
-            StoreStats stats = source.stats();
-            namespaces.forEach(namespace -> counts.put(namespace, stats.count(namespace)));
+            namespaces.forEach(namespace -> counts.put(namespace, sourceStats.count(namespace)));
             counted = "record counts come from the source's index statistics, which read no records"
                     + (((IdSource.SourceListing) settings.idSource()).prefix().isEmpty() ? "" : " (all ids, not only the prefix's)");
         }

@@ -69,11 +69,13 @@ final class MigrationRun {
 
     MigrationReport execute() {
         List<String> checks = settings.target().preflight();
-        namespaces = resolveNamespaces();
-        checkDimensions();
+        // The first source call is retried like every later one, so a storm at start-up is ridden out too.
+        StoreStats sourceStats = throttleAware(retry).execute("read the source's index statistics", source::stats);
+        namespaces = resolveNamespaces(sourceStats);
+        checkDimensions(sourceStats);
         if (settings.dryRun()) {
             long done = db("reading progress", () -> progress.exists() ? progress.countsByStatus().get(ProgressTable.DONE) : 0L);
-            MigrationPlan plan = MigrationPlanner.plan(settings, source, namespaces, checks, done);
+            MigrationPlan plan = MigrationPlanner.plan(settings, source, sourceStats, namespaces, checks, done);
             MigrationReport report = new MigrationReport(settings.runId(), MigrationReport.Outcome.DRY_RUN,
                     "Dry run: nothing was written and no records were read from the source.", 0, done, done, 0, List.of(),
                     meter.elapsed(), 0);
@@ -81,10 +83,10 @@ final class MigrationRun {
             settings.listeners().forEach(listener -> listener.finished(report));
             return report;
         }
-        return copy(checks);
+        return copy(checks, sourceStats);
     }
 
-    private MigrationReport copy(List<String> checks) {
+    private MigrationReport copy(List<String> checks, StoreStats sourceStats) {
         db("creating migration_progress", () -> {
             progress.create();
             return null;
@@ -104,7 +106,7 @@ final class MigrationRun {
         }
         releaseClaimsOfDeadLocalProcesses();
         long alreadyDone = db("counting progress", progress::countsByStatus).get(ProgressTable.DONE);
-        MigrationPlan plan = MigrationPlanner.plan(settings, source, namespaces, checks, alreadyDone);
+        MigrationPlan plan = MigrationPlanner.plan(settings, source, sourceStats, namespaces, checks, alreadyDone);
         settings.listeners().forEach(listener -> listener.started(plan));
         if (settings.deferIndex()) {
             settings.target().indexed().orElseThrow().dropVectorIndex();
@@ -346,8 +348,7 @@ final class MigrationRun {
     }
 
     // Refuse up front rather than mark every record failed.
-    private void checkDimensions() {
-        StoreStats stats = source.stats();
+    private void checkDimensions(StoreStats stats) {
         if (stats.dimension().isPresent() && settings.target().dimension().isPresent()
                 && stats.dimension().getAsInt() != settings.target().dimension().getAsInt()) {
             throw new ConfigurationException(ErrorCode.DIMENSION_MISMATCH, "The source " + source.backend() + " has "
@@ -357,11 +358,11 @@ final class MigrationRun {
         }
     }
 
-    private List<String> resolveNamespaces() {
+    private List<String> resolveNamespaces(StoreStats stats) {
         if (!settings.namespaces().isEmpty()) {
             return settings.namespaces();
         }
-        List<String> fromStats = new ArrayList<>(source.stats().namespaceCounts().keySet());
+        List<String> fromStats = new ArrayList<>(stats.namespaceCounts().keySet());
         return fromStats.isEmpty() ? List.of(source.namespace()) : fromStats;
     }
 

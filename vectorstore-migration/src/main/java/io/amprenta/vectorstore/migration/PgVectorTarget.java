@@ -13,6 +13,7 @@ import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,6 +91,16 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
     @Override
     public Set<String> write(Connection connection, String namespace, List<VectorRecord> records) {
         return table.write(connection, namespace, records, writeOptions);
+    }
+
+    /**
+     * Keeps every row written since {@code readFromSourceAt} (its {@code embedding_updated_at} is that late or later)
+     * and writes the other records: a dual write that reached the table after the source was read is newer than the
+     * copy (ARCHITECTURE.md, "The backfill race").
+     */
+    @Override
+    public Set<String> write(Connection connection, String namespace, List<VectorRecord> records, Instant readFromSourceAt) {
+        return table.write(connection, namespace, records, writeOptions.replacingOnlyRowsWrittenBefore(readFromSourceAt));
     }
 
     /** Writes {@code records} in a transaction of their own. */

@@ -2,11 +2,13 @@ package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.pgvector.internal.Jdbc.Statement;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import io.amprenta.vectorstore.spi.Limits;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,9 @@ import javax.sql.DataSource;
  *   <li>{@code migration_progress}: one row per run, namespace and id, with its status ({@code pending},
  *       {@code done}, {@code failed}), attempts, last error, timestamps, and the batch it was listed in;</li>
  *   <li>{@code migration_batches}: one row per batch of ids, with the claim of the process working on it;</li>
- *   <li>{@code migration_runs}: per run and namespace, how far the id listing got.</li>
+ *   <li>{@code migration_runs}: per run and namespace, how far the id listing got;</li>
+ *   <li>{@code migration_unstorable_ids}: listed ids that PostgreSQL text cannot hold (a NUL character), kept as JSON
+ *       strings with the reason; they count as failed records, and no attempt can copy them.</li>
  * </ul>
  *
  * <p>Work is claimed a batch at a time: a claim is a lease on one {@code migration_batches} row
@@ -72,6 +76,14 @@ final class ProgressTable {
                 started_at       timestamptz NOT NULL DEFAULT now(),
                 updated_at       timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (run_id, namespace)
+            );
+            CREATE TABLE IF NOT EXISTS migration_unstorable_ids (
+                run_id     text        NOT NULL,
+                namespace  text        NOT NULL,
+                id_json    text        NOT NULL,
+                reason     text        NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (run_id, namespace, id_json)
             );
             """;
 
@@ -145,7 +157,20 @@ final class ProgressTable {
      * Adds a page of listed ids as one pending batch (ids already present keep their status and batch) and
      * records the listing position in the same transaction, so a crash never loses or repeats a page.
      */
-    void enqueue(String namespace, List<String> ids, String nextCursor, boolean complete) throws SQLException {
+    void enqueue(String namespace, List<String> listed, String nextCursor, boolean complete) throws SQLException {
+        // An id PostgreSQL text cannot hold would fail the whole page; it is kept aside, JSON-encoded (an injective
+        // form, so no two ids share a row), and counts as a failed record (ARCHITECTURE.md, "A migration batch").
+        List<String> ids = new ArrayList<>(listed.size());
+        Map<String, String> unstorable = new LinkedHashMap<>();
+        for (String id : listed) {
+            if (id.indexOf('\0') < 0) {
+                ids.add(id);
+            } else {
+                unstorable.put(IdLines.format(id), "The id " + Limits.quoteId(id) + " contains a NUL character (\\u0000),"
+                        + " which PostgreSQL text cannot store, so neither migration_progress nor a pgvector table can"
+                        + " hold it. Give the record another id at the source.");
+            }
+        }
         Jdbc.inTransaction(dataSource, connection -> {
             long batch = nextBatch(connection, namespace);
             int added = ids.isEmpty() ? 0 : Jdbc.update(connection, Statement.of("INSERT INTO migration_progress"
@@ -154,6 +179,11 @@ final class ProgressTable {
             if (added > 0) {
                 Jdbc.update(connection, Statement.of(
                         "INSERT INTO migration_batches (run_id, namespace, batch_no) VALUES (?, ?, ?)", runId, namespace, batch));
+            }
+            if (!unstorable.isEmpty()) {
+                Jdbc.update(connection, Statement.of("INSERT INTO migration_unstorable_ids (run_id, namespace, id_json, reason)"
+                        + " SELECT ?, ?, unnest(?::text[]), unnest(?::text[]) ON CONFLICT DO NOTHING", runId, namespace,
+                        texts(List.copyOf(unstorable.keySet())), texts(List.copyOf(unstorable.values()))));
             }
             Jdbc.update(connection, Statement.of("UPDATE migration_runs SET listing_cursor = ?,"
                     + " listing_complete = ?, listed = listed + ?, next_batch = next_batch + 1, updated_at = now()"
@@ -309,13 +339,27 @@ final class ProgressTable {
 
     // ---- reporting ----
 
-    /** Rows of the run per status. */
+    /** Ids of the run per status; the unstorable ids count as failed. */
     Map<String, Long> countsByStatus() throws SQLException {
         Map<String, Long> counts = new HashMap<>(Map.of(PENDING, 0L, DONE, 0L, FAILED, 0L));
-        Jdbc.withConnection(dataSource, connection -> Jdbc.list(connection, Statement.of(
-                "SELECT status, count(*) FROM migration_progress WHERE run_id = ? GROUP BY status", runId),
-                row -> counts.put(row.getString(1), row.getLong(2))));
+        Jdbc.withConnection(dataSource, connection -> {
+            Jdbc.list(connection, Statement.of(
+                    "SELECT status, count(*) FROM migration_progress WHERE run_id = ? GROUP BY status", runId),
+                    row -> counts.put(row.getString(1), row.getLong(2)));
+            if (hasUnstorableIds(connection)) {
+                long unstorable = Jdbc.first(connection, Statement.of(
+                        "SELECT count(*) FROM migration_unstorable_ids WHERE run_id = ?", runId), row -> row.getLong(1)).orElseThrow();
+                counts.merge(FAILED, unstorable, Long::sum);
+            }
+            return null;
+        });
         return counts;
+    }
+
+    // Progress tables made by an earlier version lack it until the next run creates it; a dry run does not create it.
+    private static boolean hasUnstorableIds(Connection connection) throws SQLException {
+        return Jdbc.first(connection, Statement.of("SELECT to_regclass('migration_unstorable_ids') IS NOT NULL"),
+                row -> row.getBoolean(1)).orElseThrow();
     }
 
     /** Whether some batch of the namespaces is still pending, claimable now or held by a live claim. */
@@ -325,12 +369,22 @@ final class ProgressTable {
                 texts(namespaces)), row -> row.getBoolean(1)).orElseThrow());
     }
 
-    /** The first {@code limit} failures with reasons. */
+    /** The first {@code limit} failures with reasons, unstorable ids first. */
     List<FailedRecord> failures(int limit) throws SQLException {
-        return Jdbc.withConnection(dataSource, connection -> Jdbc.list(connection, Statement.of("SELECT namespace, chunk_id,"
-                + " last_error FROM migration_progress WHERE run_id = ? AND status = 'failed' ORDER BY namespace, chunk_id"
-                + " LIMIT ?", runId, limit), row -> new FailedRecord(row.getString(1), row.getString(2),
-                Optional.ofNullable(row.getString(3)).orElse(""))));
+        return Jdbc.withConnection(dataSource, connection -> {
+            List<FailedRecord> failures = new ArrayList<>();
+            if (hasUnstorableIds(connection)) {
+                failures.addAll(Jdbc.list(connection, Statement.of("SELECT namespace, id_json, reason FROM"
+                        + " migration_unstorable_ids WHERE run_id = ? ORDER BY namespace, id_json LIMIT ?", runId, limit),
+                        row -> new FailedRecord(row.getString(1), IdLines.parse(row.getString(2), "an unstorable id")
+                                .orElseThrow(), row.getString(3))));
+            }
+            failures.addAll(Jdbc.list(connection, Statement.of("SELECT namespace, chunk_id, last_error FROM"
+                    + " migration_progress WHERE run_id = ? AND status = 'failed' ORDER BY namespace, chunk_id LIMIT ?",
+                    runId, limit - failures.size()), row -> new FailedRecord(row.getString(1), row.getString(2),
+                    Optional.ofNullable(row.getString(3)).orElse(""))));
+            return failures;
+        });
     }
 
     private static String[] texts(List<String> values) {

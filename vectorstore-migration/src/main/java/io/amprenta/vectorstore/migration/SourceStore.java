@@ -29,9 +29,17 @@ final class SourceStore {
         return new SourceStore(null, Objects.requireNonNull(config, "sourceConfig"));
     }
 
-    /** The store for one run; closing it closes only a store this opened. */
-    Opened open() {
-        return given != null ? new Opened(given, false) : new Opened(VectorStores.get(withoutBackendRetries(config)), true);
+    /**
+     * The store for one run; closing it closes only a store this opened. Opening may already call the source (a Pinecone
+     * store given only its host reads the index's statistics), so it is retried with {@code retry}, the run's policy,
+     * like every later source call.
+     */
+    Opened open(RetryPolicy retry) {
+        if (given != null) {
+            return new Opened(given, false);
+        }
+        VectorStoreConfig withoutRetries = withoutBackendRetries(config);
+        return new Opened(retry.execute("open the source", () -> VectorStores.get(withoutRetries)), true);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.migration;
 import io.amprenta.vectorstore.VectorRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -22,4 +23,15 @@ public interface TransactionalTarget extends MigrationTarget {
      * committing; otherwise as {@link MigrationTarget#write}.
      */
     Set<String> write(Connection connection, String namespace, List<VectorRecord> records) throws SQLException;
+
+    /**
+     * As {@link #write(Connection, String, List)}, for records read from the source after {@code readFromSourceAt} (an
+     * instant of this database's clock): a target that knows when each row was last written keeps the rows written
+     * since, which are newer than the records (a dual write's, during a zero-downtime cutover). This default cannot
+     * tell and replaces them; {@link PgVectorTarget} keeps them.
+     */
+    default Set<String> write(Connection connection, String namespace, List<VectorRecord> records, Instant readFromSourceAt)
+            throws SQLException {
+        return write(connection, namespace, records);
+    }
 }

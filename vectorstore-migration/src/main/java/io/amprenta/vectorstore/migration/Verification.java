@@ -22,10 +22,14 @@ import java.util.TreeSet;
 
 /**
  * Checks that a target holds what the source holds: record counts per namespace, every source id present
- * in the target, and a sample of records compared value by value and field by field.
+ * in the target, every target id present in the source when the counts say some are not (or in full mode), and a
+ * sample of records (or, in full mode, every record) compared value by value and field by field. Every difference
+ * is counted; the ids of missing, extra and differing records can be written to id files ({@link IdLines}) for
+ * {@code migrate --id-file} or for deleting them.
  *
  * <p>Cost: the source's ids are listed once (for Pinecone serverless, 1 read unit per 100 ids); only the
- * sampled records are fetched from the source (1 read unit per 10). Memory stays bounded: ids are
+ * sampled records are fetched from the source (1 read unit per 10), every record in full mode. Looking for extra
+ * target rows lists the target's ids and fetches them from the source. Memory stays bounded: ids are
  * checked a page at a time and the sample is drawn as the ids stream past.
  */
 public final class Verification {
@@ -38,7 +42,10 @@ public final class Verification {
     private final List<String> namespaces;
     private final int sampleSize;
     private final double tolerance;
+    private final boolean compareAll;
     private final Path missingIdsOut;
+    private final Path mismatchedIdsOut;
+    private final Path extraIdsOut;
     private final long seed;
     private final IdsFrom idsFrom;
 
@@ -59,7 +66,10 @@ public final class Verification {
         this.namespaces = builder.namespaces;
         this.sampleSize = builder.sampleSize;
         this.tolerance = builder.tolerance;
+        this.compareAll = builder.compareAll;
         this.missingIdsOut = builder.missingIdsOut;
+        this.mismatchedIdsOut = builder.mismatchedIdsOut;
+        this.extraIdsOut = builder.extraIdsOut;
         this.seed = builder.seed;
         this.idsFrom = builder.idsFrom;
     }
@@ -74,12 +84,13 @@ public final class Verification {
         long started = System.nanoTime();
         List<String> compared = namespaces.isEmpty() ? allNamespaces() : namespaces;
         List<VerificationReport.NamespaceResult> results = new ArrayList<>();
-        try (BufferedWriter missingOut = missingIdsOut == null ? null : Files.newBufferedWriter(missingIdsOut, StandardCharsets.UTF_8)) {
+        try (IdWriter missingOut = new IdWriter(missingIdsOut); IdWriter mismatchedOut = new IdWriter(mismatchedIdsOut);
+             IdWriter extraOut = new IdWriter(extraIdsOut)) {
             for (String namespace : compared) {
-                results.add(verify(namespace, missingOut));
+                results.add(verify(namespace, missingOut, mismatchedOut, extraOut));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the missing ids to " + missingIdsOut, e);
+            throw new UncheckedIOException("cannot write an id file: " + e.getMessage(), e);
         }
         return new VerificationReport(results, Duration.ofNanos(System.nanoTime() - started));
     }
@@ -90,45 +101,97 @@ public final class Verification {
         return all.isEmpty() ? List.of(source.namespace()) : List.copyOf(all);
     }
 
-    private VerificationReport.NamespaceResult verify(String namespace, BufferedWriter missingOut) throws IOException {
+    /** The ids found in one namespace, counted in full, with the first few kept as examples. */
+    private static final class Found {
+        long count;
+        final List<String> examples = new ArrayList<>();
+        final List<VerificationReport.Mismatch> mismatches = new ArrayList<>();
+
+        void add(String id, IdWriter out) throws IOException {
+            count++;
+            if (examples.size() < MISSING_EXAMPLES) {
+                examples.add(id);
+            }
+            out.write(id);
+        }
+
+        void mismatch(String id, String difference, IdWriter out) throws IOException {
+            count++;
+            if (mismatches.size() < MISMATCH_EXAMPLES) {
+                mismatches.add(new VerificationReport.Mismatch(id, difference));
+            }
+            out.write(id);
+        }
+    }
+
+    private VerificationReport.NamespaceResult verify(String namespace, IdWriter missingOut, IdWriter mismatchedOut,
+                                                      IdWriter extraOut) throws IOException {
         VectorStore from = source.inNamespace(namespace);
         VectorStore to = target.inNamespace(namespace);
         long sourceCount = source.stats().count(namespace);
         long targetCount = target.stats().count(namespace);
 
         Random random = new Random(seed);
-        List<String> sample = new ArrayList<>(sampleSize);
-        List<String> missingExamples = new ArrayList<>();
+        List<String> sample = new ArrayList<>(compareAll ? 0 : sampleSize);
+        Found missing = new Found();
+        Found mismatched = new Found();
         long checked = 0;
-        long missing = 0;
+        long compared = 0;
         List<String> page = new ArrayList<>(Limits.MAX_IDS_PER_REQUEST);
         VectorStore listed = idsFrom == IdsFrom.SOURCE ? from : to;
         VectorStore other = idsFrom == IdsFrom.SOURCE ? to : from;
         for (Iterator<String> ids = listed.streamIds("").iterator(); ids.hasNext(); ) {
             String id = ids.next();
             checked++;
-            reservoir(sample, id, checked, random);
+            if (!compareAll) {
+                reservoir(sample, id, checked, random);
+            }
             page.add(id);
             if (page.size() == Limits.MAX_IDS_PER_REQUEST || !ids.hasNext()) {
                 Map<String, VectorRecord> found = other.fetch(page);
                 for (String candidate : page) {
                     if (!found.containsKey(candidate)) {
-                        missing++;
-                        if (missingExamples.size() < MISSING_EXAMPLES) {
-                            missingExamples.add(candidate);
-                        }
-                        if (missingOut != null) {
-                            missingOut.write(candidate);
-                            missingOut.newLine();
-                        }
+                        missing.add(candidate, missingOut);
+                    }
+                }
+                if (compareAll) {
+                    // Full mode compares each page as it streams past; the other side's records are already here.
+                    Map<String, VectorRecord> own = listed.fetch(page);
+                    Map<String, VectorRecord> expected = idsFrom == IdsFrom.SOURCE ? own : found;
+                    Map<String, VectorRecord> actual = idsFrom == IdsFrom.SOURCE ? found : own;
+                    compared += compare(page, expected, actual, mismatched, mismatchedOut);
+                }
+                page.clear();
+            }
+        }
+        if (!compareAll) {
+            compared = compareSample(from, to, sample, mismatched, mismatchedOut);
+        }
+        // Target rows the source lacks: looked for in full mode, and whenever the counts say there are some, which a
+        // missing row would otherwise hide (target = source - missing + extra).
+        Found extra = new Found();
+        boolean extrasSearched = idsFrom == IdsFrom.SOURCE && (compareAll || targetCount > checked - missing.count);
+        if (extrasSearched) {
+            findExtra(from, to, extra, extraOut);
+        }
+        return new VerificationReport.NamespaceResult(namespace, idsFrom, sourceCount, targetCount, checked, missing.count,
+                missing.examples, compared, mismatched.count, mismatched.mismatches, extrasSearched, extra.count, extra.examples);
+    }
+
+    private static void findExtra(VectorStore from, VectorStore to, Found extra, IdWriter extraOut) throws IOException {
+        List<String> page = new ArrayList<>(Limits.MAX_IDS_PER_REQUEST);
+        for (Iterator<String> ids = to.streamIds("").iterator(); ids.hasNext(); ) {
+            page.add(ids.next());
+            if (page.size() == Limits.MAX_IDS_PER_REQUEST || !ids.hasNext()) {
+                Map<String, VectorRecord> found = from.fetch(page);
+                for (String candidate : page) {
+                    if (!found.containsKey(candidate)) {
+                        extra.add(candidate, extraOut);
                     }
                 }
                 page.clear();
             }
         }
-        List<VerificationReport.Mismatch> mismatches = compareSample(from, to, sample);
-        return new VerificationReport.NamespaceResult(namespace, idsFrom, sourceCount, targetCount, checked, missing,
-                missingExamples, sample.size(), mismatches);
     }
 
     // Keeps a uniform random sample of the ids seen so far (Algorithm R), without holding all of them.
@@ -143,28 +206,37 @@ public final class Verification {
         }
     }
 
-    private List<VerificationReport.Mismatch> compareSample(VectorStore from, VectorStore to, List<String> sample) {
-        List<VerificationReport.Mismatch> mismatches = new ArrayList<>();
-        for (int start = 0; start < sample.size(); start += Limits.MAX_IDS_PER_REQUEST) {
-            List<String> chunk = sample.subList(start, Math.min(sample.size(), start + Limits.MAX_IDS_PER_REQUEST));
-            Map<String, VectorRecord> expected = from.fetch(chunk);
-            Map<String, VectorRecord> actual = to.fetch(chunk);
-            for (String id : chunk) {
-                difference(expected.get(id), actual.get(id)).ifPresent(what -> {
-                    if (mismatches.size() < MISMATCH_EXAMPLES) {
-                        mismatches.add(new VerificationReport.Mismatch(id, what));
-                    }
-                });
+    // Returns how many records were compared (present on both sides).
+    private long compare(List<String> ids, Map<String, VectorRecord> expected, Map<String, VectorRecord> actual,
+                         Found mismatched, IdWriter mismatchedOut) throws IOException {
+        long compared = 0;
+        for (String id : ids) {
+            VectorRecord want = expected.get(id);
+            VectorRecord got = actual.get(id);
+            if (want == null || got == null) {
+                // Missing ids are counted by the id check; a record deleted from the source meanwhile is no mismatch.
+                continue;
+            }
+            compared++;
+            Optional<String> difference = difference(want, got);
+            if (difference.isPresent()) {
+                mismatched.mismatch(id, difference.get(), mismatchedOut);
             }
         }
-        return mismatches;
+        return compared;
+    }
+
+    private long compareSample(VectorStore from, VectorStore to, List<String> sample, Found mismatched,
+                               IdWriter mismatchedOut) throws IOException {
+        long compared = 0;
+        for (int start = 0; start < sample.size(); start += Limits.MAX_IDS_PER_REQUEST) {
+            List<String> chunk = sample.subList(start, Math.min(sample.size(), start + Limits.MAX_IDS_PER_REQUEST));
+            compared += compare(chunk, from.fetch(chunk), to.fetch(chunk), mismatched, mismatchedOut);
+        }
+        return compared;
     }
 
     private Optional<String> difference(VectorRecord expected, VectorRecord actual) {
-        if (expected == null || actual == null) {
-            // Missing ids are counted by the id check; a record deleted from the source meanwhile is no mismatch.
-            return Optional.empty();
-        }
         if (expected.dimension() != actual.dimension()) {
             return Optional.of("dimension " + expected.dimension() + " in the source, " + actual.dimension() + " in the target");
         }
@@ -183,6 +255,29 @@ public final class Verification {
         return Optional.empty();
     }
 
+    /** An id file being written, or nowhere. */
+    private static final class IdWriter implements AutoCloseable {
+        private final BufferedWriter out;
+
+        IdWriter(Path file) throws IOException {
+            this.out = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        void write(String id) throws IOException {
+            if (out != null) {
+                out.write(IdLines.format(id));
+                out.write('\n');
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) {
+                out.close();
+            }
+        }
+    }
+
     /** Configures a {@link Verification}. */
     public static final class Builder {
         private final VectorStore source;
@@ -190,7 +285,10 @@ public final class Verification {
         private List<String> namespaces = List.of();
         private int sampleSize = 1000;
         private double tolerance;
+        private boolean compareAll;
         private Path missingIdsOut;
+        private Path mismatchedIdsOut;
+        private Path extraIdsOut;
         private long seed = 1;
         private IdsFrom idsFrom = IdsFrom.SOURCE;
 
@@ -211,6 +309,16 @@ public final class Verification {
                 throw new IllegalArgumentException("sampleSize must be between 0 and 1000000, but is " + sampleSize);
             }
             this.sampleSize = sampleSize;
+            this.compareAll = false;
+            return this;
+        }
+
+        /**
+         * Full mode: every record is compared value by value (fetched from both sides), and the target's ids are
+         * also looked up in the source, so that every difference is found and counted.
+         */
+        public Builder compareAll() {
+            this.compareAll = true;
             return this;
         }
 
@@ -226,9 +334,21 @@ public final class Verification {
             return this;
         }
 
-        /** Also writes every missing id, one per line, to this file (usable as {@code migrate --id-file}). */
+        /** Also writes every missing id to this file ({@link IdLines}; usable as {@code migrate --id-file}). */
         public Builder missingIdsOut(Path file) {
             this.missingIdsOut = file;
+            return this;
+        }
+
+        /** Also writes the id of every compared record that differs to this file ({@link IdLines}). */
+        public Builder mismatchedIdsOut(Path file) {
+            this.mismatchedIdsOut = file;
+            return this;
+        }
+
+        /** Also writes every target id the source does not have, when they are looked for, to this file ({@link IdLines}). */
+        public Builder extraIdsOut(Path file) {
+            this.extraIdsOut = file;
             return this;
         }
 

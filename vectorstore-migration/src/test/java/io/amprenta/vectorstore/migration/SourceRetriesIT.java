@@ -1,7 +1,9 @@
 package io.amprenta.vectorstore.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.amprenta.vectorstore.AuthenticationException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.VectorStoreConfig;
@@ -57,6 +59,50 @@ class SourceRetriesIT {
             assertThat(report.copied()).isEqualTo(300);
             assertThat(emulator.faults().injectedCount()).isEqualTo(3);
             assertThat(throttled).as("each throttled fetch seen by the migrator, none absorbed by the store").hasSize(3);
+        }
+    }
+
+    @Test
+    void aStormOnFromLaunchIsRiddenOutFromTheFirstCall(TestDatabase classDatabase) {
+        TestDatabase database = classDatabase.createAnother();
+        PgVectorSettings settings = PgVectorSettings.builder().dimension(DIMENSION).build();
+        SchemaManager.create(database.dataSource(), settings).upgrade();
+        try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE)
+                .indexName("storm-test").start()) {
+            emulator.load("", TestData.randomRecords(new Random(6), 2_000, DIMENSION, "doc#"));
+            // Every operation, opening the store (describe_index_stats) included: the first calls fail for certain,
+            // then most calls.
+            emulator.faults().rateLimitNext(3);
+            emulator.faults().rateLimitFraction(0.7);
+
+            MigrationReport report = Migration.builder(VectorStoreConfig.of(emulator.hostConfig()),
+                            PgVectorTarget.of(PgVectorTable.open(database.dataSource(), settings)))
+                    .workers(2).batchSize(250).maxRequestsPerSecond(1_000)
+                    .retryPolicy(RetryPolicy.builder().maxRetries(40).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build())
+                    .build().run();
+
+            assertThat(report.outcome()).as(report.message()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+            assertThat(report.copied()).isEqualTo(2_000);
+            assertThat(emulator.faults().injectedCount()).as("throttled calls").isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void aRejectedApiKeyAtStartUpStopsAtOnce(TestDatabase classDatabase) {
+        TestDatabase database = classDatabase.createAnother();
+        PgVectorSettings settings = PgVectorSettings.builder().dimension(DIMENSION).build();
+        SchemaManager.create(database.dataSource(), settings).upgrade();
+        try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE)
+                .indexName("auth-test").start()) {
+            VectorStoreConfig wrongKey = VectorStoreConfig.of(emulator.hostConfig()).with("PINECONE_API_KEY", "wrong-key");
+            List<String> retried = new CopyOnWriteArrayList<>();
+            Migration migration = Migration.builder(wrongKey, PgVectorTarget.of(PgVectorTable.open(database.dataSource(), settings)))
+                    .retryPolicy(RetryPolicy.builder().maxRetries(40).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build()
+                            .withRetryListener((operation, attempt, failure, delay) -> retried.add(operation)))
+                    .build();
+
+            assertThatThrownBy(migration::run).isInstanceOf(AuthenticationException.class);
+            assertThat(retried).as("calls retried").isEmpty();
         }
     }
 

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,7 @@ class VerificationTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.namespaces()).extracting(VerificationReport.NamespaceResult::namespace).containsExactly("", "b");
         assertThat(report.namespaces().get(0).checkedIds()).isEqualTo(2_500);
-        assertThat(report.namespaces().get(0).sampled()).isEqualTo(2_500);
+        assertThat(report.namespaces().get(0).compared()).isEqualTo(2_500);
     }
 
     @Test
@@ -57,7 +59,7 @@ class VerificationTest {
         assertThat(report.passed()).isFalse();
         assertThat(result.missingCount()).isEqualTo(2);
         assertThat(result.missingExamples()).containsExactlyInAnyOrder("id-5", "id-1999");
-        assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("id-5", "id-1999");
+        assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("\"id-5\"", "\"id-1999\"");
         assertThat(report.problems()).singleElement().asString().contains("2 of 2500 source ids are missing").contains("--resume");
     }
 
@@ -122,13 +124,67 @@ class VerificationTest {
     }
 
     @Test
-    void extraRecordsInTheTargetShowInTheCounts() {
+    void extraRecordsInTheTargetAreFoundByIdWhenTheCountsShowThem() {
         target.upsert(List.of(VectorRecord.of("stray", new float[] {1, 0, 0, 0})));
 
         VerificationReport report = Verification.builder(source, target).namespaces(List.of("")).build().run();
 
         assertThat(report.passed()).isFalse();
-        assertThat(report.problems()).singleElement().asString().contains("the source has 2500 records and the target 2501")
-                .contains("records the source does not have");
+        assertThat(report.namespaces().get(0).extraExamples()).containsExactly("stray");
+        assertThat(report.problems()).singleElement().asString().contains("1 target records are not in the source")
+                .contains("'stray'");
+    }
+
+    @Test
+    void anExtraRecordIsReportedEvenWhenARecordIsAlsoMissing() {
+        target.upsert(List.of(VectorRecord.of("stray", new float[] {1, 0, 0, 0})));
+        target.delete(List.of("id-7"));
+
+        VerificationReport.NamespaceResult result = Verification.builder(source, target).namespaces(List.of("")).build().run()
+                .namespaces().get(0);
+
+        assertThat(result.sourceCount()).isEqualTo(result.targetCount());
+        assertThat(result.missingExamples()).containsExactly("id-7");
+        assertThat(result.extrasSearched()).isTrue();
+        assertThat(result.extraExamples()).containsExactly("stray");
+    }
+
+    @Test
+    void fullModeComparesEveryRecordCountsEveryDifferenceAndWritesTheIdsOut(@TempDir Path dir) throws Exception {
+        Random random = new Random(5);
+        Set<String> changed = new TreeSet<>();
+        while (changed.size() < 50) {
+            VectorRecord record = records.get(random.nextInt(records.size()));
+            if (changed.add(record.id())) {
+                float[] values = record.values();
+                values[random.nextInt(4)] = Math.nextUp(values[0]);
+                target.upsert(List.of(record.withValues(values)));
+            }
+        }
+        target.delete(List.of("id-7", "id-8"));
+        changed.removeAll(List.of("id-7", "id-8"));
+        List<String> awkward = List.of(" lead", "trail ", "   ", "tab\tand\nnewline");
+        awkward.forEach(id -> target.upsert(List.of(VectorRecord.of(id, new float[] {1, 0, 0, 0}))));
+        Path missing = dir.resolve("missing.jsonl");
+        Path mismatched = dir.resolve("mismatched.jsonl");
+        Path extra = dir.resolve("extra.jsonl");
+
+        VerificationReport report = Verification.builder(source, target).namespaces(List.of("")).compareAll()
+                .missingIdsOut(missing).mismatchedIdsOut(mismatched).extraIdsOut(extra).build().run();
+
+        VerificationReport.NamespaceResult result = report.namespaces().get(0);
+        assertThat(result.compared()).isEqualTo(2_498);
+        assertThat(result.mismatchedCount()).isEqualTo(changed.size());
+        assertThat(result.mismatches()).hasSize(20);
+        assertThat(result.missingCount()).isEqualTo(2);
+        assertThat(result.extraCount()).isEqualTo(4);
+        assertThat(readIds(mismatched)).containsExactlyInAnyOrderElementsOf(changed);
+        assertThat(readIds(missing)).containsExactlyInAnyOrder("id-7", "id-8");
+        assertThat(readIds(extra)).containsExactlyInAnyOrderElementsOf(awkward);
+        assertThat(report.problems()).anySatisfy(problem -> assertThat(problem).contains(changed.size() + " of 2498 compared records differ"));
+    }
+
+    private static List<String> readIds(Path file) throws Exception {
+        return Files.readAllLines(file).stream().map(line -> IdLines.parse(line, file.toString()).orElseThrow()).toList();
     }
 }

@@ -15,6 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -120,9 +122,13 @@ final class RecordWriter {
             return;
         }
         stage(connection, namespace, existing, options, lookup.nowMicros);
-        execute(connection, "INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT "
-                + STAGING_COLUMNS.replaceFirst("id", layout.idType().fromText("id"))
-                + " FROM " + STAGING + " ORDER BY id ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED."));
+        try (PreparedStatement merge = connection.prepareStatement("INSERT INTO " + names.qualified() + " AS t ("
+                + copyColumns + ") SELECT " + STAGING_COLUMNS.replaceFirst("id", layout.idType().fromText("id")) + " FROM "
+                + STAGING + " ORDER BY id ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.")
+                + onlyOlderRows(options, " WHERE "))) {
+            bindOnlyOlderRows(merge, 1, options);
+            merge.executeUpdate();
+        }
         execute(connection, "DROP TABLE " + STAGING);
     }
 
@@ -166,9 +172,10 @@ final class RecordWriter {
         for (List<VectorRecord> chunk : chunks(sorted)) {
             String sql = "INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") VALUES "
                     + rows(chunk.size(), valuesRow())
-                    + " ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.");
+                    + " ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.")
+                    + onlyOlderRows(options, " WHERE ");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                bindRows(insert, namespace, chunk, options);
+                bindOnlyOlderRows(insert, bindRows(insert, namespace, chunk, options), options);
                 insert.executeUpdate();
             }
         }
@@ -191,6 +198,10 @@ final class RecordWriter {
         int updated = present.size() >= copyThreshold
                 ? updateFromStaging(connection, namespace, present, options, lookup.nowMicros)
                 : updateFromValues(connection, namespace, present, options);
+        if (updated != present.size() && options.replaceOnlyRowsWrittenBefore() != null) {
+            // Rows left alone because they are newer still exist; only a missing row means a concurrent delete.
+            updated = existingRows(connection, namespace, present);
+        }
         if (updated != present.size()) {
             throw new RetryableException(ErrorCode.UNAVAILABLE, "Rows of " + names.display() + " were deleted while"
                     + " their embeddings were being written (" + updated + " of " + present.size() + " updated); nothing"
@@ -205,9 +216,9 @@ final class RecordWriter {
         for (List<VectorRecord> chunk : chunks(present)) {
             String sql = "UPDATE " + names.qualified() + " AS t SET " + assignments(options, "v.") + " FROM (VALUES "
                     + rows(chunk.size(), valuesRow()) + ") AS v(" + STAGING_COLUMNS + ")"
-                    + matchingRows();
+                    + matchingRows() + onlyOlderRows(options, " AND ");
             try (PreparedStatement update = connection.prepareStatement(sql)) {
-                bindRows(update, namespace, chunk, options);
+                bindOnlyOlderRows(update, bindRows(update, namespace, chunk, options), options);
                 updated += update.executeUpdate();
             }
         }
@@ -222,11 +233,46 @@ final class RecordWriter {
         stage(connection, namespace, present, options, nowMicros);
         int updated;
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + names.qualified() + " AS t SET "
-                + assignments(options, "v.") + " FROM " + STAGING + " AS v" + matchingRows())) {
+                + assignments(options, "v.") + " FROM " + STAGING + " AS v" + matchingRows() + onlyOlderRows(options, " AND "))) {
+            bindOnlyOlderRows(update, 1, options);
             updated = update.executeUpdate();
         }
         execute(connection, "DROP TABLE " + STAGING);
         return updated;
+    }
+
+    // With PgWriteOptions.replaceOnlyRowsWrittenBefore, an existing row is replaced only when it was last written
+    // before that instant: the migrator's guard against overwriting a newer dual write with an older copy
+    // (ARCHITECTURE.md, "The backfill race"). The condition's one parameter is bound by bindOnlyOlderRows.
+    private static String onlyOlderRows(PgWriteOptions options, String connective) {
+        if (options.replaceOnlyRowsWrittenBefore() == null) {
+            return "";
+        }
+        String column = "t." + TableNames.column(TableNames.EMBEDDING_UPDATED_AT);
+        return connective + "(" + column + " IS NULL OR " + column + " < ?)";
+    }
+
+    private static void bindOnlyOlderRows(PreparedStatement statement, int index, PgWriteOptions options) throws SQLException {
+        if (options.replaceOnlyRowsWrittenBefore() != null) {
+            statement.setObject(index, OffsetDateTime.ofInstant(options.replaceOnlyRowsWrittenBefore(), ZoneOffset.UTC));
+        }
+    }
+
+    // How many of `records` have a row now.
+    private int existingRows(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
+        Array array = connection.createArrayOf("text", records.stream().map(VectorRecord::id).toArray(String[]::new));
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + names.qualified() + " WHERE "
+                + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id() + " = ANY (" + layout.idType().arrayParameter()
+                + ")")) {
+            count.setString(1, namespace);
+            count.setArray(2, array);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } finally {
+            array.free();
+        }
     }
 
     private String matchingRows() {
@@ -255,8 +301,9 @@ final class RecordWriter {
         return String.join(", ", assignments);
     }
 
-    private static void bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk,
-                                 PgWriteOptions options) throws SQLException {
+    // Returns the index of the next parameter.
+    private static int bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk,
+                                PgWriteOptions options) throws SQLException {
         int index = 1;
         for (VectorRecord record : chunk) {
             statement.setString(index++, namespace);
@@ -265,6 +312,7 @@ final class RecordWriter {
             statement.setString(index++, options.embeddingModel());
             statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
         }
+        return index;
     }
 
     // Which of the ids have a row in the namespace. A namespace without any row (a first bulk load) is answered by one

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.testkit.pinecone;
 
+import com.google.protobuf.Struct;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
@@ -100,6 +101,19 @@ final class EmulatedIndex {
             batch.put(record.id(), Stored.seeded(record.id(), record.values(), record.sparseValues(), record.metadata()));
         }
         put(namespace, batch);
+    }
+
+    /** Seeds one record with metadata outside Pinecone's model; it is served as given and filtered as having none. */
+    void loadRaw(String namespace, String id, float[] values, Struct metadata) {
+        if (values.length != dimension) {
+            throw new IllegalArgumentException("record '" + id + "' has " + values.length + " dimensions but the emulated"
+                    + " index has " + dimension);
+        }
+        Vector.Builder message = Vector.newBuilder().setId(id).setMetadata(metadata);
+        for (float value : values) {
+            message.addValues(value);
+        }
+        put(namespace, Map.of(id, new Stored(values.clone(), null, Map.of(), message.build())));
     }
 
     /** Every record of a namespace, in id order. */

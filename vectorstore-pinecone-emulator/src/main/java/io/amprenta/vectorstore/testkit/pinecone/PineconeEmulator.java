@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.testkit.pinecone;
 
+import com.google.protobuf.Struct;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.VectorRecord;
 import io.grpc.Server;
@@ -170,6 +171,15 @@ public final class PineconeEmulator implements AutoCloseable {
      */
     public void load(String namespace, Iterable<VectorRecord> records) {
         index.load(EmulatedVectorService.namespaceOf(namespace), records);
+    }
+
+    /**
+     * Stores one record whose metadata lies outside Pinecone's model (a nested object, a list of numbers), as data
+     * written by other means can hold, for testing how clients cope with it. A fetch returns the metadata as given;
+     * filters and {@link #records} see the record without metadata.
+     */
+    public void loadWithRawMetadata(String namespace, String id, float[] values, Struct metadata) {
+        index.loadRaw(EmulatedVectorService.namespaceOf(namespace), id, values, metadata);
     }
 
     /** Every record of {@code namespace}, in id (code point) order, for verifying what a client wrote. */
