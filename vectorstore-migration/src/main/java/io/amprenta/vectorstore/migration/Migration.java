@@ -257,9 +257,9 @@ public final class Migration {
 
         /**
          * The share of the index's request budget the migration may use, above 0 and at most 1 (default 1): its
-         * fetches are paced to at most {@code share} x {@value #PINECONE_FETCH_REQUESTS_PER_SECOND} per second and its
-         * listing to {@code share} x {@value #PINECONE_LIST_REQUESTS_PER_SECOND}, Pinecone's documented per-index
-         * limits, leaving the rest to the application's traffic on the same index.
+         * fetches are paced to at most {@code share} x 100 per second and its listing to {@code share} x 200
+         * ({@link Migration#PINECONE_FETCH_REQUESTS_PER_SECOND}, {@link Migration#PINECONE_LIST_REQUESTS_PER_SECOND}),
+         * Pinecone's documented per-index limits, leaving the rest to the application's traffic on the same index.
          */
         public Builder rateShare(double rateShare) {
             if (!(rateShare > 0 && rateShare <= 1)) {
