@@ -130,9 +130,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--defer-index", description = "Drop the HNSW index first and build it once at the end (much faster backfill).")
     private boolean deferIndex;
 
-    @Option(names = "--max-requests-per-second", defaultValue = "50",
-            description = "Ceiling of Pinecone requests per second for this process (default: ${DEFAULT-VALUE}).")
-    private double maxRequestsPerSecond;
+    @Option(names = "--max-requests-per-second",
+            description = "Ceiling of source requests per second for this process, for listing and for fetching each"
+                    + " (default: none beyond --rate-share).")
+    private Double maxRequestsPerSecond;
+
+    @Option(names = "--rate-share", defaultValue = "1",
+            description = "Share of Pinecone's per-index limits (fetch 100/s, list 200/s) the migration may use; the rest"
+                    + " is left to the application's traffic (default: ${DEFAULT-VALUE}).")
+    private double rateShare;
 
     @Option(names = "--lease", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long a crashed process's batches stay claimed before others take them over (default: ${DEFAULT-VALUE}).")
@@ -178,12 +184,15 @@ final class MigrateCommand implements Callable<Integer> {
                     refusePgvectorOnlyOptions(store);
                     builder = Migration.builder(sourceConfig, store).progressDatabase(dataSource);
                 }
-                migration = builder
+                builder
                         .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
-                        .resume(resume).dryRun(dryRun).deferIndex(deferIndex).maxRequestsPerSecond(maxRequestsPerSecond).lease(lease)
+                        .resume(resume).dryRun(dryRun).deferIndex(deferIndex).rateShare(rateShare).lease(lease)
                         .listener(plan)
-                        .listener(new ProgressDisplay(output, logEvery))
-                        .build();
+                        .listener(new ProgressDisplay(output, logEvery));
+                if (maxRequestsPerSecond != null) {
+                    builder.maxRequestsPerSecond(maxRequestsPerSecond);
+                }
+                migration = builder.build();
             } catch (IllegalArgumentException e) {
                 // The builder names the setting (batchSize, workers, ...): a wrong command line, exit 2.
                 throw new ParameterException(spec.commandLine(), "Invalid option value: " + e.getMessage());

@@ -310,13 +310,16 @@ class MigrateCommandIT {
     void optionValuesOutOfRangeAreACommandLineErrorAndChangeNothing() throws SQLException {
         for (String[] args : List.of(new String[] {"migrate", "--batch-size", "5000"}, new String[] {"migrate", "--workers", "0"},
                 new String[] {"migrate", "--defer-index", "--index-build-memory", "lots"},
-                new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"})) {
+                new String[] {"migrate", "--lease", "10ms"}, new String[] {"migrate", "--id-source", "file", "--id-file", "ids.txt"},
+                new String[] {"migrate", "--rate-share", "0"}, new String[] {"migrate", "--rate-share", "1.5"},
+                new String[] {"migrate", "--max-requests-per-second", "0"})) {
             CliRun run = run(args);
 
             assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(ExitCode.USAGE);
             assertThat(run.err()).startsWith("Invalid option value: ").doesNotContain("\tat io.amprenta");
         }
         assertThat(run("migrate", "--batch-size", "5000").err()).contains("batchSize must be between 1 and 1000");
+        assertThat(run("migrate", "--rate-share", "1.5").err()).contains("rateShare must be above 0 and at most 1");
         assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'migration_progress'")).isZero();
     }
 

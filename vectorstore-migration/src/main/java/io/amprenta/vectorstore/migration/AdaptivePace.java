@@ -1,16 +1,24 @@
 package io.amprenta.vectorstore.migration;
 
 /**
- * One request budget shared by every worker of a process: requests are spaced {@code 1/rate} apart.
- * The rate halves each time the source throttles (down to a floor) and creeps back up by a twentieth of
- * the ceiling after each success, so a run settles just below the source's limit instead of hammering it.
+ * One request budget for one kind of source request (listing or fetching), shared by every worker of a
+ * process: requests are spaced {@code 1/rate} apart. The pace converges on the source's limit instead of
+ * oscillating around it (ARCHITECTURE.md, "Pacing"): each throttling multiplies the rate by 0.9 (down to a
+ * floor), but only once per two spacings, so the burst of 429s that one overshoot causes across the workers
+ * counts once; each success raises it by 0.5 % of itself, up to the ceiling. The rate therefore stays within
+ * about a tenth of the limit, and the source's own burst allowance absorbs the small overshoot.
  */
 final class AdaptivePace {
+
+    private static final double DECREASE = 0.9;
+    private static final double INCREASE = 1.005;
 
     private final double ceiling;
     private final double floor;
     private double rate; // requests per second; guarded by this
     private long nextSlotNanos; // guarded by this
+    private long lastDecreaseNanos; // guarded by this
+    private boolean decreased; // guarded by this
     private final Clock clock;
 
     /** Reads the time and waits; replaced in tests. */
@@ -57,17 +65,26 @@ final class AdaptivePace {
         }
     }
 
-    /** The source said "too many requests": halve the pace. Returns the new rate. */
+    /**
+     * The source said "too many requests": slow down by a tenth, unless this pace already slowed down within
+     * the last two spacings (the 429 then answers a request sent before that decrease). Returns the rate.
+     */
     synchronized double throttled() {
-        rate = Math.max(floor, rate / 2);
+        long now = clock.nanoTime();
+        if (decreased && now - lastDecreaseNanos < (long) (2e9 / rate)) {
+            return rate;
+        }
+        decreased = true;
+        lastDecreaseNanos = now;
+        rate = Math.max(floor, rate * DECREASE);
         // Later callers wait for the new, longer spacing from now on.
         nextSlotNanos = Math.max(nextSlotNanos, clock.nanoTime() + (long) (1e9 / rate));
         return rate;
     }
 
-    /** A request succeeded: speed up a little, up to the ceiling. */
+    /** A request succeeded: speed up by a small share of the current rate, up to the ceiling. */
     synchronized void succeeded() {
-        rate = Math.min(ceiling, rate + ceiling / 20);
+        rate = Math.min(ceiling, rate * INCREASE);
     }
 
     synchronized double rate() {

@@ -37,8 +37,10 @@ import javax.sql.DataSource;
  * run: start each with the same run id and {@code resume}. Records the target cannot take are marked
  * {@code failed} with the reason and retried by the next resumed run.
  *
- * <p>Pacing: all workers of a process share one request budget that halves on every throttling
- * response and recovers gradually; retryable failures are retried with backoff and jitter
+ * <p>Pacing: all workers of a process share one request budget per kind of source request (listing, fetching),
+ * starting at Pinecone's documented per-index limit times {@link Builder#rateShare} (capped by
+ * {@link Builder#maxRequestsPerSecond}), slowing by a tenth on throttling and recovering gradually, so it settles
+ * at the limit the index actually grants; retryable failures are retried with backoff and jitter
  * ({@link Builder#retryPolicy}), by the migrator alone when it opens the source itself
  * ({@link #builder(VectorStoreConfig, MigrationTarget)}). An authentication error or an exhausted quota stops
  * the run at once, resumable.
@@ -78,9 +80,15 @@ public final class Migration {
     /** The immutable settings of a migration. */
     record Settings(SourceStore source, TargetAbilities target, DataSource progressDatabase, String runId,
                     List<String> namespaces, IdSource idSource, int batchSize, int workers, boolean resume, boolean dryRun,
-                    boolean deferIndex, double maxRequestsPerSecond, Duration lease, RetryPolicy retryPolicy,
-                    List<MigrationListener> listeners) {
+                    boolean deferIndex, double maxRequestsPerSecond, double listRequestsPerSecond, Duration lease,
+                    RetryPolicy retryPolicy, List<MigrationListener> listeners) {
     }
+
+    /** Pinecone's documented fetch requests per second per serverless index (every plan). */
+    public static final double PINECONE_FETCH_REQUESTS_PER_SECOND = 100;
+
+    /** Pinecone's documented list requests per second per serverless index (every plan). */
+    public static final double PINECONE_LIST_REQUESTS_PER_SECOND = 200;
 
     /**
      * Runs the migration (or, for a dry run, only makes and returns the plan) and reports the outcome.
@@ -151,7 +159,8 @@ public final class Migration {
         private boolean resume;
         private boolean dryRun;
         private boolean deferIndex;
-        private double maxRequestsPerSecond = 50;
+        private double maxRequestsPerSecond = Double.POSITIVE_INFINITY;
+        private double rateShare = 1;
         private Duration lease = Duration.ofSeconds(60);
         private RetryPolicy retryPolicy = RetryPolicy.builder().maxRetries(9)
                 .backoff(Duration.ofMillis(250), Duration.ofSeconds(30)).maxDuration(Duration.ofMinutes(5)).build();
@@ -234,12 +243,29 @@ public final class Migration {
             return this;
         }
 
-        /** The ceiling of source requests per second shared by this process's workers (default 50). */
+        /**
+         * A ceiling on this process's source requests per second, for listing and for fetching each (default: none
+         * beyond {@link #rateShare}'s share of Pinecone's documented limits).
+         */
         public Builder maxRequestsPerSecond(double maxRequestsPerSecond) {
             if (!(maxRequestsPerSecond > 0)) {
                 throw new IllegalArgumentException("maxRequestsPerSecond must be positive, but is " + maxRequestsPerSecond);
             }
             this.maxRequestsPerSecond = maxRequestsPerSecond;
+            return this;
+        }
+
+        /**
+         * The share of the index's request budget the migration may use, above 0 and at most 1 (default 1): its
+         * fetches are paced to at most {@code share} x 100 per second and its listing to {@code share} x 200
+         * ({@link Migration#PINECONE_FETCH_REQUESTS_PER_SECOND}, {@link Migration#PINECONE_LIST_REQUESTS_PER_SECOND}),
+         * Pinecone's documented per-index limits, leaving the rest to the application's traffic on the same index.
+         */
+        public Builder rateShare(double rateShare) {
+            if (!(rateShare > 0 && rateShare <= 1)) {
+                throw new IllegalArgumentException("rateShare must be above 0 and at most 1, but is " + rateShare);
+            }
+            this.rateShare = rateShare;
             return this;
         }
 
@@ -289,7 +315,9 @@ public final class Migration {
                         + target.describe() + " maintains its own index");
             }
             return new Migration(new Settings(source, abilities, progressDatabase(abilities), runId, namespaces, idSource,
-                    batchSize, workers, resume, dryRun, deferIndex, maxRequestsPerSecond, lease, retryPolicy,
+                    batchSize, workers, resume, dryRun, deferIndex,
+                    Math.min(maxRequestsPerSecond, rateShare * PINECONE_FETCH_REQUESTS_PER_SECOND),
+                    Math.min(maxRequestsPerSecond, rateShare * PINECONE_LIST_REQUESTS_PER_SECOND), lease, retryPolicy,
                     List.copyOf(listeners)));
         }
 

@@ -46,7 +46,8 @@ final class MigrationRun {
     private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
     private final ThroughputMeter meter = new ThroughputMeter();
     private final ProgressTable progress;
-    private final AdaptivePace pace;
+    private final AdaptivePace fetchPace;
+    private final AdaptivePace listPace;
     private final RetryPolicy retry;
     private List<String> namespaces = List.of();
 
@@ -54,7 +55,9 @@ final class MigrationRun {
         this.settings = settings;
         this.source = source;
         this.progress = new ProgressTable(settings.progressDatabase(), settings.runId());
-        this.pace = new AdaptivePace(settings.maxRequestsPerSecond(), AdaptivePace.SYSTEM);
+        // Pinecone limits listing and fetching separately, so each has a pace of its own (ARCHITECTURE.md, "Pacing").
+        this.fetchPace = new AdaptivePace(settings.maxRequestsPerSecond(), AdaptivePace.SYSTEM);
+        this.listPace = new AdaptivePace(settings.listRequestsPerSecond(), AdaptivePace.SYSTEM);
         // Every throttling seen while retrying also slows the shared pace.
         this.retry = settings.retryPolicy();
     }
@@ -70,7 +73,7 @@ final class MigrationRun {
     MigrationReport execute() {
         List<String> checks = settings.target().preflight();
         // The first source call is retried like every later one, so a storm at start-up is ridden out too.
-        StoreStats sourceStats = throttleAware(retry).execute("read the source's index statistics", source::stats);
+        StoreStats sourceStats = throttleAware(retry, fetchPace).execute("read the source's index statistics", source::stats);
         namespaces = resolveNamespaces(sourceStats);
         checkDimensions(sourceStats);
         if (settings.dryRun()) {
@@ -113,11 +116,11 @@ final class MigrationRun {
         }
 
         BatchCopier copier = new BatchCopier(source, settings.target(), settings.progressDatabase(), progress,
-                throttleAware(retry), pace, owner);
+                throttleAware(retry, fetchPace), fetchPace, owner);
         // One listing page becomes one batch, so pages are as large as batches.
         IdLister lister = new IdLister(settings.idSource(), source, settings.target().rowsWithoutEmbedding(),
-                settings.progressDatabase(), progress, throttleAware(retry),
-                pace, settings.batchSize(), this::batchListed);
+                settings.progressDatabase(), progress, throttleAware(retry, listPace),
+                listPace, settings.batchSize(), this::batchListed);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("vectorstore-migration-timer"));
         ExecutorService threads = Executors.newFixedThreadPool(settings.workers() + 1, daemon("vectorstore-migration"));
         try {
@@ -226,7 +229,7 @@ final class MigrationRun {
     }
 
     // A throttled source slows every worker of this process, not only the one that was throttled.
-    private RetryPolicy throttleAware(RetryPolicy policy) {
+    private RetryPolicy throttleAware(RetryPolicy policy, AdaptivePace pace) {
         return policy.withRetryListener((operation, attempt, failure, delay) -> {
             if (failure.code() == ErrorCode.RATE_LIMITED) {
                 double rate = pace.throttled();

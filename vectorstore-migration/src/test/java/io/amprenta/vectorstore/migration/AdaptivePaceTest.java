@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,19 +40,34 @@ class AdaptivePaceTest {
     }
 
     @Test
-    void throttlingHalvesThePaceDownToAFloorAndSuccessRecoversIt() {
-        AdaptivePace pace = new AdaptivePace(10, new FakeClock());
+    void throttlingSlowsByATenthOncePerTwoSpacingsDownToAFloorAndSuccessRecoversIt() {
+        FakeClock clock = new FakeClock();
+        AdaptivePace pace = new AdaptivePace(10, clock);
 
-        assertThat(pace.throttled()).isEqualTo(5);
-        assertThat(pace.throttled()).isEqualTo(2.5);
-        for (int i = 0; i < 10; i++) {
+        assertThat(pace.throttled()).isCloseTo(9, within(1e-9));
+        // The other workers' 429s from the same overshoot count once.
+        assertThat(pace.throttled()).isCloseTo(9, within(1e-9));
+        clock.now += 300_000_000L;
+        assertThat(pace.throttled()).isCloseTo(8.1, within(1e-9));
+        for (int i = 0; i < 200; i++) {
+            clock.now += 10_000_000_000L;
             pace.throttled();
         }
         assertThat(pace.rate()).isEqualTo(0.2);
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 1000; i++) {
             pace.succeeded();
         }
         assertThat(pace.rate()).isEqualTo(10);
+    }
+
+    @Test
+    void aPaceBelowItsCeilingRisesByHalfAPercentPerSuccess() {
+        AdaptivePace pace = new AdaptivePace(100, new FakeClock());
+        pace.throttled();
+
+        pace.succeeded();
+
+        assertThat(pace.rate()).isCloseTo(90 * 1.005, within(1e-9));
     }
 
     @Test
@@ -63,7 +79,7 @@ class AdaptivePaceTest {
         pace.throttled();
         pace.acquire();
 
-        assertThat(clock.sleeps).containsExactly(200_000_000L);
+        assertThat(clock.sleeps).containsExactly(111_111_111L);
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.amprenta.vectorstore.testkit.pinecone;
 
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -10,7 +12,8 @@ import java.util.Set;
 
 /**
  * The failures a {@link PineconeEmulator} injects, switchable while it runs: throttling (gRPC
- * {@code RESOURCE_EXHAUSTED} with Pinecone's per-second-limit message), an exhausted monthly quota
+ * {@code RESOURCE_EXHAUSTED} with Pinecone's per-second-limit message), Pinecone's per-index request-per-second
+ * limits ({@link #enforceDocumentedLimits()}, {@link #limitRequestsPerSecond}), an exhausted monthly quota
  * ({@code RESOURCE_EXHAUSTED} with Pinecone's monthly-limit message), {@code UNAVAILABLE} for a number of
  * calls or a time window, added latency, and failing the n-th call with any status.
  *
@@ -36,7 +39,23 @@ public final class PineconeFaults {
                         + " writing data, upgrade your plan.";
     }
 
+    /**
+     * Pinecone's documented per-index request-per-second limits for serverless indexes, the same on every plan:
+     * list 200, fetch 100, describe index stats 100.
+     */
+    public static final Map<PineconeOperation, Double> DOCUMENTED_PER_INDEX_LIMITS = Map.of(
+            PineconeOperation.LIST, 200.0, PineconeOperation.FETCH, 100.0, PineconeOperation.DESCRIBE_INDEX_STATS, 100.0);
+
+    /** The message Pinecone sends with a per-index request-per-second 429. */
+    public static String indexThroughputLimitMessage(PineconeOperation operation, double requestsPerSecond) {
+        return "Request failed. You've reached the max " + operation.grpcMethod().toLowerCase(java.util.Locale.ROOT)
+                + " requests per second for this index ("
+                + (requestsPerSecond == Math.rint(requestsPerSecond) ? Long.toString((long) requestsPerSecond) : Double.toString(requestsPerSecond))
+                + " requests per second). Pace your requests, or contact Pinecone Support to request a higher limit.";
+    }
+
     private final Random random;
+    private final Map<PineconeOperation, TokenBucket> limits = new EnumMap<>(PineconeOperation.class);
     private Set<PineconeOperation> scope = EnumSet.allOf(PineconeOperation.class);
     private boolean rateLimitAll;
     private long rateLimitNext;
@@ -84,6 +103,30 @@ public final class PineconeFaults {
         return this;
     }
 
+    /**
+     * Enforces Pinecone's documented per-index limits ({@link #DOCUMENTED_PER_INDEX_LIMITS}) on every client of this
+     * emulator's index, as {@link #limitRequestsPerSecond} does for each.
+     */
+    public synchronized PineconeFaults enforceDocumentedLimits() {
+        DOCUMENTED_PER_INDEX_LIMITS.forEach(this::limitRequestsPerSecond);
+        return this;
+    }
+
+    /**
+     * Lets at most {@code requestsPerSecond} calls of {@code operation} through per second, across every client of the
+     * index, and answers the others with {@code RESOURCE_EXHAUSTED} and Pinecone's per-index throughput message. The
+     * budget is a token bucket holding one second's worth of calls (a fresh or idle index takes a one-second burst, as
+     * a per-second limit allows); a refused call takes no token. Tests may scale the documented limits down.
+     */
+    public synchronized PineconeFaults limitRequestsPerSecond(PineconeOperation operation, double requestsPerSecond) {
+        Objects.requireNonNull(operation, "operation");
+        if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
+            throw new IllegalArgumentException("requestsPerSecond must be positive and finite, but is " + requestsPerSecond);
+        }
+        limits.put(operation, new TokenBucket(requestsPerSecond, System.nanoTime()));
+        return this;
+    }
+
     /** Answers every call with Pinecone's monthly-quota 429 (read or write units, by operation). */
     public synchronized PineconeFaults exhaustMonthlyQuota() {
         quotaExhausted = true;
@@ -121,8 +164,9 @@ public final class PineconeFaults {
         return this;
     }
 
-    /** Turns every fault off and restores the scope to every operation; counters are kept. */
+    /** Turns every fault and limit off and restores the scope to every operation; counters are kept. */
     public synchronized PineconeFaults clear() {
+        limits.clear();
         scope = EnumSet.allOf(PineconeOperation.class);
         rateLimitAll = false;
         rateLimitNext = 0;
@@ -136,7 +180,7 @@ public final class PineconeFaults {
         return this;
     }
 
-    /** How many calls have been failed by a fault so far. */
+    /** How many calls have been failed by a fault so far (refusals by a request-per-second limit included). */
     public synchronized long injectedCount() {
         return injected;
     }
@@ -148,11 +192,12 @@ public final class PineconeFaults {
 
     /**
      * Decides the fate of one call: the status to fail it with, or empty to let it through. Quota comes
-     * first (a person must act), then the one-off n-th call failure, then unavailability, then throttling.
+     * first (a person must act), then the one-off n-th call failure, then unavailability, then throttling, then the
+     * per-index request-per-second limits (which apply whatever {@link #limitTo} says, as Pinecone's do).
      */
     synchronized Optional<Status> decide(PineconeOperation operation, String namespace) {
         if (!scope.contains(operation)) {
-            return Optional.empty();
+            return overLimit(operation);
         }
         callsSeen++;
         Status status = null;
@@ -170,8 +215,41 @@ public final class PineconeFaults {
         }
         if (status != null) {
             injected++;
+            return Optional.of(status);
         }
-        return Optional.ofNullable(status);
+        return overLimit(operation);
+    }
+
+    private Optional<Status> overLimit(PineconeOperation operation) {
+        TokenBucket bucket = limits.get(operation);
+        if (bucket == null || bucket.take(System.nanoTime())) {
+            return Optional.empty();
+        }
+        injected++;
+        return Optional.of(Status.RESOURCE_EXHAUSTED.withDescription(indexThroughputLimitMessage(operation, bucket.perSecond)));
+    }
+
+    /** A budget of {@code perSecond} calls a second holding at most one second's worth; guarded by the faults' lock. */
+    private static final class TokenBucket {
+        final double perSecond;
+        private double tokens;
+        private long refilledAtNanos;
+
+        TokenBucket(double perSecond, long nowNanos) {
+            this.perSecond = perSecond;
+            this.tokens = Math.max(1, perSecond);
+            this.refilledAtNanos = nowNanos;
+        }
+
+        boolean take(long nowNanos) {
+            tokens = Math.min(Math.max(1, perSecond), tokens + (nowNanos - refilledAtNanos) / 1e9 * perSecond);
+            refilledAtNanos = nowNanos;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
     }
 
     private static long requireNonNegative(String name, long value) {

@@ -382,6 +382,64 @@ class PineconeEmulatorIT {
     }
 
     @Test
+    void perIndexLimitsAreOffByDefaultAndRefuseCallsBeyondTheirBudgetAcrossClientsPerOperation() throws InterruptedException {
+        PineconeEmulator emulator = start(4, DistanceMetric.COSINE);
+        emulator.load("", List.of(VectorRecord.of("a", new float[] {1, 0, 0, 0})));
+        VectorServiceBlockingStub first = stub(emulator);
+        VectorServiceBlockingStub second = stub(emulator);
+        FetchRequest fetch = FetchRequest.newBuilder().addIds("a").build();
+        for (int i = 0; i < 50; i++) {
+            first.fetch(fetch);
+        }
+        assertThat(emulator.faults().injectedCount()).isZero();
+
+        emulator.faults().limitRequestsPerSecond(PineconeOperation.FETCH, 5);
+        // A full bucket holds one second's worth, shared by both clients of the index.
+        for (int i = 0; i < 5; i++) {
+            (i % 2 == 0 ? first : second).fetch(fetch);
+        }
+        assertStatus(() -> second.fetch(fetch), Status.Code.RESOURCE_EXHAUSTED,
+                "max fetch requests per second for this index (5 requests per second)");
+        // Other operations have budgets of their own.
+        assertThat(first.list(ListRequest.getDefaultInstance()).getVectorsCount()).isEqualTo(1);
+        Thread.sleep(250);
+        first.fetch(fetch);
+        assertThat(emulator.faults().injectedCount()).isEqualTo(1);
+
+        emulator.faults().clear();
+        for (int i = 0; i < 20; i++) {
+            first.fetch(fetch);
+        }
+        assertThat(emulator.faults().injectedCount()).isEqualTo(1);
+        assertThatThrownBy(() -> emulator.faults().limitRequestsPerSecond(PineconeOperation.FETCH, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestsPerSecond");
+    }
+
+    @Test
+    void theDocumentedLimitsAreListTwoHundredAndFetchOneHundredPerSecond() {
+        PineconeEmulator emulator = start(4, DistanceMetric.COSINE);
+        VectorServiceBlockingStub stub = stub(emulator);
+        emulator.faults().enforceDocumentedLimits();
+
+        int listed = 0;
+        long started = System.nanoTime();
+        try {
+            while (true) {
+                stub.list(ListRequest.getDefaultInstance());
+                listed++;
+            }
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getStatus().getDescription()).contains("(200 requests per second)");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // The one-second burst, plus whatever refilled while the calls ran.
+        assertThat((double) listed).isBetween(200.0, 200 + 200 * seconds + 1);
+        assertThat(PineconeFaults.DOCUMENTED_PER_INDEX_LIMITS).containsEntry(PineconeOperation.FETCH, 100.0)
+                .containsEntry(PineconeOperation.LIST, 200.0);
+    }
+
+    @Test
     void addedLatencyOutlastsAShortDeadline() {
         PineconeEmulator emulator = start(4, DistanceMetric.COSINE);
         emulator.faults().latency(Duration.ofSeconds(5));
