@@ -154,7 +154,7 @@ class SchemaCommandIT {
 
         CliRun toOne = CliRun.of(environment, "schema", "downgrade", "--to", "1");
         assertThat(toOne.exitCode()).as(toOne.err()).isZero();
-        assertThat(toOne.out()).contains("schema version 3 -> 1");
+        assertThat(toOne.out()).contains("schema version 4 -> 1");
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL")).as("version 1 keeps the column").isEqualTo(1);
 
         CliRun dropped = CliRun.of(environment, "schema", "downgrade", "--drop-embeddings");

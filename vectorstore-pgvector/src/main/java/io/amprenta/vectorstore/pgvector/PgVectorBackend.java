@@ -148,11 +148,20 @@ final class PgVectorBackend implements VectorStoreBackend {
             if (values != null) {
                 found = writer.updateValues(connection, namespace, id, values, settings.embeddingModel());
             }
+            if (found && sparseValues != null) {
+                found = writer.updateSparseValues(connection, namespace, id, sparseValues);
+            }
             if (found && setMetadata != null) {
                 found = writer.mergeMetadata(connection, namespace, id, setMetadata);
             }
             return found;
         });
+    }
+
+    /** True when the table has the sparse values' columns (schema version 4, ARCHITECTURE.md "Sparse values"). */
+    @Override
+    public boolean supportsSparseValues() {
+        return layout.sparseValues();
     }
 
     @Override
