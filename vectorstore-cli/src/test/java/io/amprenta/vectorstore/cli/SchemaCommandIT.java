@@ -147,7 +147,7 @@ class SchemaCommandIT {
     void downgradeStepByStepAndDroppingEmbeddingsDeliberately() throws SQLException {
         assertThat(CliRun.of(environment, "schema", "upgrade", "--to", "1").out()).contains("schema version 0 -> 1");
         assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'rag_chunks' AND indexdef LIKE '%hnsw%'")).isZero();
-        assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("schema version 1 -> 3");
+        assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("schema version 1 -> 4");
         try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
             pgvector.upsert(List.of(VectorRecord.of("chunk-1", new float[] {1, 0, 0}, Map.of())));
         }

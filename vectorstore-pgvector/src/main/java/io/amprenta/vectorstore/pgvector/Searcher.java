@@ -281,8 +281,8 @@ final class Searcher {
     // double precision (products of the stored floats, as the memory backend computes them) for a hybrid query.
     private void appendExactScore(StringBuilder sql, Query query, List<Object> parameters) {
         VectorColumn vector = layout.vector();
-        sql.append(Rows.sparseColumns(layout)).append(", ").append(TableNames.column(TableNames.EMBEDDING)).append(' ')
-                .append(VectorColumn.operator(settings.metric())).append(' ').append(vector.columnParameter());
+        sql.append(Rows.sparseColumns(layout)).append(", (").append(TableNames.column(TableNames.EMBEDDING)).append(' ')
+                .append(VectorColumn.operator(settings.metric())).append(' ').append(vector.columnParameter()).append(')');
         parameters.add(new PGvector(query.vector()));
         if (query.hasSparseVector()) {
             sql.append(" - coalesce((SELECT sum(s.v::float8 * q.v::float8) FROM unnest(")

@@ -65,7 +65,7 @@ class SchemaManagerIT {
         SchemaChange first = manager("fresh").upgrade();
         SchemaChange second = manager("fresh").upgrade();
 
-        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 3")
+        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 4")
                 .anySatisfy(change -> assertThat(change).contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')"))
                 .anySatisfy(change -> assertThat(change).contains("USING gin (vectorstore_metadata jsonb_path_ops)"))
                 .anySatisfy(change -> assertThat(change).contains("WHERE (embedding IS NULL)"));
