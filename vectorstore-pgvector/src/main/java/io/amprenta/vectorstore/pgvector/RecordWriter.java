@@ -142,7 +142,7 @@ final class RecordWriter {
     }
 
     /** {@code sparse}'s indices as a {@code bigint[]} literal. */
-    static String indicesLiteral(SparseValues sparse) {
+    private static String indicesLiteral(SparseValues sparse) {
         StringJoiner literal = new StringJoiner(",", "{", "}");
         for (int i = 0; i < sparse.size(); i++) {
             literal.add(Long.toString(sparse.index(i)));
@@ -151,7 +151,7 @@ final class RecordWriter {
     }
 
     /** {@code sparse}'s values as a {@code real[]} literal that reads back as the same floats. */
-    static String valuesLiteral(SparseValues sparse) {
+    private static String valuesLiteral(SparseValues sparse) {
         StringJoiner literal = new StringJoiner(",", "{", "}");
         for (int i = 0; i < sparse.size(); i++) {
             literal.add(Float.toString(sparse.value(i)));
@@ -391,7 +391,7 @@ final class RecordWriter {
         }
         return Jdbc.update(connection, Jdbc.Statement.of("UPDATE " + names.qualified() + " SET "
                 + TableNames.column(TableNames.SPARSE_INDICES) + " = ?::int8[], " + TableNames.column(TableNames.SPARSE_VALUES)
-                + " = ?::float4[]" + existingRecord(), indicesLiteral(sparse), valuesLiteral(sparse), namespace,
+                + " = ?::float4[]" + existingRecord(), sparse.indices(), sparse.values(), namespace,
                 new String[] {id})) > 0;
     }
 

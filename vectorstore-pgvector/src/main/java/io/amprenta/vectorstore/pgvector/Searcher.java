@@ -93,9 +93,7 @@ final class Searcher {
     public List<Match> search(Connection connection, String namespace, Query query) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
-            List<Match> matches = query.hasSparseVector()
-                    ? run(connection, hybridSql(namespace, query), query)
-                    : approximate(connection, namespace, query);
+            List<Match> matches = approximate(connection, namespace, query);
             if (matches.size() < query.topK() && settings.exactFallback()) {
                 List<Match> exact = exactSearch(connection, namespace, query);
                 if (exact.size() > matches.size()) {
@@ -172,6 +170,9 @@ final class Searcher {
     }
 
     private String indexSql(String namespace, Query query, List<Object> parameters) {
+        if (query.hasSparseVector()) {
+            return hybridSql(namespace, query, parameters);
+        }
         VectorColumn vector = layout.vector();
         String embedding = TableNames.column(TableNames.EMBEDDING);
         String operator = VectorColumn.operator(settings.metric());
@@ -233,19 +234,16 @@ final class Searcher {
     }
 
     /**
-     * A hybrid query (dense plus sparse dot product, ARCHITECTURE.md "Sparse values"), preceded by the scan settings
-     * like {@link #approximateSql}. Candidates are the union of the dense top {@code 2 * topK} from the HNSW index and
+     * A hybrid query (dense plus sparse dot product, ARCHITECTURE.md "Sparse values"). Candidates are the union of the dense top {@code 2 * topK} from the HNSW index and
      * every row whose sparse indices overlap the query's (the GIN index on the indices answers {@code &&} exactly, for
      * every index up to 2^32 - 1); each candidate is then scored exactly from the stored columns. Rows outside the
      * overlap score their dense part alone, so with non-negative sparse values the true top-k is among the
      * candidates whenever the dense index finds the dense top-k: recall is the dense index's.
      */
-    public SqlFragment hybridSql(String namespace, Query query) {
+    private String hybridSql(String namespace, Query query, List<Object> parameters) {
         VectorColumn vector = layout.vector();
         TableNames names = layout.names();
         int candidates = query.topK() > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : query.topK() * 2;
-        List<Object> parameters = new ArrayList<>();
-        String prologue = prologue(scanSettings(candidates, query.filter() != null), parameters);
         StringBuilder sql = new StringBuilder("WITH dense AS MATERIALIZED (\n  SELECT ").append(names.id())
                 .append(" AS id FROM ").append(names.qualified());
         appendWhere(sql, namespace, query, parameters);
@@ -257,7 +255,7 @@ final class Searcher {
         parameters.add(candidates);
         appendWhere(sql, namespace, query, parameters);
         sql.append(" AND ").append(TableNames.column(TableNames.SPARSE_INDICES)).append(" && ?::int8[]\n)\n");
-        parameters.add(RecordWriter.indicesLiteral(query.sparseVector()));
+        parameters.add(query.sparseVector().indices());
         sql.append("SELECT id");
         if (query.includeMetadata()) {
             sql.append(", metadata");
@@ -274,7 +272,7 @@ final class Searcher {
                 .append(" IN (SELECT id FROM candidates)\n) AS hybrid ORDER BY exact, id COLLATE \"C\" LIMIT ?");
         parameters.add(namespace);
         parameters.add(query.topK());
-        return new SqlFragment(prologue.isEmpty() ? sql.toString() : prologue + ";\n" + sql, parameters);
+        return sql.toString();
     }
 
     // The sparse values' columns, and the exact distance: the metric's operator, minus the sparse dot product in
@@ -289,8 +287,8 @@ final class Searcher {
                     .append(TableNames.column(TableNames.SPARSE_INDICES)).append(", ")
                     .append(TableNames.column(TableNames.SPARSE_VALUES))
                     .append(") AS s(i, v) JOIN unnest(?::int8[], ?::float4[]) AS q(i, v) ON s.i = q.i), 0)");
-            parameters.add(RecordWriter.indicesLiteral(query.sparseVector()));
-            parameters.add(RecordWriter.valuesLiteral(query.sparseVector()));
+            parameters.add(query.sparseVector().indices());
+            parameters.add(query.sparseVector().values());
         }
     }
 
