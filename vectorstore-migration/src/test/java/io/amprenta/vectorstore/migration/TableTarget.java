@@ -54,6 +54,11 @@ class TableTarget implements TransactionalTarget, IndexedTarget, RowsWithoutEmbe
     }
 
     @Override
+    public boolean keepsSparseValues() {
+        return false;
+    }
+
+    @Override
     public String describe() {
         return "test table copied";
     }
