@@ -164,6 +164,13 @@ final class PgVectorBackend implements VectorStoreBackend {
         return layout.sparseValues();
     }
 
+    /** The table lacks the columns: a schema upgrade adds them. */
+    @Override
+    public String sparseValuesFix() {
+        return "The table " + layout.names().display() + " has no columns for sparse values yet. "
+                + PgVectorTable.SPARSE_UPGRADE;
+    }
+
     @Override
     public RecordPage fetchByFilter(String namespace, RecordPageRequest request) {
         return inTransaction("Fetch by filter from " + layout.names().display(),

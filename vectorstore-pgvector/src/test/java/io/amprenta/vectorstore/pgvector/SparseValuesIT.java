@@ -112,8 +112,12 @@ class SparseValuesIT {
             assertThatThrownBy(() -> store.upsert(records(3, new Random(2))))
                     .isInstanceOfSatisfying(InvalidRequestException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
-                    .hasMessageContaining("nothing was written");
+                    .hasMessageContaining("nothing was written").hasMessageContaining("schema upgrade");
             assertThat(Sql.count(dataSource, "SELECT count(*) FROM sparse_absent")).isZero();
+            assertThatThrownBy(() -> store.query(Query.builder(TestData.unit(DIMENSION, 0)).sparseVector(EXTREME).build()))
+                    .isInstanceOfSatisfying(InvalidRequestException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.SPARSE_VALUES_UNSUPPORTED))
+                    .hasMessageContaining("schema upgrade");
         }
     }
 
