@@ -287,9 +287,7 @@ public final class BackendVectorStore implements VectorStore {
 
     // Refusing is the only honest answer: writing the dense part alone would lose data without a word.
     private InvalidRequestException sparseUnsupported(String problem) {
-        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + "."
-                + " Use a store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
-                + " (withSparseValues(null)) if the application does not need them.");
+        return new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, problem + ". " + backend.sparseValuesFix());
     }
 
     private static List<String> distinctValidIds(Collection<String> ids) {

@@ -49,6 +49,15 @@ public interface VectorStoreBackend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * What to do when this backend refuses sparse values, for the refusal's message: by default, use another
+     * backend or drop them; a backend that can gain them (pgvector, by a schema upgrade) says how.
+     */
+    default String sparseValuesFix() {
+        return "Use a store whose backend supports sparse values (pinecone, memory), or remove the sparse values"
+                + " (withSparseValues(null)) if the application does not need them.";
+    }
+
     /** Writes valid, id-unique records (with sparse values only if {@link #supportsSparseValues()}). */
     void upsert(String namespace, List<VectorRecord> records);
 

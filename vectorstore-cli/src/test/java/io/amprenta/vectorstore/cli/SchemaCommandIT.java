@@ -147,14 +147,14 @@ class SchemaCommandIT {
     void downgradeStepByStepAndDroppingEmbeddingsDeliberately() throws SQLException {
         assertThat(CliRun.of(environment, "schema", "upgrade", "--to", "1").out()).contains("schema version 0 -> 1");
         assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'rag_chunks' AND indexdef LIKE '%hnsw%'")).isZero();
-        assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("schema version 1 -> 3");
+        assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("schema version 1 -> 4");
         try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
             pgvector.upsert(List.of(VectorRecord.of("chunk-1", new float[] {1, 0, 0}, Map.of())));
         }
 
         CliRun toOne = CliRun.of(environment, "schema", "downgrade", "--to", "1");
         assertThat(toOne.exitCode()).as(toOne.err()).isZero();
-        assertThat(toOne.out()).contains("schema version 3 -> 1");
+        assertThat(toOne.out()).contains("schema version 4 -> 1");
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL")).as("version 1 keeps the column").isEqualTo(1);
 
         CliRun dropped = CliRun.of(environment, "schema", "downgrade", "--drop-embeddings");

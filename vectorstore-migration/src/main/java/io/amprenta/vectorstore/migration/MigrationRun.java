@@ -2,12 +2,15 @@ package io.amprenta.vectorstore.migration;
 
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.RetryableException;
 import io.amprenta.vectorstore.StoreStats;
+import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreException;
 import io.amprenta.vectorstore.pgvector.internal.SqlErrors;
+import io.amprenta.vectorstore.spi.Limits;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,8 @@ final class MigrationRun {
     private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
     private static final int REPORTED_FAILURES = 100;
+    // How many records of each namespace the sparse-values check reads: one page of a Pinecone listing.
+    private static final int SPARSE_SAMPLE = 100;
     // Idle workers wait on this for the lister of this process; other processes' listings they notice by polling.
     private final Object newBatch = new Object();
 
@@ -76,11 +81,14 @@ final class MigrationRun {
         StoreStats sourceStats = throttleAware(retry, fetchPace).execute("read the source's index statistics", source::stats);
         namespaces = resolveNamespaces(sourceStats);
         checkDimensions(sourceStats);
+        int sampled = checkSparseValues();
         if (settings.dryRun()) {
             long done = db("reading progress", () -> progress.exists() ? progress.countsByStatus().get(ProgressTable.DONE) : 0L);
             MigrationPlan plan = MigrationPlanner.plan(settings, source, sourceStats, namespaces, checks, done);
             MigrationReport report = new MigrationReport(settings.runId(), MigrationReport.Outcome.DRY_RUN,
-                    "Dry run: nothing was written and no records were read from the source.", 0, done, done, 0, List.of(),
+                    sampled == 0 ? "Dry run: nothing was written and no records were read from the source."
+                            : "Dry run: nothing was written; " + sampled + " records were read from the source to look for"
+                            + " sparse values.", 0, done, done, 0, List.of(),
                     meter.elapsed(), 0);
             settings.listeners().forEach(listener -> listener.started(plan));
             settings.listeners().forEach(listener -> listener.finished(report));
@@ -359,6 +367,37 @@ final class MigrationRun {
                     + settings.target().dimension().getAsInt() + ". Create the target column with the source's dimension"
                     + " (PGVECTOR_DIMENSION=" + stats.dimension().getAsInt() + ", then vectorstore schema upgrade).");
         }
+    }
+
+    /**
+     * Refuses to start when the target cannot keep sparse values and the first records of a namespace of the source
+     * have some: every such record would fail. A sample, not a proof: a batch meeting sparse values later still
+     * fails loudly by id (ARCHITECTURE.md, "Sparse values"). Returns how many records were read.
+     */
+    private int checkSparseValues() {
+        if (settings.target().keepsSparseValues() || !source.supportsSparseValues()) {
+            return 0;
+        }
+        int read = 0;
+        for (String namespace : namespaces) {
+            VectorStore inNamespace = source.inNamespace(namespace);
+            List<String> ids = throttleAware(retry, listPace).execute("list the source's first ids of namespace '"
+                    + namespace + "'", () -> inNamespace.listIds(IdPageRequest.first(SPARSE_SAMPLE))).ids();
+            if (ids.isEmpty()) {
+                continue;
+            }
+            read += ids.size();
+            Optional<VectorRecord> hybrid = throttleAware(retry, fetchPace).execute("fetch the source's first records of"
+                    + " namespace '" + namespace + "'", () -> inNamespace.fetch(ids)).values().stream()
+                    .filter(VectorRecord::hasSparseValues).findFirst();
+            if (hybrid.isPresent()) {
+                throw new ConfigurationException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, settings.target().describe()
+                        + " cannot keep sparse values, and the source holds sparse values: run `vectorstore schema upgrade`"
+                        + " (schema version 4 adds their columns to a pgvector table), then migrate. E.g. record "
+                        + Limits.quoteId(hybrid.get().id()) + " in namespace '" + namespace + "'. Nothing was written.");
+            }
+        }
+        return read;
     }
 
     private List<String> resolveNamespaces(StoreStats stats) {

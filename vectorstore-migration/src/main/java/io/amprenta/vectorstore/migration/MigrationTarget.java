@@ -24,6 +24,12 @@ public interface MigrationTarget {
     List<String> preflight();
 
     /**
+     * Whether the target keeps records' sparse values. When not, the migrator refuses to start on a source that holds
+     * any, since every such record would fail (ARCHITECTURE.md, "Sparse values").
+     */
+    boolean keepsSparseValues();
+
+    /**
      * Writes {@code records} to {@code namespace}; they are durable when this returns.
      *
      * @return the ids that were not written because the target keeps rows it does not create and has none for them

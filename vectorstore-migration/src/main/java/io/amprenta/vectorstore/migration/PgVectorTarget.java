@@ -156,6 +156,11 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
     }
 
     @Override
+    public boolean keepsSparseValues() {
+        return table.supportsSparseValues();
+    }
+
+    @Override
     public void dropVectorIndex() {
         table.dropVectorIndex();
     }

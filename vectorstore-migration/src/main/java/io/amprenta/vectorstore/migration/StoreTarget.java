@@ -54,6 +54,11 @@ public final class StoreTarget implements MigrationTarget {
     }
 
     @Override
+    public boolean keepsSparseValues() {
+        return store.supportsSparseValues();
+    }
+
+    @Override
     public List<String> preflight() {
         StoreStats stats = store.stats();
         return List.of(describe() + ": " + stats.metric().configName() + ", dimension "

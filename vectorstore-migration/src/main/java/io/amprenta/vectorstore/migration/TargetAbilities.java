@@ -30,4 +30,8 @@ record TargetAbilities(MigrationTarget target, Optional<TransactionalTarget> tra
     List<String> preflight() {
         return target.preflight();
     }
+
+    boolean keepsSparseValues() {
+        return target.keepsSparseValues();
+    }
 }

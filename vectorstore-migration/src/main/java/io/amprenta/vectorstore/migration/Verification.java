@@ -252,6 +252,11 @@ public final class Verification {
         if (!expected.metadata().equals(actual.metadata())) {
             return Optional.of("metadata " + expected.metadata() + " in the source, " + actual.metadata() + " in the target");
         }
+        // Sparse values are compared exactly, whatever the tolerance: a target keeps their floats as written.
+        if (!Objects.equals(expected.sparseValues(), actual.sparseValues())) {
+            return Optional.of("sparse values " + expected.sparseValues() + " in the source, " + actual.sparseValues()
+                    + " in the target");
+        }
         return Optional.empty();
     }
 

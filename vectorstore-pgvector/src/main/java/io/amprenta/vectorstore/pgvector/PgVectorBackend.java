@@ -174,6 +174,9 @@ final class PgVectorBackend implements VectorStoreBackend {
             if (values != null) {
                 there = writer.updateValues(connection, namespace, id, values, settings.embeddingModel());
             }
+            if (there && sparseValues != null) {
+                there = writer.updateSparseValues(connection, namespace, id, sparseValues);
+            }
             if (there && setMetadata != null) {
                 there = writer.mergeMetadata(connection, namespace, id, setMetadata);
             }
@@ -181,6 +184,19 @@ final class PgVectorBackend implements VectorStoreBackend {
         });
         reads.wrote();
         return found;
+    }
+
+    /** True when the table has the sparse values' columns (schema version 4, ARCHITECTURE.md "Sparse values"). */
+    @Override
+    public boolean supportsSparseValues() {
+        return layout.sparseValues();
+    }
+
+    /** The table lacks the columns: a schema upgrade adds them. */
+    @Override
+    public String sparseValuesFix() {
+        return "The table " + layout.names().display() + " has no columns for sparse values yet. "
+                + PgVectorTable.SPARSE_UPGRADE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.Match;
@@ -34,6 +36,10 @@ import javax.sql.DataSource;
  */
 public final class PgVectorTable implements RecallSource {
 
+    /** How to give a table the sparse values' columns, for refusals. */
+    static final String SPARSE_UPGRADE = "Run `vectorstore schema upgrade` (SchemaManager.upgrade()): schema version 4"
+            + " adds the columns that keep sparse values losslessly.";
+
     private final DataSource dataSource;
     private final PgVectorSettings settings;
     private final PgVectorBackend backend;
@@ -43,6 +49,14 @@ public final class PgVectorTable implements RecallSource {
         this.dataSource = dataSource;
         this.settings = settings;
         this.backend = new PgVectorBackend(dataSource, ownedPool, settings, layout, sessionDefaults, this, replicas);
+    }
+
+    /**
+     * Whether the table has the sparse values' columns (schema version 4): without them, records with sparse values
+     * are refused rather than written without them (ARCHITECTURE.md, "Sparse values").
+     */
+    public boolean supportsSparseValues() {
+        return backend.supportsSparseValues();
     }
 
     /** The backend the store is made of. */
@@ -106,7 +120,12 @@ public final class PgVectorTable implements RecallSource {
         Map<String, VectorRecord> lastById = new LinkedHashMap<>();
         OptionalInt dimension = OptionalInt.of(dimension());
         for (VectorRecord record : records) {
-            Limits.checkRecord(Objects.requireNonNull(record, "records must not contain null"), dimension);
+            Limits.checkRecord(Objects.requireNonNull(record, "records must not contain null"), dimension, true);
+            if (record.hasSparseValues() && !supportsSparseValues()) {
+                throw new InvalidRequestException(ErrorCode.SPARSE_VALUES_UNSUPPORTED, "Record " + Limits.quoteId(record.id())
+                        + " has sparse values, but " + settings.qualifiedTable() + " has no columns for them; nothing was"
+                        + " written. " + SPARSE_UPGRADE);
+            }
             lastById.put(record.id(), record);
         }
         List<VectorRecord> unique = new ArrayList<>(lastById.values());

@@ -4,6 +4,7 @@ import com.pgvector.PGvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.RetryableException;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.internal.MetadataJson;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,15 +98,67 @@ final class RecordWriter {
         layout.idType().check(records.stream().map(VectorRecord::id).toList(), names.display() + "." + names.idColumn());
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
+        Set<String> skipped;
         if (!options.insertMissingRows() || !layout.canInsertRows()) {
-            return updateExisting(connection, namespace, sorted, options);
-        }
-        if (sorted.size() < copyThreshold) {
+            skipped = updateExisting(connection, namespace, sorted, options);
+        } else if (sorted.size() < copyThreshold) {
             insertOrUpdate(connection, namespace, sorted, options);
+            skipped = Set.of();
         } else {
             bulkUpsert(connection, namespace, sorted, options);
+            skipped = Set.of();
         }
-        return Set.of();
+        if (layout.sparseValues()) {
+            writeSparse(connection, namespace, sorted);
+        }
+        return skipped;
+    }
+
+    // The sparse values of every record just written, in one statement after whichever path wrote the dense part
+    // (COPY, staging table or VALUES), in the same transaction: one mechanism for all paths. A record without sparse
+    // values clears what an earlier version of it had, as a Pinecone upsert replaces the whole record. The arrays
+    // travel as text literals: Float.toString round-trips every float exactly through real's input
+    // (ARCHITECTURE.md, "Sparse values").
+    private void writeSparse(Connection connection, String namespace, List<VectorRecord> sorted) throws SQLException {
+        for (List<VectorRecord> chunk : chunks(sorted)) {
+            String[] ids = new String[chunk.size()];
+            String[] indices = new String[chunk.size()];
+            String[] values = new String[chunk.size()];
+            for (int i = 0; i < chunk.size(); i++) {
+                VectorRecord record = chunk.get(i);
+                ids[i] = record.id();
+                if (record.hasSparseValues()) {
+                    indices[i] = indicesLiteral(record.sparseValues());
+                    values[i] = valuesLiteral(record.sparseValues());
+                }
+            }
+            String sparseIndices = TableNames.column(TableNames.SPARSE_INDICES);
+            String sparseValues = TableNames.column(TableNames.SPARSE_VALUES);
+            Jdbc.update(connection, Jdbc.Statement.of("UPDATE " + names.qualified() + " AS t SET " + sparseIndices
+                    + " = s.indices::int8[], " + sparseValues + " = s.vals::float4[] FROM unnest(?::text[], ?::text[],"
+                    + " ?::text[]) AS s(id, indices, vals) WHERE t." + TableNames.column(TableNames.NAMESPACE) + " = ? AND t."
+                    + names.id() + " = " + layout.idType().fromText("s.id") + " AND (t." + sparseIndices
+                    + " IS DISTINCT FROM s.indices::int8[] OR t." + sparseValues + " IS DISTINCT FROM s.vals::float4[])",
+                    ids, indices, values, namespace));
+        }
+    }
+
+    /** {@code sparse}'s indices as a {@code bigint[]} literal. */
+    private static String indicesLiteral(SparseValues sparse) {
+        StringJoiner literal = new StringJoiner(",", "{", "}");
+        for (int i = 0; i < sparse.size(); i++) {
+            literal.add(Long.toString(sparse.index(i)));
+        }
+        return literal.toString();
+    }
+
+    /** {@code sparse}'s values as a {@code real[]} literal that reads back as the same floats. */
+    private static String valuesLiteral(SparseValues sparse) {
+        StringJoiner literal = new StringJoiner(",", "{", "}");
+        for (int i = 0; i < sparse.size(); i++) {
+            literal.add(Float.toString(sparse.value(i)));
+        }
+        return literal.toString();
     }
 
     private void bulkUpsert(Connection connection, String namespace, List<VectorRecord> sorted, PgWriteOptions options)
@@ -370,6 +424,23 @@ final class RecordWriter {
         return Jdbc.update(connection, new Jdbc.Statement("UPDATE " + names.qualified() + " SET "
                 + TableNames.column(TableNames.EMBEDDING) + " = ?::vector, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT)
                 + " = now()" + model + existingRecord(), parameters)) > 0;
+    }
+
+    /**
+     * Pinecone's {@code update} with sparse values: replaces the sparse values of one existing record, leaving the
+     * rest of it as it is. The table must have the sparse values' columns.
+     *
+     * @return whether the record was there
+     */
+    public boolean updateSparseValues(Connection connection, String namespace, String id, SparseValues sparse)
+            throws SQLException {
+        if (!layout.idType().accepts(id)) {
+            return false;
+        }
+        return Jdbc.update(connection, Jdbc.Statement.of("UPDATE " + names.qualified() + " SET "
+                + TableNames.column(TableNames.SPARSE_INDICES) + " = ?::int8[], " + TableNames.column(TableNames.SPARSE_VALUES)
+                + " = ?::float4[]" + existingRecord(), sparse.indices(), sparse.values(), namespace,
+                new String[] {id})) > 0;
     }
 
     /**

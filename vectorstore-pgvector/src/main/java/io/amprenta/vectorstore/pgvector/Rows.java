@@ -5,9 +5,11 @@ import io.amprenta.vectorstore.IdPage;
 import io.amprenta.vectorstore.IdPageRequest;
 import io.amprenta.vectorstore.RecordPage;
 import io.amprenta.vectorstore.RecordPageRequest;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,15 +92,44 @@ final class Rows {
         return new RecordPage(page, request, IdKeyset.cursorAfter(page.get(page.size() - 1).id()));
     }
 
-    // The records of the namespace (first parameter); callers append conditions.
+    // The records of the namespace (first parameter); callers append conditions. The sparse values' columns are
+    // read (as NULLs when the table lacks them), so that every read carries the whole record.
     private String selectRecords() {
         return "SELECT " + idType.asText(names.id()) + ", " + layout.vector().readExpression(TableNames.column(TableNames.EMBEDDING))
-                + ", " + names.metadata() + " FROM " + names.qualified() + " WHERE " + visible();
+                + ", " + names.metadata() + ", " + sparseColumns(layout) + " FROM " + names.qualified() + " WHERE " + visible();
     }
 
     private static VectorRecord record(ResultSet row) throws SQLException {
         return new VectorRecord(row.getString(1), ((PGvector) row.getObject(2)).toArray(),
-                StoredMetadata.read(row.getString(1), row.getString(3)));
+                StoredMetadata.read(row.getString(1), row.getString(3))).withSparseValues(sparseValues(row, 4));
+    }
+
+    /** The select list of the sparse values' columns ({@code sparse_indices, sparse_values}), NULLs when the table has none. */
+    static String sparseColumns(TableLayout layout) {
+        return layout.sparseValues()
+                ? TableNames.column(TableNames.SPARSE_INDICES) + " AS sparse_indices, "
+                        + TableNames.column(TableNames.SPARSE_VALUES) + " AS sparse_values"
+                : "NULL::int8[] AS sparse_indices, NULL::float4[] AS sparse_values";
+    }
+
+    /** The sparse values in columns {@code column} and {@code column + 1} of {@code row}; null when absent. */
+    static SparseValues sparseValues(ResultSet row, int column) throws SQLException {
+        Array indices = row.getArray(column);
+        Array values = row.getArray(column + 1);
+        if (indices == null || values == null) {
+            return null;
+        }
+        Long[] storedIndices = (Long[]) indices.getArray();
+        Float[] storedValues = (Float[]) values.getArray();
+        long[] sparseIndices = new long[storedIndices.length];
+        float[] sparseValues = new float[storedValues.length];
+        for (int i = 0; i < storedIndices.length; i++) {
+            sparseIndices[i] = storedIndices[i];
+        }
+        for (int i = 0; i < storedValues.length; i++) {
+            sparseValues[i] = storedValues[i];
+        }
+        return SparseValues.of(sparseIndices, sparseValues);
     }
 
     /**
@@ -199,7 +230,9 @@ final class Rows {
             return "DELETE FROM " + names.qualified() + " WHERE " + visible();
         }
         return "UPDATE " + names.qualified() + " SET " + TableNames.column(TableNames.EMBEDDING) + " = NULL, "
-                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + names.metadata()
-                + " = '{}'::jsonb, " + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " = now() WHERE " + visible();
+                + TableNames.column(TableNames.EMBEDDING_MODEL) + " = NULL, " + names.metadata() + " = '{}'::jsonb, "
+                + (layout.sparseValues() ? TableNames.column(TableNames.SPARSE_INDICES) + " = NULL, "
+                        + TableNames.column(TableNames.SPARSE_VALUES) + " = NULL, " : "")
+                + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " = now() WHERE " + visible();
     }
 }

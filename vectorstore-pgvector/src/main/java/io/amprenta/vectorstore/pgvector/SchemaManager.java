@@ -354,6 +354,7 @@ public final class SchemaManager {
             case 2 -> SchemaScripts.indexesUp(names, vector, settings.metric(), settings.hnswM(),
                     settings.hnswEfConstruction(), options.vectorIndex());
             case 3 -> SchemaScripts.metadataUp(names);
+            case 4 -> SchemaScripts.sparseUp(names);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }
@@ -367,6 +368,7 @@ public final class SchemaManager {
             }, options.backupTable());
             case 2 -> SchemaScripts.indexesDown(names);
             case 3 -> options.toVersion() == 0 ? SchemaScripts.forgetMetadataVersion(names) : SchemaScripts.metadataDown(names);
+            case 4 -> SchemaScripts.sparseDown(names, options.populated() == DowngradeOptions.Populated.DROP);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }

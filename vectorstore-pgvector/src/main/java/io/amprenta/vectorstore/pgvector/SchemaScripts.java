@@ -20,14 +20,15 @@ import java.util.Set;
  * <p>Steps: version 1 adds the table or the library's fixed columns and the (namespace, id) key; version 2 adds the
  * HNSW index for the metric (unless the table already has a vector index that serves it, under any name) and a
  * partial index of rows still lacking an embedding; version 3 gives record metadata a column of the library's own
- * and indexes it with GIN (ARCHITECTURE.md, "The application's table"). Each version's SQL is one method here, and
+ * and indexes it with GIN (ARCHITECTURE.md, "The application's table"); version 4 adds the lossless sparse-value
+ * columns (ARCHITECTURE.md, "Sparse values"). Each version's SQL is one method here, and
  * {@code SchemaManager} dispatches on the version, so adding a step means one method and one row in
  * {@link #DESCRIPTIONS}.
  */
 final class SchemaScripts {
 
     /** The newest schema version this library knows. */
-    public static final int LATEST_VERSION = 3;
+    public static final int LATEST_VERSION = 4;
 
     /** Schema changes of all tables are serialized on this advisory lock: "vecstore" read as a 64-bit integer. */
     public static final long ADVISORY_LOCK_KEY = 8531334416649122405L;
@@ -36,7 +37,8 @@ final class SchemaScripts {
     public static final Map<Integer, String> DESCRIPTIONS = Map.of(
             1, "embedding, embedding_model, namespace and embedding_updated_at columns; (namespace, id) key",
             2, "HNSW vector index (unless one serves the metric already), partial index of rows without an embedding",
-            3, "library-owned metadata column and its GIN index");
+            3, "library-owned metadata column and its GIN index",
+            4, "embedding_sparse_indices (bigint[]) and embedding_sparse_values (real[]) columns for sparse values, GIN index");
 
     private static final String DO_START = "DO $vectorstore$\nDECLARE\n  target regclass := to_regclass(%s);\n";
     private static final String DO_END = "END\n$vectorstore$";
@@ -248,6 +250,47 @@ final class SchemaScripts {
         return List.of(forgetVersion(names, 3));
     }
 
+    /**
+     * Version 4 up: the sparse values' columns, nullable (a record without sparse values leaves them NULL), marked
+     * as the library's so that a downgrade drops them and never an application's column of the same name, and the GIN
+     * index on the indices that hybrid queries find overlapping rows with.
+     */
+    public static List<String> sparseUp(TableNames names) {
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("BEGIN\n");
+        for (String column : TableNames.SPARSE_COLUMNS) {
+            appendAddColumn(sql, names, column, null);
+        }
+        sql.append(DO_END);
+        return List.of(sql.toString(), "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.sparseIndex()) + " ON "
+                + names.qualified() + " USING gin (" + TableNames.column(TableNames.SPARSE_INDICES) + ")",
+                recordVersion(names, 4));
+    }
+
+    /**
+     * Version 4 down: drop the sparse values' columns (when marked as the library's). Rows holding sparse values
+     * stop the downgrade unless {@code dropPopulated}: a downgrade never loses half of a record without consent.
+     */
+    public static List<String> sparseDown(TableNames names, boolean dropPopulated) {
+        StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
+        sql.append("  populated bigint := 0;\nBEGIN\n  IF target IS NULL OR NOT ").append(columnExists(TableNames.SPARSE_INDICES))
+                .append(" THEN\n    RETURN;\n  END IF;\n");
+        if (!dropPopulated) {
+            sql.append("  SELECT count(*) INTO populated FROM ").append(names.qualified()).append(" WHERE ")
+                    .append(TableNames.column(TableNames.SPARSE_INDICES)).append(" IS NOT NULL;\n")
+                    .append("  IF populated > 0 THEN\n")
+                    .append("    RAISE EXCEPTION 'vectorstore: % row(s) of ").append(names.display())
+                    .append(" hold sparse values, which this downgrade would drop', populated\n")
+                    .append("      USING ERRCODE = 'object_in_use', HINT = 'Drop them deliberately (schema downgrade")
+                    .append(" --drop-embeddings), or keep schema version 4.';\n  END IF;\n");
+        }
+        for (String column : TableNames.SPARSE_COLUMNS) {
+            appendDropMarkedColumn(sql, names, column);
+        }
+        sql.append(DO_END);
+        return List.of(sql.toString(), forgetVersion(names, 4));
+    }
+
     /** Creates the table in which {@code --defer-index} records the definitions of the indexes it dropped. */
     public static String createDeferredIndexTable(TableNames names) {
         return "CREATE TABLE IF NOT EXISTS " + names.deferredIndexTable() + " (\n"
@@ -337,22 +380,27 @@ final class SchemaScripts {
                 .append(Identifiers.literal(names.qualify(names.keyIndex()))).append(")) THEN\n")
                 .append("    DROP INDEX ").append(names.qualify(names.keyIndex())).append(";\n  END IF;\n");
         for (String column : droppable(names)) {
-            sql.append("  IF coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
-                    .append(" AND attname = ").append(Identifiers.literal(column)).append(" AND NOT attisdropped)), '') LIKE ")
-                    .append(Identifiers.literal(TableShape.MARKER + "%")).append(" THEN\n")
-                    .append("    ALTER TABLE ").append(names.qualified()).append(" DROP COLUMN ")
-                    .append(TableNames.column(column)).append(";\n  END IF;\n");
+            appendDropMarkedColumn(sql, names, column);
         }
         sql.append(DO_END);
         return List.of(sql.toString(), forgetVersion(names, 1));
     }
 
-    // The library's columns, and the metadata column of versions 1 and 2 for a table still at those versions: a
-    // downgrade drops each only when its comment marks it as the library's.
+    // The library's columns, the sparse ones and the metadata column of versions 1 and 2 for a table still at those
+    // versions: a downgrade drops each only when its comment marks it as the library's.
     private static Set<String> droppable(TableNames names) {
         Set<String> columns = new LinkedHashSet<>(names.libraryColumns());
+        columns.addAll(TableNames.SPARSE_COLUMNS);
         columns.add(TableNames.LEGACY_METADATA);
         return columns;
+    }
+
+    private static void appendDropMarkedColumn(StringBuilder sql, TableNames names, String column) {
+        sql.append("  IF coalesce(col_description(target, (SELECT attnum FROM pg_attribute WHERE attrelid = target")
+                .append(" AND attname = ").append(Identifiers.literal(column)).append(" AND NOT attisdropped)), '') LIKE ")
+                .append(Identifiers.literal(TableShape.MARKER + "%")).append(" THEN\n")
+                .append("    ALTER TABLE ").append(names.qualified()).append(" DROP COLUMN ")
+                .append(TableNames.column(column)).append(";\n  END IF;\n");
     }
 
     private static void appendIdCheck(StringBuilder sql, TableNames names) {
@@ -417,6 +465,8 @@ final class SchemaScripts {
             case TableNames.EMBEDDING -> vector.ddlType();
             case TableNames.EMBEDDING_MODEL -> "text";
             case TableNames.EMBEDDING_UPDATED_AT -> "timestamptz";
+            case TableNames.SPARSE_INDICES -> "bigint[]";
+            case TableNames.SPARSE_VALUES -> "real[]";
             default -> throw new IllegalArgumentException(column);
         };
     }

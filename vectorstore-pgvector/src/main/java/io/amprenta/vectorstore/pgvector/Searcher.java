@@ -4,6 +4,7 @@ import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class Searcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
+    // The sparse values' columns under the names every inner select gives them.
+    private static final String SPARSE_ALIASES = "sparse_indices, sparse_values";
 
     private final PgVectorSettings settings;
     private final TableLayout layout;
@@ -180,6 +183,9 @@ final class Searcher {
     }
 
     private String indexSql(String namespace, Query query, List<Object> parameters) {
+        if (query.hasSparseVector()) {
+            return hybridSql(namespace, query, parameters);
+        }
         VectorColumn vector = layout.vector();
         String embedding = TableNames.column(TableNames.EMBEDDING);
         String operator = VectorColumn.operator(settings.metric());
@@ -192,6 +198,9 @@ final class Searcher {
         if (query.includeValues() || rescore) {
             sql.append(", ").append(embedding).append(" AS embedding");
         }
+        if (query.includeValues()) {
+            sql.append(", ").append(Rows.sparseColumns(layout));
+        }
         sql.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
                 .append(vector.indexParameter()).append(" AS distance\n  FROM ").append(layout.names().qualified());
         PGvector bound = new PGvector(query.vector());
@@ -203,7 +212,7 @@ final class Searcher {
             sql.append(", metadata");
         }
         if (query.includeValues()) {
-            sql.append(", ").append(vector.readExpression("embedding"));
+            sql.append(", ").append(vector.readExpression("embedding")).append(", ").append(SPARSE_ALIASES);
         }
         if (rescore) {
             sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
@@ -224,18 +233,76 @@ final class Searcher {
             sql.append(", metadata");
         }
         if (query.includeValues()) {
-            sql.append(", ").append(vector.readExpression("embedding"));
+            sql.append(", ").append(vector.readExpression("embedding")).append(", ").append(SPARSE_ALIASES);
         }
         sql.append(", exact FROM (\n  SELECT ").append(layout.idType().asText(layout.names().id())).append(" AS id, ")
                 .append(layout.names().metadata()).append(" AS metadata, ")
-                .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ")
-                .append(TableNames.column(TableNames.EMBEDDING)).append(' ').append(VectorColumn.operator(settings.metric()))
-                .append(' ').append(vector.columnParameter()).append(" AS exact\n  FROM ").append(layout.names().qualified());
-        parameters.add(new PGvector(query.vector()));
+                .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ");
+        appendExactScore(sql, query, parameters);
+        sql.append(" AS exact\n  FROM ").append(layout.names().qualified());
         appendWhere(sql, namespace, query, parameters);
         sql.append("\n  OFFSET 0\n) AS everything ORDER BY exact, id COLLATE \"C\" LIMIT ?");
         parameters.add(query.topK());
         return new SqlFragment(sql.toString(), parameters);
+    }
+
+    /**
+     * A hybrid query (dense plus sparse dot product, ARCHITECTURE.md "Sparse values"). Candidates are the union of the dense top {@code 2 * topK} from the HNSW index and
+     * every row whose sparse indices overlap the query's (the GIN index on the indices answers {@code &&} exactly, for
+     * every index up to 2^32 - 1); each candidate is then scored exactly from the stored columns. Rows outside the
+     * overlap score their dense part alone, so with non-negative sparse values the true top-k is among the
+     * candidates whenever the dense index finds the dense top-k: recall is the dense index's.
+     */
+    private String hybridSql(String namespace, Query query, List<Object> parameters) {
+        VectorColumn vector = layout.vector();
+        TableNames names = layout.names();
+        int candidates = query.topK() > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : query.topK() * 2;
+        StringBuilder sql = new StringBuilder("WITH dense AS MATERIALIZED (\n  SELECT ").append(names.id())
+                .append(" AS id FROM ").append(names.qualified());
+        appendWhere(sql, namespace, query, parameters);
+        sql.append("\n  ORDER BY ").append(vector.indexExpression(TableNames.column(TableNames.EMBEDDING))).append(' ')
+                .append(VectorColumn.operator(settings.metric())).append(' ').append(vector.indexParameter())
+                .append(" LIMIT ?\n), candidates AS (\n  SELECT id FROM dense\n  UNION\n  SELECT ").append(names.id())
+                .append(" FROM ").append(names.qualified());
+        parameters.add(new PGvector(query.vector()));
+        parameters.add(candidates);
+        appendWhere(sql, namespace, query, parameters);
+        sql.append(" AND ").append(TableNames.column(TableNames.SPARSE_INDICES)).append(" && ?::int8[]\n)\n");
+        parameters.add(query.sparseVector().indices());
+        sql.append("SELECT id");
+        if (query.includeMetadata()) {
+            sql.append(", metadata");
+        }
+        if (query.includeValues()) {
+            sql.append(", ").append(vector.readExpression("embedding")).append(", ").append(SPARSE_ALIASES);
+        }
+        sql.append(", exact FROM (\n  SELECT ").append(layout.idType().asText(names.id())).append(" AS id, ")
+                .append(names.metadata()).append(" AS metadata, ")
+                .append(TableNames.column(TableNames.EMBEDDING)).append(" AS embedding, ");
+        appendExactScore(sql, query, parameters);
+        sql.append(" AS exact\n  FROM ").append(names.qualified()).append("\n  WHERE ")
+                .append(TableNames.column(TableNames.NAMESPACE)).append(" = ? AND ").append(names.id())
+                .append(" IN (SELECT id FROM candidates)\n) AS hybrid ORDER BY exact, id COLLATE \"C\" LIMIT ?");
+        parameters.add(namespace);
+        parameters.add(query.topK());
+        return sql.toString();
+    }
+
+    // The sparse values' columns, and the exact distance: the metric's operator, minus the sparse dot product in
+    // double precision (products of the stored floats, as the memory backend computes them) for a hybrid query.
+    private void appendExactScore(StringBuilder sql, Query query, List<Object> parameters) {
+        VectorColumn vector = layout.vector();
+        sql.append(Rows.sparseColumns(layout)).append(", (").append(TableNames.column(TableNames.EMBEDDING)).append(' ')
+                .append(VectorColumn.operator(settings.metric())).append(' ').append(vector.columnParameter()).append(')');
+        parameters.add(new PGvector(query.vector()));
+        if (query.hasSparseVector()) {
+            sql.append(" - coalesce((SELECT sum(s.v::float8 * q.v::float8) FROM unnest(")
+                    .append(TableNames.column(TableNames.SPARSE_INDICES)).append(", ")
+                    .append(TableNames.column(TableNames.SPARSE_VALUES))
+                    .append(") AS s(i, v) JOIN unnest(?::int8[], ?::float4[]) AS q(i, v) ON s.i = q.i), 0)");
+            parameters.add(query.sparseVector().indices());
+            parameters.add(query.sparseVector().values());
+        }
     }
 
     private void appendWhere(StringBuilder sql, String namespace, Query query, List<Object> parameters) {
@@ -284,8 +351,13 @@ final class Searcher {
             String id = rows.getString(column++);
             Map<String, Object> metadata = query.includeMetadata() ? StoredMetadata.read(id, rows.getString(column++)) : null;
             float[] values = query.includeValues() ? ((PGvector) rows.getObject(column++)).toArray() : null;
+            SparseValues sparse = null;
+            if (query.includeValues()) {
+                sparse = Rows.sparseValues(rows, column);
+                column += 2;
+            }
             double score = VectorColumn.score(metric, rows.getDouble(column));
-            matches.add(Match.of(id, score, values, metadata));
+            matches.add(Match.of(id, score, values, sparse, metadata));
         }
         return matches;
     }

@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param requiredApplicationColumns application columns an INSERT cannot omit; when non-empty the store only
  *     updates existing rows
  * @param vectorIndex the name of the vector index serving the metric, if there is one
+ * @param sparseValues whether the table has the sparse values' columns (schema version 4)
  */
 record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean libraryOwned,
-                          List<String> requiredApplicationColumns, Optional<String> vectorIndex) {
+                          List<String> requiredApplicationColumns, Optional<String> vectorIndex, boolean sparseValues) {
 
     /** The oldest pgvector with iterative index scans, which filtered queries rely on. */
     public static final String MIN_EXTENSION_VERSION = "0.8.0";
@@ -100,8 +101,11 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
         }
         List<String> required = shape.requiredApplicationColumns(names);
         boolean libraryOwned = shape.applicationColumns(names).isEmpty();
+        requireType(shape, names, TableNames.SPARSE_INDICES, "_int8");
+        requireType(shape, names, TableNames.SPARSE_VALUES, "_float4");
+        boolean sparseValues = TableNames.SPARSE_COLUMNS.stream().allMatch(column -> shape.column(column).isPresent());
         return new TableLayout(names, idType, vector, libraryOwned, required,
-                shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name));
+                shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name), sparseValues);
     }
 
     static IdType checkIdColumn(TableShape shape, PgVectorSettings settings, TableNames names) {

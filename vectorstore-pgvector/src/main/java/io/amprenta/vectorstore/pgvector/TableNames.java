@@ -28,6 +28,15 @@ record TableNames(String schema, String table, String idColumn, String metadataC
     public static final String LEGACY_METADATA = "metadata";
     /** When the library last wrote the vector. */
     public static final String EMBEDDING_UPDATED_AT = "embedding_updated_at";
+    /**
+     * The sparse values' indices, as {@code bigint[]}: Pinecone's indices reach 4,294,967,295, beyond pgvector's
+     * {@code sparsevec} (ARCHITECTURE.md, "Sparse values").
+     */
+    public static final String SPARSE_INDICES = "embedding_sparse_indices";
+    /** The sparse values' values, as {@code real[]}, in the order of {@link #SPARSE_INDICES}. */
+    public static final String SPARSE_VALUES = "embedding_sparse_values";
+    /** The optional columns schema version 4 adds; a table without them refuses sparse values. */
+    public static final List<String> SPARSE_COLUMNS = List.of(SPARSE_INDICES, SPARSE_VALUES);
     /** The library's columns whose names are fixed, in table order: the columns schema version 1 adds. */
     public static final List<String> FIXED_COLUMNS = List.of(NAMESPACE, EMBEDDING, EMBEDDING_MODEL, EMBEDDING_UPDATED_AT);
     /**
@@ -98,6 +107,11 @@ record TableNames(String schema, String table, String idColumn, String metadataC
     /** The GIN index on metadata. */
     public String metadataIndex() {
         return Identifiers.derived(table, "metadata_gin");
+    }
+
+    /** The GIN index on the sparse values' indices, which finds the rows a hybrid query's sparse vector overlaps. */
+    public String sparseIndex() {
+        return Identifiers.derived(table, "sparse_gin");
     }
 
     /** The partial index of rows that still lack an embedding. */

@@ -146,6 +146,7 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
     }
 
     private static boolean isLibraryColumn(String name, TableNames names) {
-        return name.equals(names.idColumn()) || names.libraryColumns().contains(name);
+        return name.equals(names.idColumn()) || names.libraryColumns().contains(name)
+                || TableNames.SPARSE_COLUMNS.contains(name);
     }
 }

@@ -153,7 +153,7 @@ class GuestInApplicationTableIT {
         PgVectorSettings legacy = settings("legacy_owned").toBuilder().metadataColumn("metadata").build();
         SchemaManager.create(dataSource, legacy).upgrade();
         Sql.execute(dataSource, "COMMENT ON COLUMN legacy_owned.metadata IS 'vectorstore: added by schema upgrade'",
-                "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_owned' AND version = 3",
+                "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_owned' AND version >= 3",
                 "UPDATE legacy_owned SET embedding = '[1,0,0,0]', metadata = '{\"genre\": \"drama\"}' WHERE id = 'a'");
 
         SchemaChange change = manager("legacy_owned").upgrade();
@@ -176,7 +176,7 @@ class GuestInApplicationTableIT {
                 "INSERT INTO legacy_backup VALUES ('a', 'first'), ('b', 'second')");
         PgVectorSettings legacy = settings("legacy_backup").toBuilder().metadataColumn("metadata").build();
         SchemaManager.create(dataSource, legacy).upgrade();
-        Sql.execute(dataSource, "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_backup' AND version = 3",
+        Sql.execute(dataSource, "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_backup' AND version >= 3",
                 "UPDATE legacy_backup SET embedding = '[1,0,0,0]', metadata = '{\"genre\": \"drama\"}' WHERE id = 'a'");
 
         manager("legacy_backup").downgrade(DowngradeOptions.toNothing().backupTo("legacy_saved"));
@@ -199,7 +199,7 @@ class GuestInApplicationTableIT {
         SchemaManager.create(dataSource, legacy).upgrade();
         Sql.execute(dataSource, "UPDATE vectorstore_schema_version SET applied_at = now() - interval '1 day'"
                         + " WHERE table_name = 'legacy_adopted'",
-                "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_adopted' AND version = 3",
+                "DELETE FROM vectorstore_schema_version WHERE table_name = 'legacy_adopted' AND version >= 3",
                 "UPDATE legacy_adopted SET embedding = '[1,0,0,0]', metadata = '{\"genre\": \"drama\"}' WHERE id = 'c1'");
         List<String> before = Sql.rows(dataSource, APP_COLUMNS.formatted("legacy_adopted"));
 

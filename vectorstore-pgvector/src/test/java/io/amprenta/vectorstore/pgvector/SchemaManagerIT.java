@@ -65,7 +65,7 @@ class SchemaManagerIT {
         SchemaChange first = manager("fresh").upgrade();
         SchemaChange second = manager("fresh").upgrade();
 
-        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 3")
+        assertThat(first.changes()).contains("created table public.fresh", "schema version 0 -> 4")
                 .anySatisfy(change -> assertThat(change).contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')"))
                 .anySatisfy(change -> assertThat(change).contains("USING gin (vectorstore_metadata jsonb_path_ops)"))
                 .anySatisfy(change -> assertThat(change).contains("WHERE (embedding IS NULL)"));
@@ -83,8 +83,9 @@ class SchemaManagerIT {
             assertThat(index.operatorClasses()).containsExactly("vector_cosine_ops");
         });
         assertThat(status.columns()).extracting(SchemaStatus.Column::name)
-                .containsExactly("id", "namespace", "embedding", "embedding_model", "embedding_updated_at", "vectorstore_metadata");
-        assertThat(Sql.count(dataSource, "SELECT count(*) FROM vectorstore_schema_version WHERE table_name = 'fresh'")).isEqualTo(3);
+                .containsExactly("id", "namespace", "embedding", "embedding_model", "embedding_updated_at", "vectorstore_metadata",
+                        "embedding_sparse_indices", "embedding_sparse_values");
+        assertThat(Sql.count(dataSource, "SELECT count(*) FROM vectorstore_schema_version WHERE table_name = 'fresh'")).isEqualTo(4);
     }
 
     @Test
@@ -129,7 +130,7 @@ class SchemaManagerIT {
                 .hasMessageContaining("1 row(s)").hasMessageContaining("backup");
 
         assertThat(columns("app_refuse")).isEqualTo(columnsBefore);
-        assertThat(manager("app_refuse").status().schemaVersion()).isEqualTo(3);
+        assertThat(manager("app_refuse").status().schemaVersion()).isEqualTo(4);
         assertThat(manager("app_refuse").status().vectorIndex()).isPresent();
         assertThat(Sql.count(dataSource, "SELECT count(*) FROM app_refuse WHERE embedding IS NOT NULL")).isEqualTo(1);
     }
