@@ -189,7 +189,8 @@ public final class PgVectorSettings {
         table = TABLE.check(builder.table);
         idColumn = ID_COLUMN.check(builder.idColumn);
         metadataColumn = METADATA_COLUMN.check(builder.metadataColumn);
-        if (metadataColumn.equals(idColumn) || TableNames.FIXED_COLUMNS.contains(metadataColumn)) {
+        if (metadataColumn.equals(idColumn) || TableNames.FIXED_COLUMNS.contains(metadataColumn)
+                || TableNames.SPARSE_COLUMNS.contains(metadataColumn)) {
             throw new ConfigurationException(ErrorCode.INVALID_SETTING, METADATA_COLUMN.key() + " is '" + metadataColumn
                     + "', which is the id column or another of the library's columns. Choose a name of its own, e.g. "
                     + METADATA_COLUMN.defaultValue().orElseThrow() + ".");

@@ -86,6 +86,8 @@ class PgVectorSettingsTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN is 'namespace'");
         assertThatThrownBy(() -> PgVectorSettings.builder().idColumn("chunk").metadataColumn("chunk").build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN");
+        assertThatThrownBy(() -> PgVectorSettings.builder().metadataColumn("embedding_sparse_values").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PGVECTOR_METADATA_COLUMN is 'embedding_sparse_values'");
         assertInvalid("PGVECTOR_TARGET_RECALL", "1.5");
         assertInvalid("PGVECTOR_TARGET_RECALL", "high");
         assertInvalid("PGVECTOR_RECALL_SAMPLE_RATE", "-0.1");
