@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /** A store that fails writes or queries on demand, for decorator tests. */
 public final class FaultyStore implements VectorStore {
@@ -12,6 +14,8 @@ public final class FaultyStore implements VectorStore {
     private final VectorStore delegate;
     private volatile boolean failWrites;
     private volatile boolean failQueries;
+    private volatile int maxWriteDelayMicros;
+    private volatile Runnable beforeEachWrite = () -> { };
 
     public FaultyStore(VectorStore delegate) {
         this.delegate = delegate;
@@ -27,6 +31,26 @@ public final class FaultyStore implements VectorStore {
         return this;
     }
 
+    /** Each write first waits a random time up to {@code max}, so that concurrent writes interleave. */
+    public FaultyStore delayWrites(Duration max) {
+        this.maxWriteDelayMicros = (int) (max.toNanos() / 1000);
+        return this;
+    }
+
+    /** Runs {@code hook} at the start of every write, on the writing thread: to hold a write at a chosen point. */
+    public FaultyStore beforeEachWrite(Runnable hook) {
+        this.beforeEachWrite = hook;
+        return this;
+    }
+
+    private void beforeWrite() {
+        beforeEachWrite.run();
+        if (maxWriteDelayMicros > 0) {
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxWriteDelayMicros) * 1000);
+        }
+        maybeFail(failWrites);
+    }
+
     private static void maybeFail(boolean fail) {
         if (fail) {
             throw new UnavailableException("injected outage", null);
@@ -35,7 +59,7 @@ public final class FaultyStore implements VectorStore {
 
     @Override
     public void upsert(List<VectorRecord> records) {
-        maybeFail(failWrites);
+        beforeWrite();
         delegate.upsert(records);
     }
 
@@ -47,19 +71,19 @@ public final class FaultyStore implements VectorStore {
 
     @Override
     public void delete(Collection<String> ids) {
-        maybeFail(failWrites);
+        beforeWrite();
         delegate.delete(ids);
     }
 
     @Override
     public boolean update(String id, float[] values, SparseValues sparseValues) {
-        maybeFail(failWrites);
+        beforeWrite();
         return delegate.update(id, values, sparseValues);
     }
 
     @Override
     public boolean setMetadata(String id, Map<String, ?> metadata) {
-        maybeFail(failWrites);
+        beforeWrite();
         return delegate.setMetadata(id, metadata);
     }
 
@@ -70,13 +94,13 @@ public final class FaultyStore implements VectorStore {
 
     @Override
     public void deleteByFilter(Filter filter) {
-        maybeFail(failWrites);
+        beforeWrite();
         delegate.deleteByFilter(filter);
     }
 
     @Override
     public void deleteAll() {
-        maybeFail(failWrites);
+        beforeWrite();
         delegate.deleteAll();
     }
 

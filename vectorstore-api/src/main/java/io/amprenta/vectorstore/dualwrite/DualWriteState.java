@@ -46,6 +46,7 @@ final class DualWriteState {
     private final ThreadPoolExecutor shadowReads;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final WriteOrder order = new WriteOrder();
 
     // Shadow-read statistics, guarded by this.
     private long compared;
@@ -166,14 +167,27 @@ final class DualWriteState {
         }
     }
 
+    /** The lock stripes that keep both stores' writes of an id in one order; shared by every namespace view. */
+    WriteOrder order() {
+        return order;
+    }
+
     int repair(Function<String, DualWriteVectorStore.Stores> storesFor) {
         int repaired = 0;
         for (Divergence divergence : divergences()) {
             try {
                 DualWriteVectorStore.Stores stores = storesFor.apply(divergence.namespace());
+                // Under the same stripes as the application's writes: a write between reading the primary and
+                // writing the secondary would otherwise be undone by the repair.
                 switch (divergence.operation()) {
-                    case UPSERT, UPDATE, DELETE -> copyFromPrimary(stores, divergence.ids());
-                    default -> pruneSecondary(stores);
+                    case UPSERT, UPDATE, DELETE -> order.forIds(divergence.namespace(), divergence.ids(), () -> {
+                        copyFromPrimary(stores, divergence.ids());
+                        return null;
+                    });
+                    default -> order.forAll(() -> {
+                        pruneSecondary(stores);
+                        return null;
+                    });
                 }
                 forget(divergence);
                 repaired++;

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A store over two backends for a zero-downtime cutover: writes go to both, reads come from the
@@ -38,6 +39,10 @@ import java.util.function.Consumer;
  * kept until {@link #repair()} copies the primary's state of those ids to the secondary. Nothing
  * diverges silently. With {@code strict}, a secondary failure fails the call instead (after being
  * recorded), for teams that would rather retry than repair.
+ *
+ * <p><b>Order.</b> Concurrent writes of the same id reach both stores in the same order: each write holds its ids'
+ * lock stripes across both halves (writes by filter or of a whole namespace hold all of them). Writes of unrelated
+ * ids still run side by side, except where their ids share a stripe.
  *
  * <p>Cutover with configuration only: {@code VECTOR_BACKEND=dual}, {@code DUAL_WRITE_PRIMARY=pinecone},
  * {@code DUAL_WRITE_SECONDARY=pgvector}; later swap primary and secondary; finally
@@ -83,9 +88,12 @@ public final class DualWriteVectorStore implements VectorStore {
                     + " store cannot store them; nothing was written. Remove the sparse values (withSparseValues(null))"
                     + " or mirror to a store that supports them.");
         }
-        primary.upsert(records);
-        state.mirror(Operation.UPSERT, secondary.namespace(), records.stream().map(VectorRecord::id).toList(), null,
-                () -> secondary.upsert(records));
+        List<String> ids = records.stream().map(VectorRecord::id).toList();
+        inOrder(ids, () -> {
+            primary.upsert(records);
+            state.mirror(Operation.UPSERT, secondary.namespace(), ids, null, () -> secondary.upsert(records));
+            return null;
+        });
     }
 
     @Override
@@ -96,39 +104,58 @@ public final class DualWriteVectorStore implements VectorStore {
                     + " store them; nothing was written. Update the dense values only, or mirror to a store that"
                     + " supports sparse values.");
         }
-        boolean found = primary.update(id, values, sparseValues);
-        if (found) {
-            state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null,
-                    () -> secondary.update(id, values, sparseValues));
-        }
-        return found;
+        return inOrder(List.of(id), () -> {
+            boolean found = primary.update(id, values, sparseValues);
+            if (found) {
+                state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null,
+                        () -> secondary.update(id, values, sparseValues));
+            }
+            return found;
+        });
     }
 
     @Override
     public boolean setMetadata(String id, Map<String, ?> metadata) {
-        boolean found = primary.setMetadata(id, metadata);
-        if (found) {
-            state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null, () -> secondary.setMetadata(id, metadata));
-        }
-        return found;
+        return inOrder(List.of(id), () -> {
+            boolean found = primary.setMetadata(id, metadata);
+            if (found) {
+                state.mirror(Operation.UPDATE, secondary.namespace(), List.of(id), null, () -> secondary.setMetadata(id, metadata));
+            }
+            return found;
+        });
     }
 
     @Override
     public void delete(Collection<String> ids) {
-        primary.delete(ids);
-        state.mirror(Operation.DELETE, secondary.namespace(), List.copyOf(ids), null, () -> secondary.delete(ids));
+        List<String> copy = List.copyOf(ids);
+        inOrder(copy, () -> {
+            primary.delete(copy);
+            state.mirror(Operation.DELETE, secondary.namespace(), copy, null, () -> secondary.delete(copy));
+            return null;
+        });
     }
 
     @Override
     public void deleteByFilter(Filter filter) {
-        primary.deleteByFilter(filter);
-        state.mirror(Operation.DELETE_BY_FILTER, secondary.namespace(), List.of(), filter, () -> secondary.deleteByFilter(filter));
+        state.order().forAll(() -> {
+            primary.deleteByFilter(filter);
+            state.mirror(Operation.DELETE_BY_FILTER, secondary.namespace(), List.of(), filter, () -> secondary.deleteByFilter(filter));
+            return null;
+        });
     }
 
     @Override
     public void deleteAll() {
-        primary.deleteAll();
-        state.mirror(Operation.DELETE_ALL, secondary.namespace(), List.of(), null, secondary::deleteAll);
+        state.order().forAll(() -> {
+            primary.deleteAll();
+            state.mirror(Operation.DELETE_ALL, secondary.namespace(), List.of(), null, secondary::deleteAll);
+            return null;
+        });
+    }
+
+    // Both halves of a write under the ids' stripes, so the secondary sees writes of an id in the primary's order.
+    private <T> T inOrder(List<String> ids, Supplier<T> write) {
+        return state.order().forIds(secondary.namespace(), ids, write);
     }
 
     @Override

@@ -18,9 +18,18 @@ import io.amprenta.vectorstore.VectorStores;
 import io.amprenta.vectorstore.filter.Filter;
 import io.amprenta.vectorstore.memory.MemoryVectorStore;
 import io.amprenta.vectorstore.observe.Operation;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class DualWriteVectorStoreTest {
@@ -234,5 +243,80 @@ class DualWriteVectorStoreTest {
         assertThat(both.supportsSparseValues()).isTrue();
         both.upsert(List.of(sparse));
         assertThat(both.secondary().fetch(List.of("s")).get("s")).isEqualTo(sparse);
+    }
+
+    @Test
+    void aWriteOfAnIdWaitsForTheOneBeforeItToReachTheSecondary() throws Exception {
+        // Thread A's secondary write is held until thread B has written the same id (or 500 ms pass). Unordered,
+        // B's newer record reaches both stores first and A's older one then overwrites it in the secondary alone.
+        CountDownLatch aAtSecondary = new CountDownLatch(1);
+        CountDownLatch bDone = new CountDownLatch(1);
+        AtomicBoolean firstSecondaryWrite = new AtomicBoolean(true);
+        secondary.beforeEachWrite(() -> {
+            if (firstSecondaryWrite.getAndSet(false)) {
+                aAtSecondary.countDown();
+                awaitQuietly(bDone, 500);
+            }
+        });
+        DualWriteVectorStore store = dual(false, 0);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+
+        Future<?> a = threads.submit(() -> store.upsert(List.of(record("x", 1, 0))));
+        assertThat(aAtSecondary.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<?> b = threads.submit(() -> {
+            store.upsert(List.of(record("x", 0, 1)));
+            bDone.countDown();
+        });
+        a.get(10, TimeUnit.SECONDS);
+        b.get(10, TimeUnit.SECONDS);
+        threads.shutdown();
+
+        assertThat(primary.fetch(List.of("x")).get("x")).isEqualTo(record("x", 0, 1));
+        assertThat(secondary.fetch(List.of("x"))).isEqualTo(primary.fetch(List.of("x")));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, long millis) {
+        try {
+            latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void overlappingBatchesInAnyOrderNeverDeadlockAndLeaveBothStoresEqual() throws Exception {
+        // Both sides pause at random before each write, so without ordering two threads' writes of one id
+        // regularly reach the secondary in the opposite order to the primary.
+        FaultyStore slowPrimary = new FaultyStore(MemoryVectorStore.builder().dimension(2).build()).delayWrites(Duration.ofMillis(1));
+        secondary.delayWrites(Duration.ofMillis(1));
+        DualWriteVectorStore store = DualWriteVectorStore.builder(slowPrimary, secondary).shadowReadRate(0).build();
+        List<String> ids = List.of("a", "b", "c", "d", "e");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            writers.add(threads.submit(() -> {
+                Random random = new Random(thread);
+                for (int i = 0; i < 150; i++) {
+                    // Batches of several ids in shuffled order: overlapping batches must not deadlock either.
+                    List<String> batch = new ArrayList<>(ids);
+                    Collections.shuffle(batch, random);
+                    batch = batch.subList(0, 1 + random.nextInt(3));
+                    switch (random.nextInt(6)) {
+                        case 0 -> store.delete(batch);
+                        case 1 -> store.setMetadata(batch.get(0), Map.of("by", thread * 1000 + i));
+                        default -> store.upsert(batch.stream().map(id -> record(id, thread, random.nextInt(100) + 1)).toList());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> writer : writers) {
+            writer.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        assertThat(store.divergences()).isEmpty();
+        assertThat(secondary.fetch(ids)).isEqualTo(slowPrimary.fetch(ids));
     }
 }
