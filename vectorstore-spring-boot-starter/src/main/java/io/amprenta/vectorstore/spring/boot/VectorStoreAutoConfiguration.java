@@ -1,5 +1,7 @@
 package io.amprenta.vectorstore.spring.boot;
 
+import io.amprenta.vectorstore.ConfigurationException;
+import io.amprenta.vectorstore.ErrorCode;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStores;
@@ -73,6 +75,15 @@ public class VectorStoreAutoConfiguration {
                 }
             }
             return VectorStores.get(config);
+        }
+        if (PgDataSources.READ_REPLICA_URLS.optionalFrom(config).filter(urls -> !urls.isBlank()).isPresent()) {
+            // Replica URLs are routed against DATABASE_URL's primary, which the application's DataSource is not
+            // known to be: refusing beats quietly sending every read to the primary.
+            throw new ConfigurationException(ErrorCode.INVALID_SETTING, PgDataSources.READ_REPLICA_URLS.key()
+                    + " is set, but the pgvector store uses the application's DataSource bean, to which the replicas"
+                    + " cannot be added. Set vectorstore.pgvector.use-data-source=false, so that the store opens its own"
+                    + " pools from DATABASE_URL and the replica URLs, or declare your own VectorStore bean built with"
+                    + " PgVectorStore.builder().dataSource(...).readReplicas(yourReplicaDataSource).");
         }
         LOG.info("The pgvector store uses the application's DataSource (vectorstore.pgvector.use-data-source=false for a pool of its own)");
         if (initializeSchema) {

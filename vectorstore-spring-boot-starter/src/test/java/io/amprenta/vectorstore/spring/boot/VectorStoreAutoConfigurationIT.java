@@ -111,6 +111,26 @@ class VectorStoreAutoConfigurationIT {
     }
 
     @Test
+    void replicaUrlsThatTheApplicationsDataSourceCannotUseFailStartupInsteadOfBeingIgnored(TestDatabase db) throws Exception {
+        DataSource dataSource = db.dataSource();
+        runner.withPropertyValues("vectorstore.backend=pgvector", "vectorstore.pgvector.table=starter_replica_docs",
+                        "vectorstore.pgvector.dimension=8", "vectorstore.pgvector.initialize-schema=true",
+                        "vectorstore.pgvector.read-replica-urls=postgresql://127.0.0.1:1/replica")
+                .withBean(DataSource.class, () -> dataSource)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(ConfigurationException.class)
+                            .hasMessageContaining("PGVECTOR_READ_REPLICA_URLS")
+                            .hasMessageContaining("vectorstore.pgvector.use-data-source=false");
+                });
+        try (var connection = db.connection(); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT to_regclass('starter_replica_docs') IS NULL")) {
+            rows.next();
+            assertThat(rows.getBoolean(1)).as("nothing created before the refusal").isTrue();
+        }
+    }
+
+    @Test
     void pgvectorFromDatabaseUrlInTheEnvironmentWithAPoolOfItsOwn(TestDatabase db) {
         Map<String, String> environment = new HashMap<>(db.config());
         environment.put("VECTOR_BACKEND", "pgvector");
