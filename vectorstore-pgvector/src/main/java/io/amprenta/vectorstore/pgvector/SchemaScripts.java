@@ -344,14 +344,17 @@ final class SchemaScripts {
     public static String backup(TableNames names, String backupTable) {
         String backup = "CREATE TABLE " + names.qualify(backupTable) + " AS SELECT %s FROM " + names.qualified()
                 + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
-        String legacy = String.join(", ", backupColumns(names, false)).replace(names.metadata(),
-                TableNames.column(TableNames.LEGACY_METADATA) + " AS " + names.metadata());
+        String current = String.join(", ", backupColumns(names, false));
+        String legacy = current.replace(names.metadata(), TableNames.column(TableNames.LEGACY_METADATA) + " AS "
+                + names.metadata());
+        String sparse = ", " + String.join(", ", TableNames.SPARSE_COLUMNS.stream().map(TableNames::column).toList());
+        String sparseExists = columnExists(TableNames.SPARSE_INDICES);
         return String.format(DO_START, Identifiers.literal(names.qualified())) + "BEGIN\n  IF target IS NULL THEN\n"
-                + "    RETURN;\n  END IF;\n  IF " + columnExists(TableNames.SPARSE_INDICES) + " THEN\n    "
-                + backup.formatted(String.join(", ", backupColumns(names, true))) + ";\n  ELSIF "
-                + columnExists(names.metadataColumn()) + " THEN\n    "
-                + backup.formatted(String.join(", ", backupColumns(names, false))) + ";\n  ELSE\n    "
-                + backup.formatted(legacy) + ";\n  END IF;\n" + DO_END;
+                + "    RETURN;\n  END IF;\n  IF " + columnExists(names.metadataColumn()) + " THEN\n"
+                + "    IF " + sparseExists + " THEN\n      " + backup.formatted(current + sparse) + ";\n    ELSE\n      "
+                + backup.formatted(current) + ";\n    END IF;\n  ELSE\n"
+                + "    IF " + sparseExists + " THEN\n      " + backup.formatted(legacy + sparse) + ";\n    ELSE\n      "
+                + backup.formatted(legacy) + ";\n    END IF;\n  END IF;\n" + DO_END;
     }
 
     /**
