@@ -11,6 +11,7 @@ import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
+import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
 import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.VectorRecord;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Scores.</b> Like LangChain4j's Pinecone store, a match's score is the relevance
  * {@code (cosine similarity + 1) / 2} in [0, 1], computed from the stored and the query vectors, whatever the
- * store's metric; {@code minScore} applies to it. The store ranks by its own metric: on {@code cosine} stores, and on
+ * store's metric; {@code minScore} applies to it (on {@code cosine} stores the store applies it, as its score
+ * threshold, so only the matches that pass leave it). The store ranks by its own metric: on {@code cosine} stores, and on
  * {@code dotproduct} or {@code euclidean} stores holding unit-length vectors (what sentence-embedding models produce),
  * that is the same order. On {@code dotproduct} or {@code euclidean} stores with vectors of other lengths the nearest
  * records by the store's metric are returned, re-ordered by cosine relevance.
@@ -74,6 +76,7 @@ public final class VectorStoreEmbeddingStore implements EmbeddingStore<TextSegme
     private final VectorStore store;
     private final MetadataMapper metadata;
     private final int maxCandidates;
+    private volatile DistanceMetric metric;
 
     private VectorStoreEmbeddingStore(Builder builder) {
         this.store = builder.namespace == null ? builder.store : builder.store.inNamespace(builder.namespace);
@@ -195,10 +198,11 @@ public final class VectorStoreEmbeddingStore implements EmbeddingStore<TextSegme
         io.amprenta.vectorstore.filter.Filter pushdown = translation == null ? null : translation.pushdown();
         boolean exact = translation == null || translation.exact();
 
+        Double threshold = storeThreshold(request.minScore());
         int candidates = exact ? wanted : Math.min(maxCandidates, Math.max(wanted, wanted * 4));
         while (true) {
             List<Match> found = store.query(Query.builder(reference.vector()).topK(candidates).filter(pushdown)
-                    .includeMetadata(true).includeValues(true).build());
+                    .scoreThreshold(threshold).includeMetadata(true).includeValues(true).build());
             List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(Math.min(found.size(), wanted));
             for (Match match : found) {
                 if (!exact && !translation.residual().test(match.metadata())) {
@@ -221,6 +225,33 @@ public final class VectorStoreEmbeddingStore implements EmbeddingStore<TextSegme
             }
             candidates = (int) Math.min(maxCandidates, candidates * 4L);
         }
+    }
+
+    /**
+     * {@code minScore} as the store's own score threshold, so that the store keeps only the matches that pass, once,
+     * for every backend (ARCHITECTURE.md, "The operations beyond search"). The relevance is {@code (cos + 1) / 2}, so on
+     * a {@code cosine} store {@code relevance >= m} is {@code cosine similarity >= 2m - 1}, widened by 10^-4 so that
+     * rounding between the store's cosine (pgvector sums in single precision) and the one computed here in double
+     * never drops a match; the few just past the threshold are dropped on the reported relevance. On {@code dotproduct} and
+     * {@code euclidean} stores the relevance is not a function of the store's score (it would be only for
+     * unit-length vectors), so a threshold there could drop a match that passes: none is given, and the relevance
+     * alone decides. Null when nothing is to be filtered.
+     */
+    private Double storeThreshold(double minScore) {
+        if (minScore <= 0 || metric() != DistanceMetric.COSINE) {
+            return null;
+        }
+        return 2 * minScore - 1 - 1e-4;
+    }
+
+    // Asked once: stats() counts records, which is not free on every backend.
+    private DistanceMetric metric() {
+        DistanceMetric known = metric;
+        if (known == null) {
+            known = store.stats().metric();
+            metric = known;
+        }
+        return known;
     }
 
     private EmbeddingMatch<TextSegment> toEmbeddingMatch(Match match, Embedding reference) {

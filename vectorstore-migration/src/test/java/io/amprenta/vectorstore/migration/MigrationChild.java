@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.migration;
 
+import io.amprenta.vectorstore.StoreStats;
 import io.amprenta.vectorstore.VectorStore;
 import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.VectorStores;
@@ -15,8 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A migration in a process of its own, so that tests can kill it with SIGKILL at any instant. Arguments
  * are {@code KEY=VALUE}: the PINECONE_* keys of the source, {@code JDBC_URL}, {@code JDBC_USER},
- * {@code JDBC_PASSWORD} of the target database (whose rag_chunks table is upgraded), and {@code RUN_ID}, {@code WORKERS}, {@code BATCH_SIZE},
- * {@code LEASE_SECONDS}. Prints {@code BATCH} after every committed batch and the outcome at the end;
+ * {@code JDBC_PASSWORD} of the target database (whose rag_chunks table is upgraded, with the source's
+ * dimension and metric), and {@code RUN_ID}, {@code WORKERS}, {@code BATCH_SIZE}, {@code LEASE_SECONDS}. Prints {@code BATCH} after every committed batch and the outcome at the end;
  * exits 0 when the run completed.
  */
 public final class MigrationChild {
@@ -35,12 +36,13 @@ public final class MigrationChild {
         dataSource.setUrl(settings.get("JDBC_URL"));
         dataSource.setUser(settings.get("JDBC_USER"));
         dataSource.setPassword(settings.get("JDBC_PASSWORD"));
-        int dimension;
+        StoreStats stats;
         try (VectorStore source = VectorStores.get(settings)) {
-            dimension = source.stats().dimension().orElseThrow();
+            stats = source.stats();
         }
-        MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource,
-                PgVectorSettings.builder().dimension(dimension).build()));
+        // The target table has the source's dimension and metric (a hybrid source is a dotproduct index).
+        MigrationTarget target = PgVectorTarget.of(PgVectorTable.open(dataSource, PgVectorSettings.builder()
+                .dimension(stats.dimension().orElseThrow()).metric(stats.metric()).build()));
         // The migration opens the source from its configuration, with Pinecone's own retries off.
         MigrationReport report = Migration.builder(VectorStoreConfig.of(settings), target)
                 .runId(settings.get("RUN_ID"))

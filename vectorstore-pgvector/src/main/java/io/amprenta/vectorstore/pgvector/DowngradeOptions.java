@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * How {@link SchemaManager#downgrade(DowngradeOptions)} proceeds: to which version, and what happens to embeddings
- * that rows hold when the columns holding them are to be dropped (going below version 1). By default it refuses to
- * drop populated embeddings; {@link #backupTo(String)} first copies the embedded rows' library columns (id,
- * namespace, embedding, embedding_model, metadata, embedding_updated_at) into a new table, and
+ * that rows hold when the columns holding them are to be dropped (going below version 1, or below version 4 for
+ * sparse values). By default it refuses to drop populated embeddings or sparse values; {@link #backupTo(String)}
+ * first copies the embedded rows' library columns (id, namespace, embedding, embedding_model, metadata,
+ * embedding_updated_at, and the sparse values' columns when the table has them) into a new table, and
  * {@link #dropEmbeddings()} drops them deliberately.
  *
  * @param toVersion the schema version to go back to, 0 (nothing of the library left) or more
@@ -50,7 +51,10 @@ public record DowngradeOptions(int toVersion, Populated populated, String backup
         return new DowngradeOptions(version, populated, backupTable);
     }
 
-    /** The same options, first copying the embedded rows into the new table {@code table} (same schema). */
+    /**
+     * The same options, first copying the embedded rows into the new table {@code table} (same schema), when the
+     * downgrade drops populated columns: below version 1, or below version 4 from version 4 or later.
+     */
     public DowngradeOptions backupTo(String table) {
         return new DowngradeOptions(toVersion, Populated.BACKUP, table);
     }

@@ -80,9 +80,7 @@ public final class SchemaManager {
         }
         List<String> down = new ArrayList<>();
         down.add(SchemaScripts.lock());
-        for (int version = upgrade.toVersion(); version > downgrade.toVersion(); version--) {
-            down.addAll(downStep(names, version, downgrade));
-        }
+        down.addAll(downgradeSteps(names, upgrade.toVersion(), downgrade));
         return new SchemaScript(up, down);
     }
 
@@ -174,17 +172,16 @@ public final class SchemaManager {
             if (options.toVersion() >= from) {
                 return new SchemaChange(from, from, List.of(), executed, Optional.empty());
             }
-            if (options.toVersion() == 0 && before.exists()) {
-                checkPopulated(connection, before, options);
+            if (before.exists()) {
+                checkPopulated(connection, before, from, options);
             }
-            for (int version = from; version > options.toVersion(); version--) {
-                for (String statement : downStep(names, version, options)) {
-                    run(connection, statement, executed);
-                }
+            for (String statement : downgradeSteps(names, from, options)) {
+                run(connection, statement, executed);
             }
             TableShape after = Catalog.read(connection, names);
             List<String> changes = new ArrayList<>(SchemaChecks.changes(before, after, names));
-            Optional<String> backup = options.toVersion() == 0 ? options.optionalBackupTable() : Optional.empty();
+            Optional<String> backup = before.exists() && makesBackup(from, options) ? options.optionalBackupTable()
+                    : Optional.empty();
             backup.ifPresent(table -> changes.add(0, "copied the embedded rows into " + names.schema() + "." + table));
             return new SchemaChange(from, after.schemaVersion(), changes, executed, backup);
         });
@@ -195,11 +192,13 @@ public final class SchemaManager {
      * the table, after the schema was upgraded again: rows that exist without an embedding get their library columns
      * back, and so do rows whose embedding column is the application's (a downgrade keeps it) and still holds the
      * backed-up vector, not written by the library since; rows the table no longer has (a downgrade drops the
-     * library's own table) are inserted. A row that
-     * holds an embedding again, written since, is never overwritten. One transaction: all or nothing. The backup
-     * table is left in place; drop it when satisfied.
+     * library's own table) are inserted. Sparse values come back with the rest (a backup of a table at version 4
+     * holds them), also into rows a downgrade to version 1-3 kept unchanged; a backup holding them is refused by a
+     * table without their columns. A row that holds an embedding again, written since, is never overwritten. One
+     * transaction: all or nothing. The backup table is left in place; drop it when satisfied.
      *
-     * @throws ConfigurationException ({@link ErrorCode#SCHEMA_OUTDATED}) when the table has not been upgraded,
+     * @throws ConfigurationException ({@link ErrorCode#SCHEMA_OUTDATED}) when the table has not been upgraded (to
+     *     version 4, for a backup holding sparse values),
      *     ({@link ErrorCode#INVALID_SETTING}) when there is no such backup table, or ({@link ErrorCode#SCHEMA_CONFLICT})
      *     when rows would have to be inserted into an application table whose NOT NULL columns the library cannot
      *     fill; nothing changes then
@@ -215,15 +214,35 @@ public final class SchemaManager {
                         + " to restore into. Run `vectorstore schema upgrade` first, then the restore.");
             }
             long total = backupRows(connection, backup, shown);
+            boolean withSparse = backupHoldsSparseColumns(connection, backup);
+            if (withSparse && shape.column(TableNames.SPARSE_INDICES).isEmpty()) {
+                long sparse = Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FROM " + backup + " WHERE "
+                        + TableNames.column(TableNames.SPARSE_INDICES) + " IS NOT NULL"), row -> row.getLong(1)).orElseThrow();
+                if (sparse > 0) {
+                    throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, sparse + " row(s) of " + shown + " hold"
+                            + " sparse values, and " + names.display() + " has no columns for them (schema version "
+                            + shape.schemaVersion() + "). Nothing was restored. " + PgVectorTable.SPARSE_UPGRADE
+                            + " Then run the restore again.");
+                }
+                withSparse = false;
+            }
             String key = " b." + TableNames.column(TableNames.NAMESPACE) + " = t." + TableNames.column(TableNames.NAMESPACE)
                     + " AND b." + names.id() + " = t." + names.id();
-            List<String> assignments = names.libraryColumns().stream().filter(c -> !c.equals(TableNames.NAMESPACE))
+            List<String> restoredColumns = new ArrayList<>(names.libraryColumns());
+            if (withSparse) {
+                restoredColumns.addAll(TableNames.SPARSE_COLUMNS);
+            }
+            List<String> assignments = restoredColumns.stream().filter(c -> !c.equals(TableNames.NAMESPACE))
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
+            // Rows without an embedding; rows whose embedding column is the application's and still holds the backed-up
+            // vector; and rows a downgrade to version 1-3 left as they were (the same vector, stamped at the same
+            // instant: nothing has written them since), which get their sparse values back.
+            String embedding = TableNames.column(TableNames.EMBEDDING);
+            String updatedAt = TableNames.column(TableNames.EMBEDDING_UPDATED_AT);
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
-                    + " b WHERE" + key + " AND (t." + TableNames.column(TableNames.EMBEDDING) + " IS NULL OR (t."
-                    + TableNames.column(TableNames.EMBEDDING_UPDATED_AT) + " IS NULL AND t."
-                    + TableNames.column(TableNames.EMBEDDING) + " = b." + TableNames.column(TableNames.EMBEDDING) + "))";
-            String columnList = String.join(", ", SchemaScripts.backupColumns(names));
+                    + " b WHERE" + key + " AND (t." + embedding + " IS NULL OR ((t." + updatedAt + " IS NULL OR t." + updatedAt
+                    + " = b." + updatedAt + ") AND t." + embedding + " = b." + embedding + "))";
+            String columnList = String.join(", ", SchemaScripts.backupColumns(names, withSparse));
             String insert = "INSERT INTO " + names.qualified() + " (" + columnList + ") SELECT " + columnList + " FROM " + backup
                     + " b WHERE NOT EXISTS (SELECT 1 FROM " + names.qualified() + " t WHERE" + key + ")";
             long restored = count(connection, update, executed);
@@ -241,6 +260,13 @@ public final class SchemaManager {
             }
             return new BackupRestore(shown, restored, inserted, total - restored - inserted);
         });
+    }
+
+    // Backups of a table at version 4 carry the sparse values' columns; earlier ones do not.
+    private static boolean backupHoldsSparseColumns(Connection connection, String backup) throws SQLException {
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                + " AND attname = ? AND NOT attisdropped", backup, TableNames.SPARSE_INDICES), row -> row.getLong(1))
+                .orElseThrow() > 0;
     }
 
     private static long backupRows(Connection connection, String backup, String shown) throws SQLException {
@@ -327,8 +353,9 @@ public final class SchemaManager {
                 row -> new long[] {row.getLong(1), row.getLong(2)}).orElseThrow();
     }
 
-    private void checkPopulated(Connection connection, TableShape shape, DowngradeOptions options) throws SQLException {
-        if (options.populated() == DowngradeOptions.Populated.BACKUP) {
+    private void checkPopulated(Connection connection, TableShape shape, int from, DowngradeOptions options)
+            throws SQLException {
+        if (makesBackup(from, options)) {
             boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
                     names.qualify(options.backupTable())), row -> row.getBoolean(1)).orElseThrow();
             if (exists) {
@@ -336,6 +363,9 @@ public final class SchemaManager {
                         + "." + options.backupTable() + " already exists. Choose a new name; the downgrade never"
                         + " overwrites a table.");
             }
+        }
+        if (options.toVersion() > 0) {
+            return; // the dense embeddings stay; the sparse values' step refuses by itself (SchemaScripts.sparseDown)
         }
         long populated = countRows(connection, shape)[0];
         if (populated > 0 && options.populated() == DowngradeOptions.Populated.REFUSE) {
@@ -359,16 +389,33 @@ public final class SchemaManager {
         };
     }
 
+    // The statements of a downgrade from version `from`: the backup first, while every column it copies still
+    // exists, then each version's step down. Populated columns are dropped only when backed up or confirmed.
+    private static List<String> downgradeSteps(TableNames names, int from, DowngradeOptions options) {
+        List<String> statements = new ArrayList<>();
+        if (makesBackup(from, options)) {
+            statements.add(SchemaScripts.backup(names, options.backupTable()));
+        }
+        for (int version = from; version > options.toVersion(); version--) {
+            statements.addAll(downStep(names, version, options));
+        }
+        return statements;
+    }
+
+    // A backup is made when one is asked for and the downgrade drops columns holding record data: the embeddings
+    // (below version 1) or the sparse values (below version 4).
+    private static boolean makesBackup(int from, DowngradeOptions options) {
+        return options.populated() == DowngradeOptions.Populated.BACKUP && options.toVersion() < from
+                && (options.toVersion() == 0 || (from >= 4 && options.toVersion() < 4));
+    }
+
     private static List<String> downStep(TableNames names, int version, DowngradeOptions options) {
+        boolean keepsOrDrops = options.populated() != DowngradeOptions.Populated.REFUSE;
         return switch (version) {
-            case 1 -> SchemaScripts.columnsDown(names, switch (options.populated()) {
-                case REFUSE -> SchemaScripts.PopulatedRows.REFUSE;
-                case BACKUP -> SchemaScripts.PopulatedRows.BACKUP;
-                case DROP -> SchemaScripts.PopulatedRows.DROP;
-            }, options.backupTable());
+            case 1 -> SchemaScripts.columnsDown(names, !keepsOrDrops);
             case 2 -> SchemaScripts.indexesDown(names);
             case 3 -> options.toVersion() == 0 ? SchemaScripts.forgetMetadataVersion(names) : SchemaScripts.metadataDown(names);
-            case 4 -> SchemaScripts.sparseDown(names, options.populated() == DowngradeOptions.Populated.DROP);
+            case 4 -> SchemaScripts.sparseDown(names, keepsOrDrops);
             default -> throw new IllegalStateException("unknown schema version " + version);
         };
     }

@@ -46,16 +46,6 @@ final class SchemaScripts {
     private SchemaScripts() {
     }
 
-    /** What a downgrade does with rows that hold embeddings. */
-    enum PopulatedRows {
-        /** Stop with an error when any row holds an embedding. */
-        REFUSE,
-        /** Copy the embedded rows' library columns into a backup table first. */
-        BACKUP,
-        /** Drop them. */
-        DROP
-    }
-
     /** The statements that start every upgrade: the lock, the extension, the version and calibration tables. */
     public static List<String> upgradePrologue(TableNames names) {
         return List.of(
@@ -269,7 +259,8 @@ final class SchemaScripts {
 
     /**
      * Version 4 down: drop the sparse values' columns (when marked as the library's). Rows holding sparse values
-     * stop the downgrade unless {@code dropPopulated}: a downgrade never loses half of a record without consent.
+     * stop the downgrade unless {@code dropPopulated} (they were copied by {@link #backup} first, or the caller
+     * confirmed they may go): a downgrade never loses half of a record without consent.
      */
     public static List<String> sparseDown(TableNames names, boolean dropPopulated) {
         StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
@@ -281,8 +272,8 @@ final class SchemaScripts {
                     .append("  IF populated > 0 THEN\n")
                     .append("    RAISE EXCEPTION 'vectorstore: % row(s) of ").append(names.display())
                     .append(" hold sparse values, which this downgrade would drop', populated\n")
-                    .append("      USING ERRCODE = 'object_in_use', HINT = 'Drop them deliberately (schema downgrade")
-                    .append(" --drop-embeddings), or keep schema version 4.';\n  END IF;\n");
+                    .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
+                    .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
         }
         for (String column : TableNames.SPARSE_COLUMNS) {
             appendDropMarkedColumn(sql, names, column);
@@ -329,46 +320,60 @@ final class SchemaScripts {
                 forgetVersion(names, 2));
     }
 
-    /** The quoted columns a downgrade's backup table holds (and a restore reads back): the id and the library's. */
-    public static List<String> backupColumns(TableNames names) {
+    /**
+     * The quoted columns a downgrade's backup table holds (and a restore reads back): the id and the library's, and
+     * the sparse values' columns when {@code withSparse} (the table had them).
+     */
+    public static List<String> backupColumns(TableNames names, boolean withSparse) {
         List<String> columns = new ArrayList<>();
         columns.add(names.id());
         names.libraryColumns().forEach(column -> columns.add(TableNames.column(column)));
+        if (withSparse) {
+            TableNames.SPARSE_COLUMNS.forEach(column -> columns.add(TableNames.column(column)));
+        }
         return columns;
     }
 
     /**
-     * Version 1 down: drop the library's columns (or the table the library created), after refusing, backing up or
-     * dropping the embeddings rows hold.
-     *
-     * @param backupTable the backup table's name in the same schema, for {@link PopulatedRows#BACKUP}; else ignored
+     * The first step of a downgrade that keeps a backup: copy the id and the library's columns of every row holding an
+     * embedding into the new table {@code backupTable} (same schema), the sparse values' columns too when the table
+     * has them, so that every part of every record can be restored. A table still at version 2 keeps the metadata
+     * under its earlier name: the backup holds it under the current one, so that a restore after the next upgrade
+     * finds it. Which columns exist is decided when the script runs, as the printed script may run on any version.
      */
-    public static List<String> columnsDown(TableNames names, PopulatedRows populated, String backupTable) {
+    public static String backup(TableNames names, String backupTable) {
+        String backup = "CREATE TABLE " + names.qualify(backupTable) + " AS SELECT %s FROM " + names.qualified()
+                + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
+        String current = String.join(", ", backupColumns(names, false));
+        String legacy = current.replace(names.metadata(), TableNames.column(TableNames.LEGACY_METADATA) + " AS "
+                + names.metadata());
+        String sparse = ", " + String.join(", ", TableNames.SPARSE_COLUMNS.stream().map(TableNames::column).toList());
+        String sparseExists = columnExists(TableNames.SPARSE_INDICES);
+        return String.format(DO_START, Identifiers.literal(names.qualified())) + "BEGIN\n  IF target IS NULL THEN\n"
+                + "    RETURN;\n  END IF;\n  IF " + columnExists(names.metadataColumn()) + " THEN\n"
+                + "    IF " + sparseExists + " THEN\n      " + backup.formatted(current + sparse) + ";\n    ELSE\n      "
+                + backup.formatted(current) + ";\n    END IF;\n  ELSE\n"
+                + "    IF " + sparseExists + " THEN\n      " + backup.formatted(legacy + sparse) + ";\n    ELSE\n      "
+                + backup.formatted(legacy) + ";\n    END IF;\n  END IF;\n" + DO_END;
+    }
+
+    /**
+     * Version 1 down: drop the library's columns (or the table the library created), after refusing when
+     * {@code refusePopulated} and rows hold embeddings (otherwise they were copied by {@link #backup} first, or the
+     * caller confirmed they may go).
+     */
+    public static List<String> columnsDown(TableNames names, boolean refusePopulated) {
         StringBuilder sql = new StringBuilder(String.format(DO_START, Identifiers.literal(names.qualified())));
-        sql.append("  populated bigint := 0;\nBEGIN\n  IF target IS NULL THEN\n    RETURN;\n  END IF;\n")
-                .append("  IF ").append(columnExists(TableNames.EMBEDDING)).append(" THEN\n")
-                .append("    SELECT count(*) INTO populated FROM ").append(names.qualified()).append(" WHERE ")
-                .append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n  END IF;\n");
-        switch (populated) {
-            case REFUSE -> sql.append("  IF populated > 0 THEN\n")
+        sql.append("  populated bigint := 0;\nBEGIN\n  IF target IS NULL THEN\n    RETURN;\n  END IF;\n");
+        if (refusePopulated) {
+            sql.append("  IF ").append(columnExists(TableNames.EMBEDDING)).append(" THEN\n")
+                    .append("    SELECT count(*) INTO populated FROM ").append(names.qualified()).append(" WHERE ")
+                    .append(TableNames.column(TableNames.EMBEDDING)).append(" IS NOT NULL;\n  END IF;\n")
+                    .append("  IF populated > 0 THEN\n")
                     .append("    RAISE EXCEPTION 'vectorstore: % row(s) of ").append(names.display())
                     .append(" hold embeddings, which this downgrade would drop', populated\n")
                     .append("      USING ERRCODE = 'object_in_use', HINT = 'Copy them to a backup table first, or drop")
                     .append(" them deliberately (schema downgrade --backup-table NAME or --drop-embeddings).';\n  END IF;\n");
-            case BACKUP -> {
-                // A table still at version 2 keeps the metadata under its earlier name: the backup holds it under the
-                // current one, so that a restore after the next upgrade finds it.
-                String backup = "CREATE TABLE " + names.qualify(backupTable) + " AS SELECT %s FROM " + names.qualified()
-                        + " WHERE " + TableNames.column(TableNames.EMBEDDING) + " IS NOT NULL";
-                String legacy = String.join(", ", backupColumns(names)).replace(names.metadata(),
-                        TableNames.column(TableNames.LEGACY_METADATA) + " AS " + names.metadata());
-                sql.append("  IF ").append(columnExists(names.metadataColumn())).append(" THEN\n    ")
-                        .append(backup.formatted(String.join(", ", backupColumns(names)))).append(";\n  ELSE\n    ")
-                        .append(backup.formatted(legacy)).append(";\n  END IF;\n");
-            }
-            case DROP -> {
-                // The caller confirmed that populated embeddings may go.
-            }
         }
         sql.append("  IF coalesce(obj_description(target, 'pg_class'), '') LIKE ").append(Identifiers.literal(TableShape.MARKER + "%"))
                 .append("\n     AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = target AND attnum > 0")

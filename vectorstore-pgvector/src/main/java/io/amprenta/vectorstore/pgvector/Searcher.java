@@ -289,19 +289,26 @@ final class Searcher {
     }
 
     // The sparse values' columns, and the exact distance: the metric's operator, minus the sparse dot product in
-    // double precision (products of the stored floats, as the memory backend computes them) for a hybrid query.
+    // double precision for a hybrid query. The dot product is written out term by term in ascending index order, each
+    // query term's stored value found with array_position (0 where the row lacks it): the products of the stored floats
+    // summed in the memory backend's order, so scores agree to the last bit, where a join of the unnested arrays sums
+    // in whatever order the join produces (ARCHITECTURE.md, "Sparse values").
     private void appendExactScore(StringBuilder sql, Query query, List<Object> parameters) {
         VectorColumn vector = layout.vector();
         sql.append(Rows.sparseColumns(layout)).append(", (").append(TableNames.column(TableNames.EMBEDDING)).append(' ')
                 .append(VectorColumn.operator(settings.metric())).append(' ').append(vector.columnParameter()).append(')');
         parameters.add(new PGvector(query.vector()));
         if (query.hasSparseVector()) {
-            sql.append(" - coalesce((SELECT sum(s.v::float8 * q.v::float8) FROM unnest(")
-                    .append(TableNames.column(TableNames.SPARSE_INDICES)).append(", ")
-                    .append(TableNames.column(TableNames.SPARSE_VALUES))
-                    .append(") AS s(i, v) JOIN unnest(?::int8[], ?::float4[]) AS q(i, v) ON s.i = q.i), 0)");
-            parameters.add(query.sparseVector().indices());
-            parameters.add(query.sparseVector().values());
+            SparseValues sparse = query.sparseVector();
+            String term = " + coalesce(" + TableNames.column(TableNames.SPARSE_VALUES) + "[array_position("
+                    + TableNames.column(TableNames.SPARSE_INDICES) + ", ?::int8)]::float8 * ?::float8, 0)";
+            sql.append(" - (0::float8");
+            for (int i = 0; i < sparse.size(); i++) {
+                sql.append(term);
+                parameters.add(sparse.indices()[i]);
+                parameters.add((double) sparse.values()[i]);
+            }
+            sql.append(')');
         }
     }
 

@@ -63,8 +63,14 @@ class SchemaSqlTest {
                 .contains("DROP INDEX IF EXISTS \"public\".\"rag_chunks_embedding_hnsw\"")
                 .contains("LIKE 'vectorstore:%'").contains("DROP COLUMN \"embedding\"")
                 .contains("DELETE FROM \"public\".\"vectorstore_schema_version\"");
-        // A backup table keeps the embeddings, not sparse values: stored sparse values still stop the downgrade.
-        assertThat(backup).contains("CREATE TABLE \"public\".\"rag_backup\" AS SELECT").doesNotContain("hold embeddings")
+        // The backup is the first step, taken while the sparse values' columns still exist, and keeps them too: neither
+        // embeddings nor sparse values stop the downgrade.
+        assertThat(backup).contains("CREATE TABLE \"public\".\"rag_backup\" AS SELECT").doesNotContain("RAISE EXCEPTION")
+                .contains("\"embedding_sparse_indices\", \"embedding_sparse_values\" FROM \"public\".\"rag_chunks\"");
+        assertThat(backup.indexOf("rag_backup")).isLessThan(backup.indexOf("DROP COLUMN \"embedding_sparse_indices\""));
+        assertThat(SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().to(3).backupTo("rag_backup"))
+                .downgradeSql()).contains("CREATE TABLE \"public\".\"rag_backup\"").doesNotContain("RAISE EXCEPTION");
+        assertThat(SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().to(3)).downgradeSql())
                 .contains("hold sparse values");
         assertThat(drop).doesNotContain("RAISE EXCEPTION").doesNotContain("rag_backup");
         assertThat(SchemaManager.sql(settings, UpgradeOptions.latest(), DowngradeOptions.toNothing().to(1)).downgradeSql())

@@ -143,6 +143,42 @@ class SparseValuesIT {
     }
 
     @Test
+    void aDowngradeWithABackupKeepsSparseValuesAndTheRestoreGivesThemBackExactly() {
+        PgVectorSettings settings = PgVectorSettings.builder().table("sparse_backed_up").dimension(DIMENSION)
+                .metric(DistanceMetric.DOTPRODUCT).build();
+        List<VectorRecord> records = records(3, new Random(4));
+        List<String> ids = records.stream().map(VectorRecord::id).toList();
+        try (VectorStore store = store("sparse_backed_up", 500, UpgradeOptions.latest())) {
+            store.upsert(records);
+        }
+        SchemaManager manager = SchemaManager.create(dataSource, settings);
+
+        // Below version 4 only: the dense embeddings stay, the sparse values live on in the backup.
+        assertThat(manager.downgrade(DowngradeOptions.toNothing().to(3).backupTo("sparse_kept")).backupTable()).isPresent();
+        assertThat(Sql.count(dataSource, "SELECT count(*) FROM sparse_kept WHERE embedding_sparse_indices IS NOT NULL")).isEqualTo(2);
+        assertThatThrownBy(() -> manager.restore("sparse_kept"))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SCHEMA_OUTDATED))
+                .hasMessageContaining("2 row(s)").hasMessageContaining("sparse values").hasMessageContaining("schema upgrade");
+        manager.upgrade();
+        assertThat(manager.restore("sparse_kept").restored()).isEqualTo(3);
+        try (VectorStore store = PgVectorStore.builder().dataSource(dataSource).settings(settings).build()) {
+            Map<String, VectorRecord> restored = store.fetch(ids);
+            records.forEach(record -> assertThat(restored.get(record.id())).as(record.id()).isEqualTo(record));
+        }
+
+        // Below version 1: the library's own table goes; the restore after the next upgrade inserts every part back.
+        manager.downgrade(DowngradeOptions.toNothing().backupTo("everything_kept"));
+        assertThat(Sql.count(dataSource, "SELECT count(*) FROM pg_tables WHERE tablename = 'sparse_backed_up'")).isZero();
+        manager.upgrade();
+        assertThat(manager.restore("everything_kept").inserted()).isEqualTo(3);
+        try (VectorStore store = PgVectorStore.builder().dataSource(dataSource).settings(settings).build()) {
+            Map<String, VectorRecord> restored = store.fetch(ids);
+            records.forEach(record -> assertThat(restored.get(record.id())).as(record.id()).isEqualTo(record));
+            assertThat(restored.get("r0").sparseValues()).isEqualTo(EXTREME);
+        }
+    }
+
+    @Test
     void hybridQueriesFindTheExactHybridTopTenOnBm25LikeDataUsingTheIndexes() {
         int rows = 5_000;
         int dimension = 32;

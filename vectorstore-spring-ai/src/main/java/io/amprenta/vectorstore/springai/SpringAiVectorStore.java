@@ -45,7 +45,9 @@ import org.springframework.ai.vectorstore.observation.VectorStoreObservationCont
  * {@value #DEFAULT_DISTANCE_FIELD} is {@code 1 - score}. On a {@code euclidean} store, whose native score is the squared
  * distance d², the score is {@code 1 - d²/2}, which equals the cosine similarity for unit-length vectors, so thresholds
  * mean the same on every metric. {@link SearchRequest#getSimilarityThreshold()} keeps matches scoring at least the
- * threshold; {@code 0} ({@code similarityThresholdAll()}) keeps every match, negative scores included.
+ * threshold; {@code 0} ({@code similarityThresholdAll()}) keeps every match, negative scores included. The threshold
+ * is passed to the store as its score threshold, converted to the metric's direction, so the store filters once
+ * and returns the best {@code topK} of the documents that pass.
  *
  * <p><b>Filters.</b> Spring AI filter expressions, including the text DSL ({@code "country == 'BG' && year >= 2020"},
  * parsed by Spring AI's own parser), are translated into the store's filter language, Pinecone's, which every backend
@@ -127,11 +129,15 @@ public final class SpringAiVectorStore extends AbstractObservationVectorStore {
         }
         DistanceMetric metric = metric();
         double threshold = request.getSimilarityThreshold();
+        boolean thresholded = threshold > SearchRequest.SIMILARITY_THRESHOLD_ACCEPT_ALL;
+        if (thresholded) {
+            query.scoreThreshold(storeThreshold(metric, threshold));
+        }
         List<Document> documents = new ArrayList<>();
         for (Match match : store.query(query.build())) {
-            double score = metric == DistanceMetric.EUCLIDEAN ? 1 - match.score() / 2 : match.score();
-            if (threshold > SearchRequest.SIMILARITY_THRESHOLD_ACCEPT_ALL && score < threshold) {
-                continue;
+            double score = similarity(metric, match.score());
+            if (thresholded && metric == DistanceMetric.EUCLIDEAN && score < threshold) {
+                continue; // within the rounding margin of storeThreshold, below the threshold as reported
             }
             Map<String, Object> metadata = new LinkedHashMap<>(match.metadata());
             Object content = metadata.remove(contentField);
@@ -174,6 +180,27 @@ public final class SpringAiVectorStore extends AbstractObservationVectorStore {
             case "pgvector" -> VectorStoreProvider.PG_VECTOR.value();
             default -> store.backend();
         };
+    }
+
+    // The similarity a Document reports: the store's score, or 1 - d²/2 for a squared euclidean distance d².
+    private static double similarity(DistanceMetric metric, double score) {
+        return metric == DistanceMetric.EUCLIDEAN ? 1 - score / 2 : score;
+    }
+
+    /**
+     * The similarity threshold as the store's own {@link Query#scoreThreshold()}, so that the store keeps only the
+     * matches that pass, once, for every backend (ARCHITECTURE.md, "The operations beyond search"): the same number
+     * on {@code cosine} and {@code dotproduct} stores (higher is better there too); on {@code euclidean} stores,
+     * {@code 1 - d²/2 >= t} is {@code d² <= 2(1 - t)} (lower is better), widened by a margin far below any real
+     * difference so that rounding in the conversion never drops a match the reported score keeps; the few such
+     * matches just past the threshold are dropped by the caller on the reported score.
+     */
+    private static double storeThreshold(DistanceMetric metric, double similarityThreshold) {
+        if (metric != DistanceMetric.EUCLIDEAN) {
+            return similarityThreshold;
+        }
+        double distance = 2 * (1 - similarityThreshold);
+        return distance + 1e-9 * Math.max(1, Math.abs(distance));
     }
 
     // Asked once: stats() counts records, which is not free on every backend.

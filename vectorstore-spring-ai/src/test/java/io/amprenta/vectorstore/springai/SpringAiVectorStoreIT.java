@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.InvalidRequestException;
 import io.amprenta.vectorstore.VectorStore;
+import io.amprenta.vectorstore.VectorStores;
+import io.amprenta.vectorstore.observe.ObservedVectorStore;
+import io.amprenta.vectorstore.observe.Operation;
+import io.amprenta.vectorstore.observe.OperationEvent;
 import io.amprenta.vectorstore.testkit.postgres.PostgresExtension;
 import io.amprenta.vectorstore.testkit.postgres.TestDatabase;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.ai.document.Document;
@@ -72,6 +77,30 @@ class SpringAiVectorStoreIT {
             for (int i = 0; i < fromCosine.size(); i++) {
                 // MiniLM's embeddings are unit length, so 1 - d²/2 is the cosine similarity.
                 assertThat(fromEuclidean.get(i).getScore()).isCloseTo(fromCosine.get(i).getScore(), org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void theSimilarityThresholdIsAppliedByTheStoreInEachMetricsDirection() {
+        for (DistanceMetric metric : DistanceMetric.values()) {
+            List<OperationEvent> events = new CopyOnWriteArrayList<>();
+            try (VectorStore memory = VectorStores.get(Map.of("VECTOR_BACKEND", "memory", "MEMORY_METRIC", metric.configName(),
+                    "MEMORY_DIMENSION", String.valueOf(MiniLmEmbeddingModel.DIMENSION)))) {
+                SpringAiVectorStore vectorStore = SpringAiVectorStore.builder(ObservedVectorStore.wrap(memory, events::add),
+                        MiniLmEmbeddingModel.get()).build();
+                vectorStore.add(DOCUMENTS);
+                List<Document> all = vectorStore.similaritySearch(SearchRequest.builder().query("heavy rain").topK(3).build());
+                assertThat(all).hasSize(3);
+
+                // The second best score exactly: two pass, and only those two leave the store.
+                events.clear();
+                List<Document> passing = vectorStore.similaritySearch(SearchRequest.builder().query("heavy rain").topK(3)
+                        .similarityThreshold(all.get(1).getScore()).build());
+                assertThat(passing).as(metric.configName()).extracting(Document::getId)
+                        .containsExactly(all.get(0).getId(), all.get(1).getId());
+                assertThat(events).filteredOn(event -> event.operation() == Operation.QUERY).singleElement()
+                        .as(metric.configName() + ": rows the store returned").extracting(OperationEvent::rows).isEqualTo(2);
             }
         }
     }
