@@ -57,7 +57,7 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
      * ({@code PgWriteOptions.upsert(null)}), and building a deferred index with the default build options.
      */
     public static PgVectorTarget of(PgVectorTable table) {
-        return new PgVectorTarget(table, IndexBuildOptions.defaults(), PgWriteOptions.upsert(null));
+        return new PgVectorTarget(table, table.settings().indexBuild(), PgWriteOptions.upsert(null));
     }
 
     /** The same target building a deferred index with {@code options} (memory, parallel workers). */
