@@ -28,8 +28,10 @@ import javax.sql.DataSource;
  * ({@code embedding vector(n)}, {@code embedding_model}, {@code metadata jsonb}, {@code namespace},
  * {@code embedding_updated_at}) to the application's existing table without touching its columns or rows, adds the
  * (namespace, id) key, the HNSW index for the metric ({@code m}, {@code ef_construction} from the settings; a
- * halfvec expression index above 2,000 dimensions), a GIN index on metadata and a partial index of rows that still
- * lack an embedding.</li>
+ * halfvec expression index when {@code PGVECTOR_INDEX_PRECISION} asks for half precision, or above 2,000
+ * dimensions), a GIN index on metadata and a partial index of rows that still lack an embedding, every build with
+ * the settings' maintenance memory and parallel workers.</li>
+ * <li>{@link #reindex} rebuilds the vector index in the configured precision when it has the other one.</li>
  * <li>{@link #downgrade} reverses it step by step, refusing to drop populated embeddings unless told to, optionally
  * copying them into a backup table first.</li>
  * <li>{@link #status} reports the extension, table, columns, dimension, indexes, version and row counts.</li>
