@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.pgvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
+import io.amprenta.vectorstore.InvalidRequestException;
 
 /**
  * The embedding column's SQL type and dimension, and everything that follows from them: the distance operator
@@ -65,6 +66,30 @@ record VectorColumn(Type type, int dimension, boolean halfIndex) {
                 + " dimensions and this one has " + dimension + ". Set " + PgVectorSettings.INDEX_PRECISION.key()
                 + " to half or auto: the index then works on embedding::halfvec(" + dimension + "), stored vectors"
                 + " stay full precision and results are re-scored exactly.");
+    }
+
+    /** The largest magnitude half precision holds; beyond it the halfvec cast of the index fails. */
+    static final float MAX_HALF_VALUE = 65_504f;
+
+    /**
+     * Refuses values a half-precision index cannot take before anything is written: the index is built on
+     * {@code embedding::halfvec(n)}, so PostgreSQL would refuse the row anyway, with a less helpful message.
+     *
+     * @throws InvalidRequestException ({@link ErrorCode#NON_FINITE_VALUE}) for a value beyond +-65,504
+     */
+    void checkIndexable(String recordId, float[] values) {
+        if (!halfIndex) {
+            return;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (Math.abs(values[i]) > MAX_HALF_VALUE) {
+                throw new InvalidRequestException(ErrorCode.NON_FINITE_VALUE, "Record '" + recordId + "' has " + values[i]
+                        + " at position " + i + ", beyond the +-65504 that the table's half-precision index"
+                        + " (embedding::halfvec(" + dimension + ")) can hold. Scale or normalize the embedding, or use a"
+                        + " full-precision index (" + PgVectorSettings.INDEX_PRECISION.key() + "=full, up to "
+                        + MAX_VECTOR_INDEX_DIMENSION + " dimensions, then `vectorstore schema upgrade --reindex`).");
+            }
+        }
     }
 
     /** The index's precision as reports name it: {@code half} or {@code full}. */

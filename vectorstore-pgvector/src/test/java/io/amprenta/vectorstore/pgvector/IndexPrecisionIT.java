@@ -98,7 +98,8 @@ class IndexPrecisionIT {
         assertThat(status.problems()).singleElement().asString().contains("app_half").contains("half precision")
                 .contains("schema upgrade --reindex");
         try (VectorStore store = PgVectorStore.builder().dataSource(dataSource).settings(settings).build()) {
-            store.upsert(TestData.randomRecords(new Random(6), 200, DIMENSION, "a"));
+            store.upsert(TestData.randomRecords(new Random(6), 2_000, DIMENSION, "a"));
+            store.unwrap(PgVectorTable.class).analyze();
             assertThat(Plans.explain(dataSource, store.unwrap(PgVectorTable.class).searchStatement("",
                     Query.builder(TestData.randomVector(new Random(7), DIMENSION)).topK(5).build()), "SET LOCAL enable_seqscan = off"))
                     .as("the adopted half index serves queries").contains("app_half");
