@@ -119,13 +119,14 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--embedding-model", description = "Written to embedding_model (default: EMBEDDING_MODEL, else left as is).")
     private String embeddingModel;
 
-    @Option(names = "--index-build-memory", defaultValue = "1GB", description = {"With --defer-index: maintenance_work_mem",
-        "for the index build (default: ${DEFAULT-VALUE}; about 2 KB per 384-dimensional row keeps the graph in memory)."})
+    @Option(names = "--index-build-memory", description = {"With --defer-index: maintenance_work_mem",
+        "for the index build (default: PGVECTOR_INDEX_BUILD_MEMORY, 1GB; about 2 KB per 384-dimensional row keeps the",
+        "graph in memory)."})
     private String indexBuildMemory;
 
-    @Option(names = "--index-build-workers", defaultValue = "2",
-            description = "With --defer-index: parallel maintenance workers for the index build (default: ${DEFAULT-VALUE}).")
-    private int indexBuildWorkers;
+    @Option(names = "--index-build-workers", description = {"With --defer-index: parallel maintenance workers for the",
+        "index build (default: PGVECTOR_INDEX_BUILD_WORKERS, else the server's max_parallel_workers, at most 4)."})
+    private Integer indexBuildWorkers;
 
     @Option(names = "--defer-index", description = "Drop the HNSW index first and build it once at the end (much faster backfill).")
     private boolean deferIndex;
@@ -174,8 +175,7 @@ final class MigrateCommand implements Callable<Integer> {
                 Migration.Builder builder;
                 if (to == null) {
                     PgVectorTarget table = PgVectorTarget.of(PgVectorTable.open(dataSource, settings))
-                            .withIndexBuild(IndexBuildOptions.defaults().withMaintenanceWorkMem(indexBuildMemory)
-                                    .withParallelWorkers(indexBuildWorkers))
+                            .withIndexBuild(indexBuild(settings.indexBuild()))
                             .withWriteOptions(new PgWriteOptions(embeddingModel != null ? embeddingModel : settings.embeddingModel(),
                                     !noMetadata, missingRows == MissingRows.INSERT));
                     builder = Migration.builder(sourceConfig, table);
@@ -291,5 +291,11 @@ final class MigrateCommand implements Callable<Integer> {
                 started.checks().forEach(check -> output.info("check: " + check));
             }
         }
+    }
+
+    // The settings' build options, with what the command line gives instead.
+    private IndexBuildOptions indexBuild(IndexBuildOptions fromSettings) {
+        IndexBuildOptions options = indexBuildMemory == null ? fromSettings : fromSettings.withMaintenanceWorkMem(indexBuildMemory);
+        return indexBuildWorkers == null ? options : options.withParallelWorkers(indexBuildWorkers);
     }
 }

@@ -36,12 +36,14 @@ final class SchemaCommand {
         "the HNSW index and the filtering indexes. Idempotent; the application's columns and rows are untouched."})
     int upgrade(@Option(names = "--defer-index", description = "Do not build the HNSW index now (build it after a bulk"
                         + " load: `vectorstore migrate --defer-index` does).") boolean deferIndex,
-                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version) {
+                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version,
+                @Option(names = "--reindex", description = {"Then rebuild the HNSW index when it works in another precision",
+                    "than PGVECTOR_INDEX_PRECISION asks for (queries and writes wait for the build)."}) boolean reindex) {
         UpgradeOptions options = UpgradeOptions.latest();
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
-        return change(manager -> manager.upgrade(chosen));
+        return change(manager -> reindex ? manager.upgrade(chosen).followedBy(manager.reindex()) : manager.upgrade(chosen));
     }
 
     @Command(name = "downgrade", mixinStandardHelpOptions = true, description = {

@@ -54,10 +54,10 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
 
     /**
      * {@code table}, upserting records with their metadata and no embedding model
-     * ({@code PgWriteOptions.upsert(null)}), and building a deferred index with the default build options.
+     * ({@code PgWriteOptions.upsert(null)}), and building a deferred index with the settings' build options ({@code PgVectorSettings.indexBuild()}).
      */
     public static PgVectorTarget of(PgVectorTable table) {
-        return new PgVectorTarget(table, IndexBuildOptions.defaults(), PgWriteOptions.upsert(null));
+        return new PgVectorTarget(table, table.settings().indexBuild(), PgWriteOptions.upsert(null));
     }
 
     /** The same target building a deferred index with {@code options} (memory, parallel workers). */

@@ -280,6 +280,9 @@ final class PgVectorBackend implements VectorStoreBackend {
                     .ifPresent(warning -> details.put("warning", warning));
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
+            if (name.isPresent()) {
+                details.put("vectorIndexPrecision", layout.vector().indexPrecisionName());
+            }
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
                     name.get()));
             return new Inspection(name.isPresent(), measured);

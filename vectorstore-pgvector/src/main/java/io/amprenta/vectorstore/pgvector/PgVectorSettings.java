@@ -95,6 +95,26 @@ public final class PgVectorSettings {
     /** The HNSW build candidate list (pgvector's default); at least twice {@link #HNSW_M}. */
     public static final Setting<Integer> HNSW_EF_CONSTRUCTION = Setting.integer("PGVECTOR_HNSW_EF_CONSTRUCTION", 64, 4, 1000,
             "HNSW build candidate list");
+    /**
+     * Whether the HNSW index works in full or half precision. Half precision halves the index and its build time;
+     * stored vectors stay full precision and queries re-score the index's candidates exactly (docs/pgvector.md,
+     * "Full or half precision").
+     */
+    public static final Setting<IndexPrecision> INDEX_PRECISION = Setting.choice("PGVECTOR_INDEX_PRECISION",
+            IndexPrecision.class, IndexPrecision.AUTO, IndexPrecision::configName, "what the HNSW index is built on:"
+                    + " `full` (the `vector` column), `half` (`embedding::halfvec(n)`, re-scored exactly) or `auto` (half"
+                    + " above 2,000 dimensions, where pgvector cannot index `vector`); an existing index is kept until"
+                    + " `schema upgrade --reindex`");
+    /** {@code max_parallel_maintenance_workers} for the index builds the library runs; unset, derived from the server. */
+    public static final Setting<Integer> INDEX_BUILD_WORKERS = Setting.integer("PGVECTOR_INDEX_BUILD_WORKERS", null, 0,
+            IndexBuildOptions.MAX_PARALLEL_WORKERS, "`max_parallel_maintenance_workers` of the index builds the library"
+                    + " runs (schema upgrade, deferred rebuild, `buildVectorIndex`)")
+            .withDefaultText("the server's `max_parallel_workers`, at most " + IndexBuildOptions.DERIVED_WORKERS_CAP);
+    /** {@code maintenance_work_mem} for the index builds the library runs. */
+    public static final Setting<String> INDEX_BUILD_MEMORY = Setting.text("PGVECTOR_INDEX_BUILD_MEMORY",
+            IndexBuildOptions.DEFAULT_MEMORY, "`maintenance_work_mem` of the index builds the library runs; an HNSW build"
+                    + " is fastest when the graph fits").accepting(IndexBuildOptions::isMemorySize, "a PostgreSQL memory"
+                    + " size such as 512MB or 2GB");
     /** The statement timeout of the store's statements; zero keeps the server's. */
     public static final Setting<Duration> STATEMENT_TIMEOUT = Setting.duration("PGVECTOR_STATEMENT_TIMEOUT", Duration.ZERO,
             Duration.ZERO, "`statement_timeout` of the store's statements").withDefaultText("the server's");
@@ -121,7 +141,7 @@ public final class PgVectorSettings {
     public static List<Setting<?>> settings() {
         List<Setting<?>> all = new ArrayList<>(List.of(TABLE, SCHEMA, ID_COLUMN, METADATA_COLUMN, DIMENSION, METRIC, NAMESPACE,
                 EMBEDDING_MODEL, EF_SEARCH, TARGET_RECALL, RECALL_SAMPLE_RATE, ITERATIVE_SCAN, MAX_SCAN_TUPLES, EXACT_FALLBACK,
-                HNSW_M, HNSW_EF_CONSTRUCTION, STATEMENT_TIMEOUT,
+                HNSW_M, HNSW_EF_CONSTRUCTION, INDEX_PRECISION, INDEX_BUILD_WORKERS, INDEX_BUILD_MEMORY, STATEMENT_TIMEOUT,
                 COPY_THRESHOLD, DELETE_MODE));
         all.addAll(RETRY.settings());
         all.add(POOL_SIZE);
@@ -146,6 +166,21 @@ public final class PgVectorSettings {
         /** The value of {@code hnsw.iterative_scan}. */
         public String sqlValue() {
             return sql;
+        }
+    }
+
+    /** What the HNSW index is built on ({@link #INDEX_PRECISION}). */
+    public enum IndexPrecision {
+        /** Half precision above 2,000 dimensions, where pgvector cannot index {@code vector}; full below. */
+        AUTO,
+        /** The {@code vector} column itself: single precision, up to 2,000 dimensions. */
+        FULL,
+        /** The expression {@code embedding::halfvec(n)}, up to 4,000 dimensions; queries re-score exactly. */
+        HALF;
+
+        /** The value as configured, e.g. {@code half}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -175,6 +210,9 @@ public final class PgVectorSettings {
     private final double recallSampleRate;
     private final int hnswM;
     private final int hnswEfConstruction;
+    private final IndexPrecision indexPrecision;
+    private final Integer indexBuildWorkers;
+    private final String indexBuildMemory;
     private final IterativeScan iterativeScan;
     private final int maxScanTuples;
     private final boolean exactFallback;
@@ -209,6 +247,12 @@ public final class PgVectorSettings {
                     + hnswEfConstruction + " but pgvector needs at least twice " + HNSW_M.key() + " (" + hnswM
                     + "), i.e. " + 2 * hnswM + ". Raise it or lower " + HNSW_M.key() + ".");
         }
+        indexPrecision = INDEX_PRECISION.check(builder.indexPrecision);
+        if (indexPrecision == IndexPrecision.FULL && dimension != null && dimension > VectorColumn.MAX_VECTOR_INDEX_DIMENSION) {
+            throw VectorColumn.fullPrecisionRefused(dimension);
+        }
+        indexBuildWorkers = builder.indexBuildWorkers == null ? null : INDEX_BUILD_WORKERS.check(builder.indexBuildWorkers);
+        indexBuildMemory = INDEX_BUILD_MEMORY.check(builder.indexBuildMemory);
         iterativeScan = builder.iterativeScan == null ? null : ITERATIVE_SCAN.check(builder.iterativeScan);
         maxScanTuples = MAX_SCAN_TUPLES.check(builder.maxScanTuples);
         exactFallback = builder.exactFallback;
@@ -255,6 +299,9 @@ public final class PgVectorSettings {
         builder.recallSampleRate = RECALL_SAMPLE_RATE.from(config);
         builder.hnswM = HNSW_M.from(config);
         builder.hnswEfConstruction = HNSW_EF_CONSTRUCTION.from(config);
+        builder.indexPrecision = INDEX_PRECISION.from(config);
+        builder.indexBuildWorkers = INDEX_BUILD_WORKERS.optionalFrom(config).orElse(null);
+        builder.indexBuildMemory = INDEX_BUILD_MEMORY.from(config);
         builder.iterativeScan = ITERATIVE_SCAN.optionalFrom(config).orElse(null);
         builder.maxScanTuples = MAX_SCAN_TUPLES.from(config);
         builder.exactFallback = EXACT_FALLBACK.from(config);
@@ -349,6 +396,20 @@ public final class PgVectorSettings {
         return hnswEfConstruction;
     }
 
+    /** What the HNSW index is built on ({@link #INDEX_PRECISION}). */
+    public IndexPrecision indexPrecision() {
+        return indexPrecision;
+    }
+
+    /**
+     * How the library's index builds run ({@link #INDEX_BUILD_MEMORY}, {@link #INDEX_BUILD_WORKERS}; workers derived
+     * from the server when unset).
+     */
+    public IndexBuildOptions indexBuild() {
+        IndexBuildOptions options = IndexBuildOptions.defaults().withMaintenanceWorkMem(indexBuildMemory);
+        return indexBuildWorkers == null ? options : options.withParallelWorkers(indexBuildWorkers);
+    }
+
     /** How filtered HNSW scans continue past ef_search ({@link #ITERATIVE_SCAN}) when no calibration applies. */
     public IterativeScan iterativeScan() {
         return iterativeScan != null ? iterativeScan : ITERATIVE_SCAN.defaultValue().orElseThrow();
@@ -406,7 +467,8 @@ public final class PgVectorSettings {
 
     private List<Object> values() {
         return Arrays.asList(schema, table, idColumn, metadataColumn, dimension, metric, namespace, embeddingModel, efSearch,
-                targetRecall, recallSampleRate, hnswM, hnswEfConstruction, iterativeScan, maxScanTuples, exactFallback,
+                targetRecall, recallSampleRate, hnswM, hnswEfConstruction, indexPrecision, indexBuildWorkers, indexBuildMemory,
+                iterativeScan, maxScanTuples, exactFallback,
                 statementTimeout, copyThreshold, deleteMode, retry.maxRetries(), retry.initialDelay(), retry.maxDelay(),
                 retry.maxDuration(), poolSize);
     }
@@ -451,6 +513,9 @@ public final class PgVectorSettings {
         private double recallSampleRate = RECALL_SAMPLE_RATE.defaultValue().orElseThrow();
         private int hnswM = HNSW_M.defaultValue().orElseThrow();
         private int hnswEfConstruction = HNSW_EF_CONSTRUCTION.defaultValue().orElseThrow();
+        private IndexPrecision indexPrecision = INDEX_PRECISION.defaultValue().orElseThrow();
+        private Integer indexBuildWorkers;
+        private String indexBuildMemory = INDEX_BUILD_MEMORY.defaultValue().orElseThrow();
         private IterativeScan iterativeScan;
         private int maxScanTuples = MAX_SCAN_TUPLES.defaultValue().orElseThrow();
         private boolean exactFallback = EXACT_FALLBACK.defaultValue().orElseThrow();
@@ -477,6 +542,9 @@ public final class PgVectorSettings {
             recallSampleRate = settings.recallSampleRate;
             hnswM = settings.hnswM;
             hnswEfConstruction = settings.hnswEfConstruction;
+            indexPrecision = settings.indexPrecision;
+            indexBuildWorkers = settings.indexBuildWorkers;
+            indexBuildMemory = settings.indexBuildMemory;
             iterativeScan = settings.iterativeScan;
             maxScanTuples = settings.maxScanTuples;
             exactFallback = settings.exactFallback;
@@ -562,6 +630,24 @@ public final class PgVectorSettings {
         /** {@link PgVectorSettings#HNSW_EF_CONSTRUCTION}. */
         public Builder hnswEfConstruction(int hnswEfConstruction) {
             this.hnswEfConstruction = hnswEfConstruction;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#INDEX_PRECISION}. */
+        public Builder indexPrecision(IndexPrecision indexPrecision) {
+            this.indexPrecision = indexPrecision;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#INDEX_BUILD_WORKERS}; null derives them from the server. */
+        public Builder indexBuildWorkers(Integer indexBuildWorkers) {
+            this.indexBuildWorkers = indexBuildWorkers;
+            return this;
+        }
+
+        /** {@link PgVectorSettings#INDEX_BUILD_MEMORY}, e.g. {@code 2GB}. */
+        public Builder indexBuildMemory(String indexBuildMemory) {
+            this.indexBuildMemory = indexBuildMemory;
             return this;
         }
 

@@ -286,6 +286,18 @@ public final class PgVectorTable implements RecallSource {
      * already, under any name, is never duplicated.
      */
     public void buildVectorIndex(IndexBuildOptions options) {
+        buildIndex(options);
+    }
+
+    /**
+     * {@link #buildVectorIndex(IndexBuildOptions)} with the settings' build options: {@code PGVECTOR_INDEX_BUILD_MEMORY}
+     * and {@code PGVECTOR_INDEX_BUILD_WORKERS} (workers derived from the server when unset).
+     */
+    public void buildVectorIndex() {
+        buildIndex(settings.indexBuild());
+    }
+
+    private void buildIndex(IndexBuildOptions options) {
         Objects.requireNonNull(options, "options");
         TableNames names = TableNames.of(settings);
         String action = "Building the vector index of " + settings.qualifiedTable();
@@ -298,7 +310,7 @@ public final class PgVectorTable implements RecallSource {
                     dropInvalid(connection, shape, names, index.getKey());
                     creates.add(index.getValue().replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
                 }
-            } else if (shape.vectorIndex(settings.metric(), backend.layout().vector()).isEmpty()) {
+            } else if (shape.servingIndexes(settings.metric(), backend.layout().vector()).isEmpty()) {
                 dropInvalid(connection, shape, names, names.vectorIndex());
                 creates.add(SchemaScripts.createVectorIndex(names, backend.layout().vector(), settings.metric(),
                         settings.hnswM(), settings.hnswEfConstruction()));
@@ -317,16 +329,15 @@ public final class PgVectorTable implements RecallSource {
     private void build(Connection connection, IndexBuildOptions options, String create) throws SQLException {
         if (options.concurrently()) {
             // CREATE INDEX CONCURRENTLY cannot run in a transaction: set the session, and reset it for the pool.
-            setForBuild(connection, options, false);
+            IndexBuilds.configure(connection, options, false);
             try {
                 Jdbc.execute(connection, create.replaceFirst("CREATE INDEX", "CREATE INDEX CONCURRENTLY"));
             } finally {
-                Jdbc.execute(connection, "RESET maintenance_work_mem");
-                Jdbc.execute(connection, "RESET max_parallel_maintenance_workers");
+                IndexBuilds.reset(connection);
             }
         } else {
             Jdbc.inTransaction(connection, c -> {
-                setForBuild(c, options, true);
+                IndexBuilds.configure(c, options, true);
                 Jdbc.execute(c, create);
                 return null;
             });
@@ -366,13 +377,6 @@ public final class PgVectorTable implements RecallSource {
 
     private void analyze(Connection connection) throws SQLException {
         Jdbc.execute(connection, "ANALYZE " + TableNames.of(settings).qualified());
-    }
-
-    private static void setForBuild(Connection connection, IndexBuildOptions options, boolean local) throws SQLException {
-        String scope = local ? "SET LOCAL " : "SET ";
-        // Both values were validated by IndexBuildOptions (a size like 1GB, a small integer).
-        Jdbc.execute(connection, scope + "maintenance_work_mem = '" + options.maintenanceWorkMem() + "'");
-        Jdbc.execute(connection, scope + "max_parallel_maintenance_workers = " + options.parallelWorkers());
     }
 
     private <T> T withConnection(String action, Jdbc.Work<T> work) {

@@ -96,6 +96,7 @@ final class RecordWriter {
             return Set.of();
         }
         layout.idType().check(records.stream().map(VectorRecord::id).toList(), names.display() + "." + names.idColumn());
+        records.forEach(record -> layout.vector().checkIndexable(record.id(), record.values()));
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
         Set<String> skipped;
@@ -414,6 +415,7 @@ final class RecordWriter {
         if (!layout.idType().accepts(id)) {
             return false;
         }
+        layout.vector().checkIndexable(id, values);
         String model = embeddingModel == null ? "" : ", " + TableNames.column(TableNames.EMBEDDING_MODEL) + " = ?";
         List<Object> parameters = new ArrayList<>(List.of(new PGvector(values)));
         if (embeddingModel != null) {

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,16 @@ public record SchemaChange(int fromVersion, int toVersion, List<String> changes,
     public SchemaChange {
         changes = List.copyOf(changes);
         statements = List.copyOf(statements);
+    }
+
+    /** This change and then {@code next} (e.g. an upgrade, then a reindex), as one report. */
+    public SchemaChange followedBy(SchemaChange next) {
+        List<String> allChanges = new ArrayList<>(changes);
+        allChanges.addAll(next.changes());
+        List<String> allStatements = new ArrayList<>(statements);
+        allStatements.addAll(next.statements());
+        return new SchemaChange(fromVersion, next.toVersion(), allChanges, allStatements,
+                backupTable.isPresent() ? backupTable : next.backupTable());
     }
 
     /** Whether anything changed. */

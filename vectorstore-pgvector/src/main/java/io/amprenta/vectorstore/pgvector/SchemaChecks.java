@@ -17,7 +17,11 @@ final class SchemaChecks {
     /**
      * Checks that an upgrade can proceed on a table of shape {@code shape}, and returns the embedding column it
      * will have: the existing one (a vector or halfvec column the application already has is kept), or a new
-     * {@code vector} of the configured dimension.
+     * {@code vector} of the configured dimension, with the index precision the settings ask for (callers adopt an
+     * existing index's with {@link TableShape#indexedAs}).
+     *
+     * @throws ConfigurationException also when {@link PgVectorSettings#INDEX_PRECISION} is {@code full} above 2,000
+     *     dimensions
      */
     public static VectorColumn forUpgrade(TableShape shape, PgVectorSettings settings) {
         TableNames names = TableNames.of(settings);
@@ -34,7 +38,8 @@ final class SchemaChecks {
         }
         checkVersion(shape, names);
         if (!shape.exists()) {
-            return new VectorColumn(VectorColumn.Type.VECTOR, requireDimension(settings));
+            return new VectorColumn(VectorColumn.Type.VECTOR, requireDimension(settings))
+                    .withIndexPrecision(settings.indexPrecision());
         }
         TableLayout.checkIdColumn(shape, settings, names);
         TableLayout.requireType(shape, names, TableNames.NAMESPACE, "text");
@@ -43,7 +48,8 @@ final class SchemaChecks {
         TableLayout.requireType(shape, names, TableNames.EMBEDDING_UPDATED_AT, "timestamptz");
         return shape.column(TableNames.EMBEDDING)
                 .map(column -> TableLayout.vectorColumn(column, settings, names))
-                .orElseGet(() -> new VectorColumn(VectorColumn.Type.VECTOR, requireDimension(settings)));
+                .orElseGet(() -> new VectorColumn(VectorColumn.Type.VECTOR, requireDimension(settings))
+                        .withIndexPrecision(settings.indexPrecision()));
     }
 
     /** Refuses to work on a schema recorded by a newer library, whose steps this one does not know. */

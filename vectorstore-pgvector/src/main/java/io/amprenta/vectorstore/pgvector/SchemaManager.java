@@ -28,8 +28,10 @@ import javax.sql.DataSource;
  * ({@code embedding vector(n)}, {@code embedding_model}, {@code metadata jsonb}, {@code namespace},
  * {@code embedding_updated_at}) to the application's existing table without touching its columns or rows, adds the
  * (namespace, id) key, the HNSW index for the metric ({@code m}, {@code ef_construction} from the settings; a
- * halfvec expression index above 2,000 dimensions), a GIN index on metadata and a partial index of rows that still
- * lack an embedding.</li>
+ * halfvec expression index when {@code PGVECTOR_INDEX_PRECISION} asks for half precision, or above 2,000
+ * dimensions), a GIN index on metadata and a partial index of rows that still lack an embedding, every build with
+ * the settings' maintenance memory and parallel workers.</li>
+ * <li>{@link #reindex} rebuilds the vector index in the configured precision when it has the other one.</li>
  * <li>{@link #downgrade} reverses it step by step, refusing to drop populated embeddings unless told to, optionally
  * copying them into a backup table first.</li>
  * <li>{@link #status} reports the extension, table, columns, dimension, indexes, version and row counts.</li>
@@ -97,7 +99,7 @@ public final class SchemaManager {
         Objects.requireNonNull(options, "options");
         return inTransaction("Reading the schema of " + names.display(), connection -> {
             TableShape shape = Catalog.read(connection, names);
-            VectorColumn vector = SchemaChecks.forUpgrade(shape, settings);
+            VectorColumn vector = shape.indexedAs(settings.metric(), SchemaChecks.forUpgrade(shape, settings));
             UpgradeOptions needed = shape.vectorIndex(settings.metric(), vector).isPresent()
                     ? options.deferVectorIndex() : options;
             List<String> up = new ArrayList<>();
@@ -137,7 +139,7 @@ public final class SchemaManager {
         Objects.requireNonNull(options, "options");
         return inLockedTransaction("Schema upgrade of " + names.display(), (connection, executed) -> {
             TableShape before = Catalog.read(connection, names);
-            VectorColumn vector = SchemaChecks.forUpgrade(before, settings);
+            VectorColumn vector = before.indexedAs(settings.metric(), SchemaChecks.forUpgrade(before, settings));
             List<String> prologue = SchemaScripts.upgradePrologue(names);
             for (String statement : prologue.subList(1, prologue.size())) {
                 if (statement.startsWith("CREATE EXTENSION") && before.extensionVersion() != null) {
@@ -145,11 +147,48 @@ public final class SchemaManager {
                 }
                 run(connection, statement, executed);
             }
+            // The indexes the steps build get the build's memory and parallel workers for this transaction only.
+            executed.addAll(IndexBuilds.configure(connection, settings.indexBuild(), true));
             for (int version = 1; version <= options.toVersion(); version++) {
                 for (String statement : upStep(settings, version, vector, options)) {
                     run(connection, statement, executed);
                 }
             }
+            TableShape after = Catalog.read(connection, names);
+            return new SchemaChange(before.schemaVersion(), after.schemaVersion(),
+                    SchemaChecks.changes(before, after, names), executed, Optional.empty());
+        });
+    }
+
+    /**
+     * Rebuilds the vector index in the precision {@link PgVectorSettings#INDEX_PRECISION} asks for, when the index
+     * serving the metric is of the other precision: {@code schema upgrade --reindex}. The only way the precision of
+     * an existing index changes (an upgrade adopts whatever serves the metric). The old index is dropped and the
+     * library's built in one transaction, with the build's memory and parallel workers: queries and writes wait for
+     * the build (docs/pgvector.md, "Full or half precision", shows the SQL that builds the new index concurrently
+     * instead). Nothing happens when the index already has the wanted precision or there is none (the upgrade
+     * builds it).
+     *
+     * @throws ConfigurationException as {@link #upgrade(UpgradeOptions)}, and when {@code full} is asked for above
+     *     2,000 dimensions; nothing changes then
+     */
+    public SchemaChange reindex() {
+        return inLockedTransaction("Rebuilding the vector index of " + names.display(), (connection, executed) -> {
+            TableShape before = Catalog.read(connection, names);
+            VectorColumn wanted = SchemaChecks.forUpgrade(before, settings);
+            List<TableShape.Index> serving = before.servingIndexes(settings.metric(), wanted);
+            if (serving.isEmpty() || before.vectorIndex(settings.metric(), wanted).isPresent() || !wanted.indexable()) {
+                return new SchemaChange(before.schemaVersion(), before.schemaVersion(), List.of(), executed, Optional.empty());
+            }
+            executed.addAll(IndexBuilds.configure(connection, settings.indexBuild(), true));
+            for (TableShape.Index index : serving) {
+                run(connection, "DROP INDEX " + names.qualify(index.name()), executed);
+            }
+            if (before.index(names.vectorIndex()).isPresent() && !serving.contains(before.index(names.vectorIndex()).get())) {
+                run(connection, "DROP INDEX " + names.qualify(names.vectorIndex()), executed);
+            }
+            run(connection, SchemaScripts.createVectorIndex(names, wanted, settings.metric(), settings.hnswM(),
+                    settings.hnswEfConstruction()), executed);
             TableShape after = Catalog.read(connection, names);
             return new SchemaChange(before.schemaVersion(), after.schemaVersion(),
                     SchemaChecks.changes(before, after, names), executed, Optional.empty());
@@ -300,7 +339,15 @@ public final class SchemaManager {
             Optional<VectorColumn> vector = existingVector(shape);
             if (vector.isPresent()) {
                 dimension = OptionalInt.of(vector.get().dimension());
-                vectorIndex = shape.vectorIndex(settings.metric(), vector.get()).map(SchemaManager::index);
+                VectorColumn indexed = shape.indexedAs(settings.metric(), vector.get());
+                vectorIndex = shape.vectorIndex(settings.metric(), indexed).map(SchemaManager::index);
+                if (vectorIndex.isPresent() && indexed.halfIndex() != vector.get().halfIndex()) {
+                    problems.add("The vector index " + vectorIndex.get().name() + " works in " + indexed.indexPrecisionName()
+                            + " precision but " + PgVectorSettings.INDEX_PRECISION.key() + " (" + settings.indexPrecision()
+                            .configName() + ") asks for " + vector.get().indexPrecisionName() + ": the store keeps using"
+                            + " it. Run `vectorstore schema upgrade --reindex` to rebuild it."
+                            + " [docs/pgvector.md#full-or-half-precision]");
+                }
             }
             try {
                 TableLayout.validate(shape, settings);

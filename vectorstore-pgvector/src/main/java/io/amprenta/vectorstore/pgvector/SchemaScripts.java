@@ -144,7 +144,7 @@ final class SchemaScripts {
         return statements;
     }
 
-    /** The HNSW index for {@code metric}; the vector column (or its halfvec cast above 2,000 dimensions) is indexed. */
+    /** The HNSW index for {@code metric}; the vector column (or its halfvec cast, for a half-precision index) is indexed. */
     public static String createVectorIndex(TableNames names, VectorColumn vector, DistanceMetric metric, int m,
                                            int efConstruction) {
         return "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(names.vectorIndex()) + " ON " + names.qualified()
@@ -154,17 +154,24 @@ final class SchemaScripts {
 
     /**
      * A query for the valid, non-partial HNSW or IVFFlat indexes of {@code target} that serve {@code metric} over
-     * {@code vector}: the catalog form of {@link TableShape#vectorIndex}, for scripts that must decide when they run.
+     * {@code vector} in either precision (on the column, or on its halfvec cast): the catalog form of
+     * {@link TableShape#servingIndexes}, for scripts that must decide when they run. An index of the other precision
+     * is adopted, never duplicated.
      */
     static String servingIndexQuery(VectorColumn vector, DistanceMetric metric) {
-        String key = vector.indexesHalfvecExpression()
-                ? "i.indkey[0] = 0 AND pg_get_indexdef(i.indexrelid) LIKE " + Identifiers.literal("%" + TableNames.EMBEDDING + "%")
-                : "i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = target AND attname = "
-                        + Identifiers.literal(TableNames.EMBEDDING) + " AND NOT attisdropped)";
+        String onColumn = "i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = target AND attname = "
+                + Identifiers.literal(TableNames.EMBEDDING) + " AND NOT attisdropped)";
+        VectorColumn full = new VectorColumn(vector.type(), vector.dimension(), false);
+        String key = "(opc.opcname = " + Identifiers.literal(full.operatorClass(metric)) + " AND " + onColumn + ")";
+        if (vector.type() == VectorColumn.Type.VECTOR) {
+            VectorColumn half = new VectorColumn(vector.type(), vector.dimension(), true);
+            key = "(" + key + " OR (opc.opcname = " + Identifiers.literal(half.operatorClass(metric))
+                    + " AND i.indkey[0] = 0 AND pg_get_indexdef(i.indexrelid) LIKE "
+                    + Identifiers.literal("%" + TableNames.EMBEDDING + "%") + "))";
+        }
         return "SELECT 1 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
                 + " JOIN pg_opclass opc ON opc.oid = i.indclass[0]\n      WHERE i.indrelid = target AND i.indisvalid"
-                + " AND i.indpred IS NULL AND i.indnkeyatts = 1 AND am.amname IN ('hnsw', 'ivfflat') AND opc.opcname = "
-                + Identifiers.literal(vector.operatorClass(metric)) + "\n        AND " + key;
+                + " AND i.indpred IS NULL AND i.indnkeyatts = 1 AND am.amname IN ('hnsw', 'ivfflat')\n        AND " + key;
     }
 
     /**

@@ -68,6 +68,14 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
             operatorClasses = List.copyOf(operatorClasses);
             options = List.copyOf(options);
         }
+
+        /**
+         * The precision a vector index works in: {@code half} for a {@code halfvec} operator class (on a halfvec
+         * column or the {@code embedding::halfvec(n)} expression), else {@code full}.
+         */
+        public String precision() {
+            return operatorClasses.stream().anyMatch(opclass -> opclass.startsWith("halfvec")) ? "half" : "full";
+        }
     }
 
     /** Whether the schema is at the latest version and a store can use the table without warnings. */
@@ -96,7 +104,7 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
             text.append("dimension:        ").append(dimension.isPresent() ? String.valueOf(dimension.getAsInt()) : "-").append('\n');
             text.append("vector index:     ").append(vectorIndex.map(i -> i.name() + " (" + i.method() + " "
                     + String.join(",", i.operatorClasses()) + (i.options().isEmpty() ? "" : " " + String.join(",", i.options()))
-                    + ")").orElse("none for the configured metric")).append('\n');
+                    + ", " + i.precision() + " precision)").orElse("none for the configured metric")).append('\n');
             text.append("rows:             ").append(embeddedRows).append(" with an embedding, ").append(pendingRows)
                     .append(" pending\n");
             text.append("search setting:   ").append(searchSetting).append('\n');

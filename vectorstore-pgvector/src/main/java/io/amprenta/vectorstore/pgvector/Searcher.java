@@ -182,6 +182,9 @@ final class Searcher {
         return prologue.sql();
     }
 
+    // The multiple of top-k re-scored exactly from a half-precision index (rescoreCandidates).
+    private static final int RESCORE_FACTOR = 4;
+
     private String indexSql(String namespace, Query query, List<Object> parameters) {
         if (query.hasSparseVector()) {
             return hybridSql(namespace, query, parameters);
@@ -207,7 +210,8 @@ final class Searcher {
         parameters.add(bound);
         appendWhere(sql, namespace, query, parameters);
         sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
-        parameters.add(query.topK());
+        parameters.add(rescore ? rescoreCandidates(query.topK(), calibrations.tuning(query.filter() != null).efSearch())
+                : query.topK());
         if (query.includeMetadata()) {
             sql.append(", metadata");
         }
@@ -217,11 +221,23 @@ final class Searcher {
         if (rescore) {
             sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
             parameters.add(bound);
-            sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\"");
+            sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\" LIMIT ?");
+            parameters.add(query.topK());
         } else {
             sql.append(", distance AS exact\nFROM candidates ORDER BY distance + 0, id COLLATE \"C\"");
         }
         return sql.toString();
+    }
+
+    /**
+     * How many of a half-precision index's nearest rows are re-scored exactly for top-k: {@value #RESCORE_FACTOR}
+     * times top-k, at most ef_search (the scan finds that many anyway) and at least top-k. Half precision
+     * reorders near-ties, so the exact top-k can sit just below the index's top-k (docs/pgvector.md, "Full or half
+     * precision", measures it).
+     */
+    static int rescoreCandidates(int topK, int efSearch) {
+        long multiple = (long) topK * RESCORE_FACTOR;
+        return (int) Math.max(topK, Math.min(multiple, Math.max(efSearch, topK)));
     }
 
     /** The exact query: the subquery's {@code OFFSET 0} keeps the planner from using the vector index. */

@@ -92,7 +92,9 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
             throw new ConfigurationException(ErrorCode.COLUMN_MISSING, "The table " + names.display()
                     + " lacks the column(s) " + String.join(", ", missing) + " that the library stores vectors in." + UPGRADE);
         }
-        VectorColumn vector = vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names);
+        // The index that serves the metric decides how queries order, in whichever precision it was built.
+        VectorColumn vector = shape.indexedAs(settings.metric(),
+                vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names));
         requireType(shape, names, TableNames.NAMESPACE, "text");
         requireType(shape, names, settings.metadataColumn(), "jsonb");
         if (shape.keyIndex(settings.idColumn()).isEmpty()) {
@@ -168,7 +170,7 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
                     + " dimensions). Set PGVECTOR_DIMENSION to " + dimension + " (or leave it unset), or use a table"
                     + " made for " + settings.dimension() + "-dimensional embeddings (another PGVECTOR_TABLE).");
         }
-        return new VectorColumn(type, dimension);
+        return new VectorColumn(type, dimension).withIndexPrecision(settings.indexPrecision());
     }
 
     static void requireType(TableShape shape, TableNames names, String columnName, String typeName) {

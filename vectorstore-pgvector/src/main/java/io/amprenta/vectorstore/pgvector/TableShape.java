@@ -95,25 +95,47 @@ record TableShape(String extensionVersion, String availableExtensionVersion, boo
 
     /**
      * A valid vector index (HNSW, or an IVFFlat the application built) that queries for {@code metric} over
-     * {@code vector} can use: same operator class, on the column or, above 2,000 dimensions, on its halfvec cast.
+     * {@code vector} can use: same operator class, on the column or, for a half-precision index, on its halfvec cast.
      */
     public Optional<Index> vectorIndex(DistanceMetric metric, VectorColumn vector) {
-        return servingIndexes(metric, vector).stream().findFirst();
+        return servingIndexes(metric, vector).stream().filter(index -> servesAs(index, metric, vector)).findFirst();
     }
 
     /**
-     * Every index {@link #vectorIndex} could return, whatever its name: the application's own and the library's
-     * alike (ARCHITECTURE.md, "The application's table": indexes are adopted by definition, not by name).
+     * Every index that serves {@code metric} over the embedding column, in either precision (on the column, or on its
+     * halfvec cast), whatever its name: the application's own and the library's alike (ARCHITECTURE.md, "The
+     * application's table": indexes are adopted by definition, not by name). Those of {@code vector}'s precision
+     * come first.
      */
     public List<Index> servingIndexes(DistanceMetric metric, VectorColumn vector) {
-        String operatorClass = vector.operatorClass(metric);
-        return vectorIndexes().stream()
-                .filter(index -> index.valid() && !index.partial())
-                .filter(index -> index.operatorClasses().size() == 1 && index.operatorClasses().get(0).equals(operatorClass))
-                .filter(index -> vector.indexesHalfvecExpression()
+        List<VectorColumn> precisions = vector.type() == VectorColumn.Type.VECTOR
+                ? List.of(vector, new VectorColumn(vector.type(), vector.dimension(), !vector.halfIndex()))
+                : List.of(vector);
+        List<Index> serving = new ArrayList<>();
+        for (VectorColumn precision : precisions) {
+            vectorIndexes().stream().filter(index -> servesAs(index, metric, precision)).forEach(serving::add);
+        }
+        return serving;
+    }
+
+    /**
+     * {@code preferred}, with the precision of the index that already serves {@code metric} when there is one: an
+     * existing index of either precision is used and kept (never a second one beside it), whatever
+     * {@link PgVectorSettings#INDEX_PRECISION} says; changing it is {@code schema upgrade --reindex}.
+     */
+    public VectorColumn indexedAs(DistanceMetric metric, VectorColumn preferred) {
+        return servingIndexes(metric, preferred).stream().findFirst()
+                .map(index -> new VectorColumn(preferred.type(), preferred.dimension(),
+                        preferred.type() == VectorColumn.Type.VECTOR && index.columns().get(0).isEmpty()))
+                .orElse(preferred);
+    }
+
+    private static boolean servesAs(Index index, DistanceMetric metric, VectorColumn vector) {
+        return index.valid() && !index.partial() && index.operatorClasses().size() == 1
+                && index.operatorClasses().get(0).equals(vector.operatorClass(metric))
+                && (vector.indexesHalfvecExpression()
                         ? index.columns().get(0).isEmpty() && index.definition().contains(TableNames.EMBEDDING)
-                        : index.columns().get(0).equals(TableNames.EMBEDDING))
-                .toList();
+                        : index.columns().get(0).equals(TableNames.EMBEDDING));
     }
 
     /** Every HNSW or IVFFlat index of the table, usable or not. */

@@ -106,4 +106,32 @@ class PgVectorSettingsTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SETTING))
                 .hasMessageContaining(key);
     }
+
+    @Test
+    void indexPrecisionAndBuildSettingsAreReadAndBadValuesAreRefusedByKey() {
+        PgVectorSettings settings = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_INDEX_PRECISION", "half",
+                "PGVECTOR_INDEX_BUILD_WORKERS", "3", "PGVECTOR_INDEX_BUILD_MEMORY", "256MB")));
+
+        assertThat(settings.indexPrecision()).isEqualTo(PgVectorSettings.IndexPrecision.HALF);
+        assertThat(settings.indexBuild()).isEqualTo(IndexBuildOptions.defaults().withParallelWorkers(3)
+                .withMaintenanceWorkMem("256MB"));
+        PgVectorSettings defaults = PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of()));
+        assertThat(defaults.indexPrecision()).isEqualTo(PgVectorSettings.IndexPrecision.AUTO);
+        assertThat(defaults.indexBuild().parallelWorkers()).as("derived from the server at build time").isEmpty();
+        assertThat(defaults.indexBuild().maintenanceWorkMem()).isEqualTo("1GB");
+
+        for (Map<String, String> bad : java.util.List.of(Map.of("PGVECTOR_INDEX_PRECISION", "quarter"),
+                Map.of("PGVECTOR_INDEX_BUILD_WORKERS", "-1"), Map.of("PGVECTOR_INDEX_BUILD_MEMORY", "lots"))) {
+            String key = bad.keySet().iterator().next();
+            assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(bad)))
+                    .isInstanceOfSatisfying(ConfigurationException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SETTING))
+                    .hasMessageContaining(key);
+        }
+        assertThatThrownBy(() -> PgVectorSettings.fromConfig(VectorStoreConfig.of(Map.of("PGVECTOR_INDEX_PRECISION", "full",
+                "PGVECTOR_DIMENSION", "3072"))))
+                .isInstanceOfSatisfying(ConfigurationException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SETTING))
+                .hasMessageContaining("PGVECTOR_INDEX_PRECISION is full").hasMessageContaining("half or auto");
+    }
 }
