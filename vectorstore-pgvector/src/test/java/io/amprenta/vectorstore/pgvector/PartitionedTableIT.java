@@ -85,7 +85,7 @@ class PartitionedTableIT {
             assertThat(hnswIndexesOf(partition("tenants", "acme"))).hasSize(1);
             assertThat(Sql.count(dataSource, "SELECT count(*) FROM " + partition("tenants", "acme"))).isEqualTo(5);
             assertThat(Sql.count(dataSource, "SELECT count(*) FROM tenants_ns_default")).isZero();
-            assertThat(store.stats().namespaces()).containsEntry("", 5L).containsEntry("acme", 5L);
+            assertThat(store.stats().namespaceCounts()).containsEntry("", 5L).containsEntry("acme", 5L);
             assertThat(store.listNamespaces()).contains("", "acme");
 
             SchemaStatus status = SchemaManager.create(dataSource, settings("tenants")).status();
@@ -94,8 +94,8 @@ class PartitionedTableIT {
             assertThat(status.describe()).contains("partitions:       LIST (namespace)");
             HealthReport health = store.inNamespace("acme").health();
             assertThat(health.status()).as(health.message()).isEqualTo(HealthReport.Status.UP);
-            assertThat(health.details()).containsEntry("vectorIndexUsed", true)
-                    .containsEntry("partitions", status.partitions().orElseThrow()).containsEntry("estimatedRows", 10L);
+            assertThat(health.details()).containsEntry("vectorIndex", "tenants_embedding_hnsw")
+                    .containsEntry("partitions", status.partitions().orElseThrow());
         }
     }
 
@@ -162,12 +162,12 @@ class PartitionedTableIT {
             // TRUNCATE gives the partition a new file; a DELETE would leave the old one with dead rows.
             assertThat(Sql.value(dataSource, "SELECT pg_relation_filenode('" + leaving + "')")).isNotEqualTo(before);
             assertThat(Sql.count(dataSource, "SELECT count(*) FROM " + leaving)).isZero();
-            assertThat(store.stats().namespaces()).containsOnlyKeys("staying").containsEntry("staying", 10L);
+            assertThat(store.stats().namespaceCounts()).containsOnlyKeys("staying").containsEntry("staying", 10L);
             store.deleteNamespace("staying");
             assertThat(store.listNamespaces()).isEmpty();
             // The partitions stay, ready for the next write.
             store.inNamespace("leaving").upsert(TestData.randomRecords(random, 2, DIMENSION, "again"));
-            assertThat(store.stats().namespaces()).containsOnly(Map.entry("leaving", 2L));
+            assertThat(store.stats().namespaceCounts()).containsOnly(Map.entry("leaving", 2L));
         }
     }
 
@@ -182,12 +182,15 @@ class PartitionedTableIT {
             String small = hnswIndexesOf(partition("pruned", "small")).get(0);
             String large = hnswIndexesOf(partition("pruned", "large")).get(0);
 
+            // The store's query, its namespace bound as a parameter, plans on the small tenant's partition alone.
             String plan = table.explain("small", Query.builder(TestData.randomVector(random, DIMENSION)).topK(5).build());
-            assertThat(plan).contains("Index Scan using " + small).doesNotContain(large);
+            assertThat(plan).contains(" on " + partition("pruned", "small")).doesNotContain(partition("pruned", "large"));
 
-            // Prepared statements (pgjdbc's after five runs) get a generic plan: the namespace is pruned when it runs.
+            // Prepared statements (pgjdbc's after five runs) get a generic plan: the namespace is pruned when it runs,
+            // and the small tenant's own index serves it (a table this small would otherwise be scanned).
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("SET plan_cache_mode = force_generic_plan");
+                statement.execute("SET enable_seqscan = off");
                 statement.execute("PREPARE probe(text) AS SELECT id FROM pruned WHERE namespace = $1 AND embedding IS NOT NULL"
                         + " ORDER BY embedding <=> '[1,0,0,0,0,0,0,0]' LIMIT 5");
                 StringBuilder generic = new StringBuilder();
@@ -240,8 +243,8 @@ class PartitionedTableIT {
 
         SchemaChange down = manager.downgrade(DowngradeOptions.toNothing().backupTo("converted_backup"));
         assertThat(down.toVersion()).isZero();
-        assertThat(Sql.value(dataSource, "SELECT to_regclass('converted')")).isNull();
-        assertThat(Sql.value(dataSource, "SELECT to_regclass('" + partition("converted", "one") + "')")).isNull();
+        assertThat(Sql.value(dataSource, "SELECT to_regclass('converted') IS NULL")).isEqualTo("t");
+        assertThat(Sql.value(dataSource, "SELECT to_regclass('" + partition("converted", "one") + "') IS NULL")).isEqualTo("t");
         assertThat(Sql.count(dataSource, "SELECT count(*) FROM converted_backup")).isEqualTo(19);
     }
 
@@ -272,13 +275,13 @@ class PartitionedTableIT {
     @Test
     void thePrintedScriptBuildsTheSamePartitionedTable() {
         SchemaScript script = SchemaManager.sql(settings("scripted"), PARTITIONED, DowngradeOptions.toNothing());
-        assertThat(script.upgradeSql()).contains("PARTITION BY LIST (namespace)").contains("PARTITION OF");
+        assertThat(script.upgradeSql()).contains("PARTITION BY LIST (\"namespace\")").contains("PARTITION OF");
 
         Sql.execute(dataSource, script.upgrade().toArray(String[]::new));
 
         assertThat(partitions("scripted")).containsExactly("scripted_ns_default=DEFAULT");
         assertThat(SchemaManager.create(dataSource, settings("scripted")).upgrade(PARTITIONED).changes()).isEmpty();
         Sql.execute(dataSource, script.downgrade().toArray(String[]::new));
-        assertThat(Sql.value(dataSource, "SELECT to_regclass('scripted')")).isNull();
+        assertThat(Sql.value(dataSource, "SELECT to_regclass('scripted') IS NULL")).isEqualTo("t");
     }
 }
