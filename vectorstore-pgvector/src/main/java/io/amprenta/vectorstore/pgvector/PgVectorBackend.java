@@ -380,10 +380,12 @@ final class PgVectorBackend implements VectorStoreBackend {
     }
 
     private TableSize tableSize(Connection connection) throws SQLException {
-        // Summed over the leaves, so a table partitioned by namespace is measured by its partitions' rows.
-        return Jdbc.first(connection, Jdbc.Statement.of("SELECT sum(greatest(c.reltuples, 0))::int8, sum(c.relpages)::int8,"
-                + " sum(pg_relation_size(c.oid))::int8 / current_setting('block_size')::int8 FROM pg_partition_tree(to_regclass(?))"
-                + " t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf", layout.names().qualified()),
+        // Summed over the leaves, so a table partitioned by namespace is measured by its partitions' rows
+        // (pg_partition_tree lists nothing for a table outside a partition tree: such a table is its own leaf).
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT sum(greatest(reltuples, 0))::int8, sum(relpages)::int8,"
+                + " sum(pg_relation_size(oid))::int8 / current_setting('block_size')::int8 FROM pg_class WHERE (oid ="
+                + " to_regclass(?) AND relkind = 'r') OR oid IN (SELECT relid FROM pg_partition_tree(to_regclass(?))"
+                + " WHERE isleaf)", layout.names().qualified(), layout.names().qualified()),
                 row -> new TableSize(row.getLong(1), row.getLong(2), row.getLong(3))).orElse(new TableSize(0, 0, 0));
     }
 

@@ -39,8 +39,10 @@ final class PlanCheck {
     public static boolean usesIndex(Connection connection, Searcher searcher, TableNames names, String namespace,
                                     Query query, String indexName) throws SQLException {
         String plan = explain(connection, searcher, namespace, query);
-        List<String> indexes = Jdbc.list(connection, Jdbc.Statement.of("SELECT c.relname FROM pg_partition_tree(to_regclass(?))"
-                + " t JOIN pg_class c ON c.oid = t.relid", names.qualify(indexName)), row -> row.getString(1));
+        // pg_partition_tree lists nothing for an index outside a partition tree: the index itself is added.
+        List<String> indexes = Jdbc.list(connection, Jdbc.Statement.of("SELECT relname FROM pg_class WHERE oid = to_regclass(?)"
+                + " OR oid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))", names.qualify(indexName),
+                names.qualify(indexName)), row -> row.getString(1));
         // EXPLAIN quotes a name only when it needs quoting.
         return indexes.stream().anyMatch(index -> plan.contains(" using " + index + " on ")
                 || plan.contains(" using " + Identifiers.quote(index) + " on "));

@@ -92,10 +92,11 @@ class PartitionedTableIT {
             assertThat(status.isCurrent()).as(status.describe()).isTrue();
             assertThat(status.partitions()).hasValue("LIST (namespace): 2 namespace partition(s), default partition with 0 row(s)");
             assertThat(status.describe()).contains("partitions:       LIST (namespace)");
+            Sql.execute(dataSource, "ANALYZE tenants");
             HealthReport health = store.inNamespace("acme").health();
             assertThat(health.status()).as(health.message()).isEqualTo(HealthReport.Status.UP);
             assertThat(health.details()).containsEntry("vectorIndex", "tenants_embedding_hnsw")
-                    .containsEntry("partitions", status.partitions().orElseThrow());
+                    .containsEntry("partitions", status.partitions().orElseThrow()).containsEntry("estimatedRows", 10L);
         }
     }
 
