@@ -3,6 +3,7 @@ package io.amprenta.vectorstore.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import io.amprenta.vectorstore.pgvector.BackupRestore;
 import io.amprenta.vectorstore.pgvector.DowngradeOptions;
+import io.amprenta.vectorstore.pgvector.Partitioning;
 import io.amprenta.vectorstore.pgvector.PgDataSources;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.SchemaChange;
@@ -11,6 +12,7 @@ import io.amprenta.vectorstore.pgvector.SchemaScript;
 import io.amprenta.vectorstore.pgvector.SchemaStatus;
 import io.amprenta.vectorstore.pgvector.UpgradeOptions;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +40,11 @@ final class SchemaCommand {
                         + " load: `vectorstore migrate --defer-index` does).") boolean deferIndex,
                 @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version,
                 @Option(names = "--reindex", description = {"Then rebuild the HNSW index when it works in another precision",
-                    "than PGVECTOR_INDEX_PRECISION asks for (queries and writes wait for the build)."}) boolean reindex) {
-        UpgradeOptions options = UpgradeOptions.latest();
+                    "than PGVECTOR_INDEX_PRECISION asks for (queries and writes wait for the build)."}) boolean reindex,
+                @Option(names = "--partition-by", paramLabel = "namespace", converter = PartitionByConverter.class,
+                        description = "Partition the table by namespace: one LIST partition (and HNSW index) per"
+                        + " namespace, created on its first write, and a default partition.") Partitioning partitioning) {
+        UpgradeOptions options = UpgradeOptions.latest().partitionBy(partitioning == null ? Partitioning.NONE : partitioning);
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
@@ -101,16 +106,31 @@ final class SchemaCommand {
         "only the statements the table still needs."})
     int sql(@Option(names = "--downgrade", description = "Print the downgrade SQL instead.") boolean downgrade,
             @Option(names = "--defer-index", description = "Leave the HNSW index out of the upgrade.") boolean deferIndex,
+            @Option(names = "--partition-by", paramLabel = "namespace", converter = PartitionByConverter.class,
+                    description = "Print the upgrade that partitions the table by namespace.") Partitioning partitioning,
             @Option(names = "--pending", description = "Connect, read the table, and print only the steps not yet"
                     + " applied (no vector index when one serves the metric already).") boolean pending) {
         Output output = cli.output(json);
-        UpgradeOptions upgrade = deferIndex ? UpgradeOptions.latest().deferVectorIndex() : UpgradeOptions.latest();
+        UpgradeOptions latest = UpgradeOptions.latest().partitionBy(partitioning == null ? Partitioning.NONE : partitioning);
+        UpgradeOptions upgrade = deferIndex ? latest.deferVectorIndex() : latest;
         SchemaScript script = pending
                 ? withManager(manager -> manager.pendingSql(upgrade))
                 : SchemaManager.sql(PgVectorSettings.fromConfig(cli.config()), upgrade, DowngradeOptions.toNothing());
         output.result(script);
         output.line(downgrade ? script.downgradeSql() : script.upgradeSql());
         return ExitCode.OK;
+    }
+
+    /** Reads {@code --partition-by}: {@code none} or {@code namespace}. */
+    static final class PartitionByConverter implements CommandLine.ITypeConverter<Partitioning> {
+        @Override
+        public Partitioning convert(String value) {
+            try {
+                return Partitioning.fromOptionValue(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private int change(Function<SchemaManager, SchemaChange> action) {

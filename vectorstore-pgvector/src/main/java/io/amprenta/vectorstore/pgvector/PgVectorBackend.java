@@ -220,8 +220,11 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void deleteAll(String namespace) {
+        // A namespace with a partition of its own is emptied by TRUNCATE (ARCHITECTURE.md, "Namespaces as partitions").
+        boolean truncatable = layout.deletesRows(settings.deleteMode());
         inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(),
-                connection -> rows.deleteAll(connection, namespace));
+                connection -> truncatable && writer.partitions().truncate(connection, namespace) ? 0
+                        : rows.deleteAll(connection, namespace));
         reads.wrote();
     }
 
@@ -273,6 +276,8 @@ final class PgVectorBackend implements VectorStoreBackend {
         Inspection inspection = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
             TableSize measured = tableSize(connection);
+            PartitionLayout.summary(connection, layout.names()).ifPresent(partitions -> details.put("partitions",
+                    partitions.describe()));
             details.put("estimatedRows", measured.estimatedRows());
             Optional.ofNullable(shape.availableExtensionVersion()).or(() -> Optional.ofNullable(shape.extensionVersion()))
                     .ifPresent(version -> details.put("pgvectorVersion", version));
@@ -283,7 +288,7 @@ final class PgVectorBackend implements VectorStoreBackend {
             if (name.isPresent()) {
                 details.put("vectorIndexPrecision", layout.vector().indexPrecisionName());
             }
-            details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
+            details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, layout.names(), namespace, probe,
                     name.get()));
             return new Inspection(name.isPresent(), measured);
         });
@@ -378,10 +383,13 @@ final class PgVectorBackend implements VectorStoreBackend {
     }
 
     private TableSize tableSize(Connection connection) throws SQLException {
-        return Jdbc.first(connection, Jdbc.Statement.of("SELECT greatest(reltuples, 0)::int8, relpages,"
-                + " pg_relation_size(oid) / current_setting('block_size')::int8 FROM pg_class WHERE oid = to_regclass(?)",
-                layout.names().qualified()), row -> new TableSize(row.getLong(1), row.getLong(2), row.getLong(3)))
-                .orElse(new TableSize(0, 0, 0));
+        // Summed over the leaves, so a table partitioned by namespace is measured by its partitions' rows
+        // (pg_partition_tree lists nothing for a table outside a partition tree: such a table is its own leaf).
+        return Jdbc.first(connection, Jdbc.Statement.of("SELECT sum(greatest(reltuples, 0))::int8, sum(relpages)::int8,"
+                + " sum(pg_relation_size(oid))::int8 / current_setting('block_size')::int8 FROM pg_class WHERE (oid ="
+                + " to_regclass(?) AND relkind = 'r') OR oid IN (SELECT relid FROM pg_partition_tree(to_regclass(?))"
+                + " WHERE isleaf)", layout.names().qualified(), layout.names().qualified()),
+                row -> new TableSize(row.getLong(1), row.getLong(2), row.getLong(3))).orElse(new TableSize(0, 0, 0));
     }
 
     @Override

@@ -308,15 +308,20 @@ public final class PgVectorTable implements RecallSource {
             if (!deferred.isEmpty()) {
                 for (Map.Entry<String, String> index : deferred.entrySet()) {
                     dropInvalid(connection, shape, names, index.getKey());
-                    creates.add(index.getValue().replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
+                    // A partitioned table's index reads "ON ONLY t": recreated that way it would index no partition.
+                    creates.add(index.getValue().replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ")
+                            .replaceFirst(" ON ONLY ", " ON "));
                 }
             } else if (shape.servingIndexes(settings.metric(), backend.layout().vector()).isEmpty()) {
                 dropInvalid(connection, shape, names, names.vectorIndex());
                 creates.add(SchemaScripts.createVectorIndex(names, backend.layout().vector(), settings.metric(),
                         settings.hnswM(), settings.hnswEfConstruction()));
             }
+            // PostgreSQL cannot build an index of a partitioned table concurrently: each partition's is built in turn.
+            IndexBuildOptions chosen = options.concurrently() && PartitionLayout.isPartitioned(connection, names)
+                    ? options.withConcurrently(false) : options;
             for (String create : creates) {
-                build(connection, options, create);
+                build(connection, chosen, create);
             }
             if (!deferred.isEmpty()) {
                 Jdbc.execute(connection, SchemaScripts.forgetDeferredIndexes(names));

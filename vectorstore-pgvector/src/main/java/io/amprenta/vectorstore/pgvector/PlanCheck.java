@@ -4,6 +4,7 @@ import io.amprenta.vectorstore.Query;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,11 +32,19 @@ final class PlanCheck {
         return plan.toString();
     }
 
-    /** Whether the plan of {@code query} scans the index {@code indexName}. */
-    public static boolean usesIndex(Connection connection, Searcher searcher, String namespace, Query query,
-                                    String indexName) throws SQLException {
+    /**
+     * Whether the plan of {@code query} scans the index {@code indexName} of the table {@code names}, or on a
+     * partitioned table, one of the partitions' indexes that make it up (ARCHITECTURE.md, "Namespaces as partitions").
+     */
+    public static boolean usesIndex(Connection connection, Searcher searcher, TableNames names, String namespace,
+                                    Query query, String indexName) throws SQLException {
         String plan = explain(connection, searcher, namespace, query);
+        // pg_partition_tree lists nothing for an index outside a partition tree: the index itself is added.
+        List<String> indexes = Jdbc.list(connection, Jdbc.Statement.of("SELECT relname FROM pg_class WHERE oid = to_regclass(?)"
+                + " OR oid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))", names.qualify(indexName),
+                names.qualify(indexName)), row -> row.getString(1));
         // EXPLAIN quotes a name only when it needs quoting.
-        return plan.contains(" using " + indexName + " on ") || plan.contains(" using " + Identifiers.quote(indexName) + " on ");
+        return indexes.stream().anyMatch(index -> plan.contains(" using " + index + " on ")
+                || plan.contains(" using " + Identifiers.quote(index) + " on "));
     }
 }

@@ -70,6 +70,7 @@ final class RecordWriter {
     private final TableNames names;
     private final String copyColumns;
     private final String key;
+    private final PartitionLayout partitions;
 
     /** A writer for the table {@code layout}. */
     public RecordWriter(TableLayout layout, int copyThreshold) {
@@ -80,6 +81,12 @@ final class RecordWriter {
                 TableNames.column(TableNames.EMBEDDING), TableNames.column(TableNames.EMBEDDING_MODEL),
                 names.metadata(), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
         this.key = TableNames.column(TableNames.NAMESPACE) + ", " + names.id();
+        this.partitions = new PartitionLayout(names);
+    }
+
+    /** The table's partitions by namespace, if it has them (ARCHITECTURE.md, "Namespaces as partitions"). */
+    PartitionLayout partitions() {
+        return partitions;
     }
 
     /**
@@ -99,6 +106,9 @@ final class RecordWriter {
         records.forEach(record -> layout.vector().checkIndexable(record.id(), record.values()));
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
+        if (options.insertMissingRows() && layout.canInsertRows()) {
+            partitions.ensure(connection, namespace);
+        }
         Set<String> skipped;
         if (!options.insertMissingRows() || !layout.canInsertRows()) {
             skipped = updateExisting(connection, namespace, sorted, options);

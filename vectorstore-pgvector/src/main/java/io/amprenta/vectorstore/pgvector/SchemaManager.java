@@ -79,6 +79,7 @@ public final class SchemaManager {
         List<String> up = new ArrayList<>(SchemaScripts.upgradePrologue(names));
         for (int version = 1; version <= upgrade.toVersion(); version++) {
             up.addAll(upStep(settings, version, vector, upgrade));
+            up.addAll(PartitionLayout.stepsAfter(version, names, upgrade.partitioning()));
         }
         List<String> down = new ArrayList<>();
         down.add(SchemaScripts.lock());
@@ -103,8 +104,12 @@ public final class SchemaManager {
             UpgradeOptions needed = shape.vectorIndex(settings.metric(), vector).isPresent()
                     ? options.deferVectorIndex() : options;
             List<String> up = new ArrayList<>();
-            for (int version = shape.schemaVersion() + 1; version <= options.toVersion(); version++) {
-                up.addAll(upStep(settings, version, vector, needed));
+            // Partitioning a table rebuilds it, and every step from version 1 with it.
+            boolean partition = options.partitioning() == Partitioning.NAMESPACE
+                    && !PartitionLayout.isPartitioned(connection, names);
+            for (int version = partition ? 1 : shape.schemaVersion() + 1; version <= options.toVersion(); version++) {
+                up.addAll(upStep(settings, version, vector, partition ? options : needed));
+                up.addAll(PartitionLayout.stepsAfter(version, names, options.partitioning()));
             }
             if (!up.isEmpty()) {
                 List<String> prologue = new ArrayList<>(SchemaScripts.upgradePrologue(names));
@@ -149,14 +154,22 @@ public final class SchemaManager {
             }
             // The indexes the steps build get the build's memory and parallel workers for this transaction only.
             executed.addAll(IndexBuilds.configure(connection, settings.indexBuild(), true));
+            boolean partitionedBefore = PartitionLayout.isPartitioned(connection, names);
             for (int version = 1; version <= options.toVersion(); version++) {
                 for (String statement : upStep(settings, version, vector, options)) {
                     run(connection, statement, executed);
                 }
+                for (String statement : PartitionLayout.stepsAfter(version, names, options.partitioning())) {
+                    run(connection, statement, executed);
+                }
             }
             TableShape after = Catalog.read(connection, names);
-            return new SchemaChange(before.schemaVersion(), after.schemaVersion(),
-                    SchemaChecks.changes(before, after, names), executed, Optional.empty());
+            List<String> changes = new ArrayList<>(SchemaChecks.changes(before, after, names));
+            if (!partitionedBefore && PartitionLayout.isPartitioned(connection, names)) {
+                changes.add("partitioned by namespace: " + PartitionLayout.summary(connection, names)
+                        .map(PartitionLayout.Summary::describe).orElse(""));
+            }
+            return new SchemaChange(before.schemaVersion(), after.schemaVersion(), changes, executed, Optional.empty());
         });
     }
 
@@ -373,7 +386,8 @@ public final class SchemaManager {
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems,
                     "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue() + " ("
-                            + tuning.source() + ")", calibrations);
+                            + tuning.source() + ")", calibrations,
+                    PartitionLayout.summary(connection, names).map(PartitionLayout.Summary::describe));
         });
     }
 
@@ -490,6 +504,12 @@ public final class SchemaManager {
             return new ConfigurationException(ErrorCode.INSUFFICIENT_PRIVILEGE, action + " failed: " + message
                     + ". Enabling pgvector needs a superuser: have one run CREATE EXTENSION vector in this database,"
                     + " then run the upgrade again.", failure);
+        }
+        if (state.equals("0A000") && message.startsWith("vectorstore:")) {
+            return new ConfigurationException(ErrorCode.SCHEMA_CONFLICT, action + " failed: " + message + ". Nothing was"
+                    + " changed. Partition it in your own migration (docs/pgvector.md, \"Namespaces as partitions\";"
+                    + " `vectorstore schema sql --partition-by namespace` prints the library's plan), or keep one table.",
+                    failure);
         }
         if (state.equals("55006") && message.startsWith("vectorstore:")) {
             return new ConfigurationException(ErrorCode.DOWNGRADE_REFUSED, action + " failed: " + message

@@ -26,12 +26,14 @@ import java.util.OptionalInt;
  * @param searchSetting the ef_search unfiltered queries run with and where it comes from: {@code PGVECTOR_EF_SEARCH},
  *     a stored calibration (when and on how many rows it was measured) or the default
  * @param calibrations the search settings calibrated for this table and stored in the database
+ * @param partitions how the table is partitioned (e.g. by namespace: how many partitions, rows in the default one);
+ *     empty when it is one table
  */
 public record SchemaStatus(String table, Optional<String> extensionVersion, Optional<String> availableExtensionVersion,
                            boolean tableExists, boolean createdByLibrary, List<Column> columns, OptionalInt dimension,
                            List<Index> indexes, Optional<Index> vectorIndex, int schemaVersion, int latestVersion,
                            long embeddedRows, long pendingRows, List<String> problems, String searchSetting,
-                           List<SearchCalibration> calibrations) {
+                           List<SearchCalibration> calibrations, Optional<String> partitions) {
 
     /** Copies the lists. */
     public SchemaStatus {
@@ -108,6 +110,7 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
             text.append("rows:             ").append(embeddedRows).append(" with an embedding, ").append(pendingRows)
                     .append(" pending\n");
             text.append("search setting:   ").append(searchSetting).append('\n');
+            partitions.ifPresent(layout -> text.append("partitions:       ").append(layout).append('\n'));
             calibrations.forEach(calibration -> text.append("calibrated:       ").append(calibration.describe()).append('\n'));
             text.append("columns:\n");
             columns.forEach(column -> text.append("  ").append(column.name()).append(' ').append(column.type())
