@@ -6,7 +6,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.core.BaseConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this store last set as the {@code hnsw.*} scan settings of each database session it queried through, so that a
@@ -22,9 +25,15 @@ import org.postgresql.core.BaseConnection;
  */
 final class ScanSessions {
 
+    /** After this many sessions found without the settings the store had set there, it sends them with every query. */
+    static final int LOST_LIMIT = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanSessions.class);
+
     // Weak keys: a physical connection the pool closes is forgotten with it.
     private final Map<BaseConnection, Map<String, String>> known = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, String> startup;
+    private final AtomicInteger lost = new AtomicInteger();
 
     /** Sessions that start with the {@code hnsw.*} entries of {@code sessionDefaults}. */
     ScanSessions(Map<String, String> sessionDefaults) {
@@ -39,6 +48,9 @@ final class ScanSessions {
 
     /** The entries of {@code wanted} that the session of {@code connection} is not known to have; empty when none. */
     Map<String, String> missing(Connection connection, Map<String, String> wanted) throws SQLException {
+        if (lost.get() >= LOST_LIMIT) {
+            return wanted;
+        }
         return missing(known.getOrDefault(physical(connection), startup), wanted);
     }
 
@@ -73,6 +85,19 @@ final class ScanSessions {
     /** Forgets what the session of {@code connection} holds: the next query there sends every setting. */
     void forget(Connection connection) throws SQLException {
         known.put(physical(connection), Map.of());
+    }
+
+    /**
+     * Records that a session had lost settings this store had set there. Sessions that keep losing them (PgBouncer in
+     * transaction mode hands each transaction another server connection) are not worth remembering: from the
+     * {@link #LOST_LIMIT}th time on, every query sends its settings, in the same round trip.
+     */
+    void lost(String table) {
+        if (lost.incrementAndGet() == LOST_LIMIT) {
+            LOG.warn("Queries of {} found their connection's session without the scan settings set on it {} times (a"
+                    + " pooler in transaction mode, or the application resetting sessions): from now on they send the"
+                    + " settings with every query.", table, LOST_LIMIT);
+        }
     }
 
     private static BaseConnection physical(Connection connection) throws SQLException {

@@ -116,7 +116,11 @@ final class Searcher {
             if (matches.size() < query.topK() && send.size() < scan.size()) {
                 // Short: the session may have lost settings it was believed to have (the guard then yields nothing).
                 sessions.forget(connection);
+                int before = matches.size();
                 matches = approximate(connection, namespace, query, scan, scan);
+                if (matches.size() > before) {
+                    sessions.lost(layout.names().display());
+                }
             }
             if (matches.size() < query.topK() && settings.exactFallback()) {
                 List<Match> exact = exactSearch(connection, namespace, query);
