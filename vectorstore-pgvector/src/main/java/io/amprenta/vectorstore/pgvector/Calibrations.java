@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * database for the table's size and for filtered or unfiltered queries, else the defaults (ARCHITECTURE.md, "The query
  * path", step 4). Stored calibrations are re-read at most every {@link #TTL}, on the connection of the query that finds
  * them stale, so every instance picks up a re-calibration within that time and pays for it with two short statements
- * per period. Thread-safe.
+ * per period. The same read takes the namespaces' shares of the table from the planner's statistics. Thread-safe.
  */
 final class Calibrations {
 

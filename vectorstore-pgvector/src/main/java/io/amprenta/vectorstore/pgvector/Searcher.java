@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * distance operator with a {@code LIMIT}, which is the shape the HNSW index serves, and the namespace and metadata
  * filter are plain {@code WHERE} conditions on it.
  *
- * <p>Per query, in the same transaction and the same round trip: {@code hnsw.ef_search} is raised to top-k when
- * smaller (the scan never yields more rows than ef_search otherwise), and iterative scans are switched on, so a scan
- * whose candidates the filter or the namespace thins out keeps going until it has top-k rows. Relaxed-order scans
- * may return rows slightly out of order; the outer query sorts them again (on the exact distance when the index
- * works in half precision).
+ * <p>The scan settings a query needs ({@code hnsw.ef_search} raised to top-k, since the scan never yields more rows
+ * than ef_search otherwise; iterative scans where the filter or the namespace thins out the candidates) are kept in
+ * the session ({@link ScanSessions}) and sent in the query's round trip only when the session lacks them.
+ * Relaxed-order scans may return rows slightly out of order; the searcher sorts the rows it reads again (an outer query re-scores
+ * them on the exact distance when the index works in half precision).
  *
  * <p>An approximate scan can still come back short (the iterative scan hit {@code hnsw.max_scan_tuples}, or parts of
  * the graph are unreachable); then, unless disabled, the query is answered again by exact search, so a query returns
