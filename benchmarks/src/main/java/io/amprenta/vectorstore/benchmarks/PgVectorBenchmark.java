@@ -1,6 +1,8 @@
 package io.amprenta.vectorstore.benchmarks;
 
+import com.pgvector.PGvector;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGStatement;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.Match;
@@ -235,105 +237,144 @@ public final class PgVectorBenchmark {
     private void latency(HikariDataSource pool, VectorStore onDataSource, PgVectorTable table, Dataset data, Report report)
             throws SQLException {
         out.println();
-        out.println("== Query latency: top-" + TOP_K + ", " + data.queries().length + " queries x " + options.latencyRounds()
-                + " rounds after a warm-up round; the three take turns going first ==");
-        out.println("   store = VectorStores.get()/PgVectorStore.builder().config(...): its own pool, whose sessions start with");
-        out.println("           the scan settings; on a DataSource = PgVectorStore.builder().dataSource(appPool): the settings");
-        out.println("           are sent with every query, as the first statement of the same round trip");
+        out.println("== Query latency against hand-written JDBC: top-" + TOP_K + ", " + data.queries().length
+                + " queries (never stored vectors) x " + options.latencyRounds() + " rounds after a warm-up round; the"
+                + " five sides take turns going first ==");
+        out.println("   hand JDBC  = SELECT id, <metadata>, embedding <=> ? AS d FROM t [WHERE <metadata> @> ?::jsonb]"
+                + " ORDER BY embedding <=> ? LIMIT 10,");
+        out.println("                one PreparedStatement on one connection that ran SET hnsw.ef_search (and, filtered,"
+                + " SET hnsw.iterative_scan) once, at the store's values");
+        out.println("   own pool   = PgVectorStore.builder().config(...): the store's own HikariCP pool");
+        out.println("   DataSource = PgVectorStore.builder().dataSource(appPool): an application's HikariCP pool");
+        out.println("   same SQL   = the store's SQL and settings through plain JDBC (info: isolates the client side)");
+        out.println("   hand JDBC, prepareThreshold=0 = the hand-written query as a one-shot statement, planned with its values");
         Map<String, String> keys = new HashMap<>(connection.asMap());
         keys.put(PgVectorSettings.TABLE.key(), QUERY_TABLE);
         keys.put(PgVectorSettings.DIMENSION.key(), String.valueOf(data.dimension()));
         keys.put(PgVectorSettings.POOL_SIZE.key(), "2");
         try (VectorStore own = PgVectorStore.builder().config(VectorStoreConfig.of(keys)).build()) {
-            double unfiltered = latency(pool, own, onDataSource, table, data, "unfiltered", q -> null);
-            report.target("query p50 / plain JDBC p50, unfiltered", unfiltered, "<=", 1.15);
-            latency(pool, own, onDataSource, table, data, "10% filter", q -> Filter.eq("bucket10", q % 10));
+            latency(pool, own, onDataSource, table, data, report, new Case("unfiltered", q -> null, q -> row -> true));
+            latency(pool, own, onDataSource, table, data, report, new Case("10% filter", q -> Filter.eq("bucket10", q % 10),
+                    q -> row -> row % 10 == q % 10));
         }
     }
 
-    // Returns the ratio of the p50s of the store with its own pool and of plain JDBC.
-    private double latency(HikariDataSource pool, VectorStore own, VectorStore onDataSource, PgVectorTable table,
-                           Dataset data, String name, IntFunction<Filter> filters) throws SQLException {
+    // One case: the four sides interleaved on the same queries, their p50/p99, the ratios and each side's recall.
+    private void latency(HikariDataSource pool, VectorStore own, VectorStore onDataSource, PgVectorTable table,
+                         Dataset data, Report report, Case testCase) throws SQLException {
         float[][] queries = data.queries();
-        SearchStatement statement = table.searchStatement("", Query.builder(queries[0]).topK(TOP_K).filter(filters.apply(0)).build());
-        try (Connection jdbc = pool.getConnection()) {
-            jdbc.setAutoCommit(true);
+        boolean filtered = testCase.filter.apply(0) != null;
+        // A first query reads the table's statistics and calibrations, which decide the settings the SQL names.
+        onDataSource.query(Query.builder(queries[0]).topK(TOP_K).filter(testCase.filter.apply(0)).build());
+        SearchStatement statement = table.searchStatement("", Query.builder(queries[0]).topK(TOP_K).filter(testCase.filter.apply(0)).build());
+        String metadata = PgVectorSettings.METADATA_COLUMN.defaultValue().orElseThrow();
+        String handSql = "SELECT id, " + metadata + ", embedding <=> ? AS d FROM " + QUERY_TABLE
+                + (filtered ? " WHERE " + metadata + " @> ?::jsonb" : "") + " ORDER BY embedding <=> ? LIMIT " + TOP_K;
+        try (Connection hand = pool.getConnection(); Connection same = pool.getConnection()) {
+            // What a user of pgvector-java does once per connection: register the type, set the scan settings.
+            PGvector.addVectorType(hand);
+            try (Statement set = hand.createStatement()) {
+                set.execute("SET hnsw.ef_search = " + statement.settings().get("hnsw.ef_search"));
+                if (filtered) {
+                    set.execute("SET hnsw.iterative_scan = " + statement.settings().get("hnsw.iterative_scan"));
+                }
+            }
+            PGvector.addVectorType(same);
             for (Map.Entry<String, String> setting : statement.settings().entrySet()) {
-                try (PreparedStatement set = jdbc.prepareStatement("SELECT set_config(?, ?, false)")) {
+                try (PreparedStatement set = same.prepareStatement("SELECT set_config(?, ?, false)")) {
                     set.setString(1, setting.getKey());
                     set.setString(2, setting.getValue());
                     set.execute();
                 }
             }
-            try (PreparedStatement plain = jdbc.prepareStatement(statement.sql())) {
+            try (PreparedStatement handQuery = hand.prepareStatement(handSql);
+                 PreparedStatement handOneShot = hand.prepareStatement(handSql);
+                 PreparedStatement sameQuery = same.prepareStatement(statement.sql())) {
+                // The same hand-written query, never server-prepared: PostgreSQL plans it with the values every time.
+                handOneShot.unwrap(PGStatement.class).setPrepareThreshold(0);
                 int samples = queries.length * options.latencyRounds();
-                long[][] nanos = new long[3][samples];
+                long[][] nanos = new long[5][samples];
+                double[] found = new double[5];
                 for (int round = -1; round < options.latencyRounds(); round++) {
                     for (int q = 0; q < queries.length; q++) {
-                        Query query = Query.builder(queries[q]).topK(TOP_K).filter(filters.apply(q)).build();
+                        Filter filter = testCase.filter.apply(q);
+                        Query query = Query.builder(queries[q]).topK(TOP_K).filter(filter).build();
                         List<Object> parameters = table.searchStatement("", query).parameters();
-                        for (int turn = 0; turn < 3; turn++) {
-                            int which = (round + q + turn + 3) % 3;
-                            long took = switch (which) {
-                                case 0 -> timeJdbc(plain, parameters);
-                                case 1 -> timeStore(own, query);
-                                default -> timeStore(onDataSource, query);
+                        PGvector vector = new PGvector(queries[q]);
+                        List<Object> handParameters = filtered ? List.of(vector, MetadataJson.write(Map.of("bucket10",
+                                (double) (q % 10))), vector) : List.of(vector, vector);
+                        int[] truth = round == 0 ? ExactSearch.topK(data.base(), queries[q], TOP_K, DistanceMetric.COSINE,
+                                testCase.rows.apply(q)) : null;
+                        for (int turn = 0; turn < 5; turn++) {
+                            int which = (round + q + turn + 5) % 5;
+                            long started = System.nanoTime();
+                            int[] rows = switch (which) {
+                                case 0 -> timeJdbc(handQuery, handParameters);
+                                case 4 -> timeJdbc(handOneShot, handParameters);
+                                case 1 -> rowsOf(own.query(query));
+                                case 2 -> rowsOf(onDataSource.query(query));
+                                case 3 -> timeJdbc(sameQuery, parameters);
+                                default -> throw new IllegalStateException("no side " + which);
                             };
+                            long took = System.nanoTime() - started;
+                            if (rows.length == 0) {
+                                throw new IllegalStateException("side " + which + " returned no rows");
+                            }
                             if (round >= 0) {
                                 nanos[which][round * queries.length + q] = took;
+                            }
+                            if (truth != null) {
+                                found[which] += overlap(truth, rows) / (double) truth.length;
                             }
                         }
                     }
                 }
-                LatencySummary jdbcLatency = LatencySummary.of(nanos[0]);
-                LatencySummary ownLatency = LatencySummary.of(nanos[1]);
-                LatencySummary dataSourceLatency = LatencySummary.of(nanos[2]);
-                out.printf(Locale.ROOT, "%-11s plain JDBC, same SQL and settings   p50 %6.3f ms  p99 %6.3f ms%n", name,
-                        jdbcLatency.p50Millis(), jdbcLatency.p99Millis());
-                out.printf(Locale.ROOT, "%-11s VectorStore.query                   p50 %6.3f ms  p99 %6.3f ms  p50 ratio %.2f%n",
-                        name, ownLatency.p50Millis(), ownLatency.p99Millis(), ownLatency.p50Millis() / jdbcLatency.p50Millis());
-                out.printf(Locale.ROOT, "%-11s VectorStore.query on a DataSource   p50 %6.3f ms  p99 %6.3f ms  p50 ratio %.2f (info)%n",
-                        name, dataSourceLatency.p50Millis(), dataSourceLatency.p99Millis(), dataSourceLatency.p50Millis() / jdbcLatency.p50Millis());
-                out.println("  the SQL all three run, with " + new TreeMap<>(statement.settings()) + ":");
+                String[] names = {"hand JDBC", "VectorStore.query, own pool", "VectorStore.query, DataSource",
+                        "same SQL, plain JDBC (info)", "hand JDBC, prepareThreshold=0"};
+                // The baseline at matched recall: the hand-written statement whose plan scans the HNSW index. Filtered,
+                // PgJDBC's server-prepared statement gets a generic plan after five runs, which sorts every matching
+                // row (exact, recall 1, slower); the one-shot statement is planned with the filter's value.
+                int baseline = filtered ? 4 : 0;
+                out.println("  ratios against: " + names[baseline]);
+                LatencySummary hand0 = LatencySummary.of(nanos[baseline]);
+                for (int side = 0; side < 5; side++) {
+                    LatencySummary latency = LatencySummary.of(nanos[side]);
+                    out.printf(Locale.ROOT, "%-11s %-31s p50 %6.3f ms  p99 %6.3f ms  p50 ratio %.2f  p99 ratio %.2f"
+                                    + "  recall@10 %.4f%n", testCase.name, names[side], latency.p50Millis(), latency.p99Millis(),
+                            latency.p50Millis() / hand0.p50Millis(), latency.p99Millis() / hand0.p99Millis(),
+                            found[side] / queries.length);
+                }
+                report.target("query p50 / hand JDBC p50, " + testCase.name + ", own pool",
+                        LatencySummary.of(nanos[1]).p50Millis() / hand0.p50Millis(), "<=", 1.15);
+                report.target("query p50 / hand JDBC p50, " + testCase.name + ", DataSource",
+                        LatencySummary.of(nanos[2]).p50Millis() / hand0.p50Millis(), "<=", 1.15);
+                out.println("  the store's SQL (same-SQL side), with " + new TreeMap<>(statement.settings()) + ":");
                 out.println("    " + statement.sql().replace("\n", "\n    "));
-                return ownLatency.p50Millis() / jdbcLatency.p50Millis();
+                out.println("  the hand-written SQL: " + handSql);
             }
         }
     }
 
-    private static long timeStore(VectorStore store, Query query) {
-        long started = System.nanoTime();
-        List<Match> matches = store.query(query);
-        long took = System.nanoTime() - started;
-        if (matches.isEmpty()) {
-            throw new IllegalStateException("the store returned no matches");
-        }
-        return took;
-    }
-
-    private static long timeJdbc(PreparedStatement plain, List<Object> parameters) {
-        long started = System.nanoTime();
+    private static int[] timeJdbc(PreparedStatement plain, List<Object> parameters) {
         try {
             for (int i = 0; i < parameters.size(); i++) {
                 plain.setObject(i + 1, parameters.get(i));
             }
-            int rows = 0;
+            List<Integer> rows = new ArrayList<>(TOP_K);
             try (ResultSet rs = plain.executeQuery()) {
                 int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    for (int c = 1; c <= columns; c++) {
+                    String id = rs.getString(1);
+                    for (int c = 2; c <= columns; c++) {
                         rs.getObject(c);
                     }
-                    rows++;
+                    rows.add(Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)));
                 }
             }
-            if (rows == 0) {
-                throw new IllegalStateException("plain JDBC returned no rows");
-            }
+            return rows.stream().mapToInt(Integer::intValue).toArray();
         } catch (SQLException e) {
             throw new IllegalStateException("plain JDBC query failed: " + e.getMessage(), e);
         }
-        return System.nanoTime() - started;
     }
 
     // ---------------------------------------------------------------- recall

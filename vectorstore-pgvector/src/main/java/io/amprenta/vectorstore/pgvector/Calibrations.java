@@ -3,13 +3,16 @@ package io.amprenta.vectorstore.pgvector;
 import io.amprenta.vectorstore.ConfigurationException;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings.IterativeScan;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * database for the table's size and for filtered or unfiltered queries, else the defaults (ARCHITECTURE.md, "The query
  * path", step 4). Stored calibrations are re-read at most every {@link #TTL}, on the connection of the query that finds
  * them stale, so every instance picks up a re-calibration within that time and pays for it with two short statements
- * per period. Thread-safe.
+ * per period. The same read takes the namespaces' shares of the table from the planner's statistics. Thread-safe.
  */
 final class Calibrations {
 
@@ -47,8 +50,13 @@ final class Calibrations {
     record Tuning(int efSearch, IterativeScan iterativeScan, Optional<SearchCalibration> calibration, String source) {
     }
 
-    // What one read of the catalog and the calibration table found; tableRows is -1 when never analyzed.
-    private record Snapshot(List<SearchCalibration> calibrations, long tableRows, long readAtNanos) {
+    /** A namespace holding at least this share of the table's rows is searched as the whole table. */
+    static final double WHOLE_TABLE_SHARE = 0.9;
+
+    // What one read of the catalog and the calibration table found; tableRows is -1 when never analyzed. The shares
+    // of the most common namespaces come from the planner's statistics (empty when never analyzed).
+    private record Snapshot(List<SearchCalibration> calibrations, long tableRows, Map<String, Double> namespaceShares,
+                            long readAtNanos) {
     }
 
     /** The settings in force for the table of {@code names}, trusting a read of the calibrations for {@code ttl}. */
@@ -60,17 +68,25 @@ final class Calibrations {
 
     /** The tuning of a query, re-reading the stored calibrations on {@code connection} first when they are stale. */
     Tuning tuning(Connection connection, boolean filtered) throws SQLException {
-        if (!fullyConfigured()) {
-            Snapshot current = snapshot;
-            if ((current == null || System.nanoTime() - current.readAtNanos() >= ttlNanos) && refreshing.compareAndSet(false, true)) {
-                try {
-                    snapshot = read(connection);
-                } finally {
-                    refreshing.set(false);
-                }
+        Snapshot current = snapshot;
+        if ((current == null || System.nanoTime() - current.readAtNanos() >= ttlNanos) && refreshing.compareAndSet(false, true)) {
+            try {
+                snapshot = read(connection);
+            } finally {
+                refreshing.set(false);
             }
         }
         return tuning(filtered);
+    }
+
+    /**
+     * Whether an unfiltered query in {@code namespace} scans (nearly) the whole table, as last read from the planner's
+     * statistics: then no row the index yields is thrown away, and an iterative scan would only cost time (it keeps
+     * every candidate it passes over). False when unknown (never analyzed, or not read yet).
+     */
+    boolean coversTable(String namespace) {
+        Snapshot current = snapshot;
+        return current != null && current.namespaceShares().getOrDefault(namespace, 0.0) >= WHOLE_TABLE_SHARE;
     }
 
     /** The tuning of a query from what was last read, without touching the database. */
@@ -118,19 +134,34 @@ final class Calibrations {
     private Snapshot read(Connection connection) throws SQLException {
         String calibrationTable = names.schema() + "." + TableNames.CALIBRATION_TABLE;
         Jdbc.Statement probe = Jdbc.Statement.of("SELECT (SELECT reltuples::int8 FROM pg_class WHERE oid = to_regclass(?)),"
-                + " CASE WHEN to_regclass(?) IS NULL THEN false ELSE has_table_privilege(to_regclass(?)::oid, 'SELECT') END",
-                names.qualified(), names.calibrationTable(), names.calibrationTable());
-        Optional<long[]> found = Jdbc.first(connection, probe, row -> new long[] {row.getLong(1), row.getBoolean(2) ? 1 : 0});
+                + " CASE WHEN to_regclass(?) IS NULL THEN false ELSE has_table_privilege(to_regclass(?)::oid, 'SELECT') END,"
+                + " s.most_common_vals::text::text[], s.most_common_freqs FROM (SELECT 1) AS one LEFT JOIN pg_stats s"
+                + " ON s.schemaname = ? AND s.tablename = ? AND s.attname = ?",
+                names.qualified(), names.calibrationTable(), names.calibrationTable(), names.schema(), names.table(),
+                TableNames.NAMESPACE);
+        Map<String, Double> shares = new HashMap<>();
+        Optional<long[]> found = Jdbc.first(connection, probe, row -> {
+            Array values = row.getArray(3);
+            Array freqs = row.getArray(4);
+            if (values != null && freqs != null) {
+                Object[] namespaces = (Object[]) values.getArray();
+                Object[] frequencies = (Object[]) freqs.getArray();
+                for (int i = 0; i < Math.min(namespaces.length, frequencies.length); i++) {
+                    shares.put((String) namespaces[i], ((Number) frequencies[i]).doubleValue());
+                }
+            }
+            return new long[] {row.getLong(1), row.getBoolean(2) ? 1 : 0};
+        });
         long tableRows = found.map(values -> values[0]).orElse(-1L);
         boolean readable = found.map(values -> values[1] == 1).orElse(false);
-        if (!readable) {
-            if (found.isPresent() && warnedUnreadable.compareAndSet(false, true)) {
+        if (!readable || fullyConfigured()) {
+            if (!readable && found.isPresent() && warnedUnreadable.compareAndSet(false, true)) {
                 LOG.debug("No readable {}: {} runs with {}={} unless calibrated", calibrationTable, names.display(),
                         PgVectorSettings.EF_SEARCH.key(), settings.efSearch());
             }
-            return new Snapshot(List.of(), tableRows, System.nanoTime());
+            return new Snapshot(List.of(), tableRows, Map.copyOf(shares), System.nanoTime());
         }
-        return new Snapshot(list(connection, names), tableRows, System.nanoTime());
+        return new Snapshot(list(connection, names), tableRows, Map.copyOf(shares), System.nanoTime());
     }
 
     /** Every calibration stored for the table of {@code names}; the calibration table must exist. */

@@ -59,8 +59,7 @@ public final class PgVectorStore {
      * The value of the {@code options} connection property (PgJDBC; {@code PGOPTIONS} for libpq) with which an
      * application's pool can start every session with the store's scan settings, for
      * {@link Builder#sessionSettingsPreset()}: e.g. {@code -c hnsw.ef_search=100 -c hnsw.iterative_scan=relaxed_order
-     * -c hnsw.max_scan_tuples=20000 -c plan_cache_mode=force_custom_plan}. They then apply to the pool's other work
-     * too: {@code plan_cache_mode} makes every prepared statement be planned with its parameter values.
+     * -c hnsw.max_scan_tuples=20000}. They then apply to the pool's other vector queries too.
      */
     public static String sessionOptions(PgVectorSettings settings) {
         return Searcher.startupOptions(Searcher.sessionDefaults(settings));

@@ -199,7 +199,7 @@ public final class PgVectorTable implements RecallSource {
     /** The SQL the store runs for {@code query} in {@code namespace}, with its parameters and scan settings. */
     public SearchStatement searchStatement(String namespace, Query query) {
         SqlFragment sql = backend.searcher().indexQuery(namespace, query);
-        return new SearchStatement(sql.sql(), sql.parameters(), backend.searcher().scanSettings(query.topK(), query.filter() != null));
+        return new SearchStatement(sql.sql(), sql.parameters(), backend.searcher().scanSettings(namespace, query));
     }
 
     /**

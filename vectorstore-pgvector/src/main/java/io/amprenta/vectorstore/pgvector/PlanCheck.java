@@ -5,6 +5,7 @@ import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,7 +23,12 @@ final class PlanCheck {
      */
     public static String explain(Connection connection, Searcher searcher, String namespace, Query query)
             throws SQLException {
-        for (Map.Entry<String, String> setting : searcher.scanSettings(query.topK(), query.filter() != null).entrySet()) {
+        Map<String, String> settings = new LinkedHashMap<>(searcher.scanSettings(namespace, query));
+        if (query.filter() != null) {
+            // The store runs filtered queries as one-shot statements, planned with their values every time.
+            settings.put("plan_cache_mode", "force_custom_plan");
+        }
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
             Jdbc.execute(connection, Jdbc.Statement.of("SELECT set_config(?, ?, true)", setting.getKey(), setting.getValue()));
         }
         SqlFragment sql = searcher.indexQuery(namespace, query);

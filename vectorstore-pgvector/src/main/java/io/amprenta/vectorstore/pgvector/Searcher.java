@@ -12,10 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * distance operator with a {@code LIMIT}, which is the shape the HNSW index serves, and the namespace and metadata
  * filter are plain {@code WHERE} conditions on it.
  *
- * <p>Per query, in the same transaction and the same round trip: {@code hnsw.ef_search} is raised to top-k when
- * smaller (the scan never yields more rows than ef_search otherwise), and iterative scans are switched on, so a scan
- * whose candidates the filter or the namespace thins out keeps going until it has top-k rows. Relaxed-order scans
- * may return rows slightly out of order; the outer query sorts them again (on the exact distance when the index
- * works in half precision).
+ * <p>The scan settings a query needs ({@code hnsw.ef_search} raised to top-k, since the scan never yields more rows
+ * than ef_search otherwise; iterative scans where the filter or the namespace thins out the candidates) are kept in
+ * the session ({@link ScanSessions}) and sent in the query's round trip only when the session lacks them.
+ * Relaxed-order scans may return rows slightly out of order; the searcher sorts the rows it reads again (an outer query re-scores
+ * them on the exact distance when the index works in half precision).
  *
  * <p>An approximate scan can still come back short (the iterative scan hit {@code hnsw.max_scan_tuples}, or parts of
  * the graph are unreachable); then, unless disabled, the query is answered again by exact search, so a query returns
@@ -45,6 +47,7 @@ final class Searcher {
     private final FilterCompiler filters;
     private final Database database;
     private final Calibrations calibrations;
+    private final ScanSessions sessions;
     private final AtomicBoolean warnedShort = new AtomicBoolean();
 
     /**
@@ -59,21 +62,21 @@ final class Searcher {
         this.layout = layout;
         this.database = database;
         this.calibrations = calibrations;
+        this.sessions = new ScanSessions(database.sessionDefaults());
         this.filters = new FilterCompiler(layout.names().metadata());
     }
 
     /**
      * What a pool dedicated to the store sets once per connection (as startup options, which {@code RESET} and
-     * {@code DISCARD ALL} return to): the scan settings of a query whose top-k does not exceed ef_search, custom plans,
-     * and the statement timeout. Queries then need no per-query settings, which costs a second statement in the
-     * round trip; PostgreSQL 15 measured here runs the query itself noticeably slower after one.
+     * {@code DISCARD ALL} return to): the scan settings of a query whose top-k does not exceed ef_search and the
+     * statement timeout. Queries then need no per-query settings, which cost a second statement in the round trip.
+     * (Custom plans for filtered queries come from one-shot statements instead: see {@link #search}.)
      */
     public static Map<String, String> sessionDefaults(PgVectorSettings settings) {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("hnsw.ef_search", String.valueOf(settings.efSearch()));
         defaults.put("hnsw.iterative_scan", settings.iterativeScan().sqlValue());
         defaults.put("hnsw.max_scan_tuples", String.valueOf(settings.maxScanTuples()));
-        defaults.put("plan_cache_mode", "force_custom_plan");
         if (!settings.statementTimeout().isZero()) {
             defaults.put("statement_timeout", timeout(settings));
         }
@@ -92,12 +95,33 @@ final class Searcher {
         return settings.statementTimeout().toMillis() + "ms";
     }
 
-    /** The matches for {@code query} in {@code namespace}, best first; ends the transaction it starts. */
+    /**
+     * The matches for {@code query} in {@code namespace}, best first; ends the transaction it starts. One round trip
+     * in the common case (ARCHITECTURE.md, "The query path", step 4): the scan settings are sent, at session level and
+     * in front of the query, only when this session is not known to have them ({@link ScanSessions}), and the query
+     * checks them itself (a guard that yields no rows when they are not in force, which the retry below repairs).
+     * Filtered queries run as one-shot statements, which PostgreSQL plans with their filter's values every time: a
+     * generic plan assumes a fixed selectivity for {@code metadata @> $1} and then sorts every row a broad filter
+     * matches instead of scanning the HNSW index. Unfiltered queries may use the generic plan, as a hand-written one
+     * does.
+     */
     public List<Match> search(Connection connection, String namespace, Query query) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
             Calibrations.Tuning tuning = calibrations.tuning(connection, query.filter() != null);
-            List<Match> matches = run(connection, approximateSql(namespace, query, tuning), query);
+            Map<String, String> scan = scanSettings(namespace, query, tuning);
+            // A hybrid query's candidates do not all come through the guarded index scan: it always sends its settings.
+            Map<String, String> send = query.hasSparseVector() ? scan : sessions.missing(connection, scan);
+            List<Match> matches = approximate(connection, namespace, query, scan, send);
+            if (matches.size() < query.topK() && send.size() < scan.size()) {
+                // Short: the session may have lost settings it was believed to have (the guard then yields nothing).
+                sessions.forget(connection);
+                int before = matches.size();
+                matches = approximate(connection, namespace, query, scan, scan);
+                if (matches.size() > before) {
+                    sessions.lost(layout.names().display());
+                }
+            }
             if (matches.size() < query.topK() && settings.exactFallback()) {
                 List<Match> exact = exactSearch(connection, namespace, query);
                 if (exact.size() > matches.size()) {
@@ -110,6 +134,8 @@ final class Searcher {
             }
             return matches;
         } catch (SQLException | RuntimeException e) {
+            // A failed statement took its settings with it (they roll back with the transaction).
+            sessions.forget(connection);
             if (!autoCommit) {
                 connection.rollback();
             }
@@ -117,19 +143,28 @@ final class Searcher {
         }
     }
 
-    /**
-     * The approximate query, preceded by the settings the session does not already have: in auto-commit mode both
-     * statements run in one implicit transaction and one round trip ({@code set_config(..., true)} lasts until it
-     * ends). {@link SqlFragment#sql()} starts with {@code SELECT set_config} when there is such a prologue.
-     */
-    public SqlFragment approximateSql(String namespace, Query query) {
-        return approximateSql(namespace, query, calibrations.tuning(query.filter() != null));
+    // The approximate query, preceded by the session settings in send (and the statement timeout) when there are any.
+    private List<Match> approximate(Connection connection, String namespace, Query query, Map<String, String> scan,
+                                    Map<String, String> send) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String prologue = prologue(send, parameters);
+        String sql = indexSql(namespace, query, scan, parameters);
+        List<Match> matches = run(connection, new SqlFragment(prologue.isEmpty() ? sql : prologue + ";\n" + sql, parameters),
+                query);
+        sessions.applied(connection, send);
+        return matches;
     }
 
-    private SqlFragment approximateSql(String namespace, Query query, Calibrations.Tuning tuning) {
+    /**
+     * The approximate query as sent on a session that starts as the store's sessions do, preceded by the settings such
+     * a session does not already have: in auto-commit mode both statements run in one implicit transaction and one
+     * round trip. {@link SqlFragment#sql()} starts with {@code SELECT set_config} when there is such a prologue.
+     */
+    public SqlFragment approximateSql(String namespace, Query query) {
+        Map<String, String> scan = scanSettings(namespace, query, calibrations.tuning(query.filter() != null));
         List<Object> parameters = new ArrayList<>();
-        String prologue = prologue(scanSettings(query.topK(), query.filter() != null, tuning), parameters);
-        String sql = indexSql(namespace, query, parameters);
+        String prologue = prologue(sessions.missingAtStart(scan), parameters);
+        String sql = indexSql(namespace, query, scan, parameters);
         return new SqlFragment(prologue.isEmpty() ? sql : prologue + ";\n" + sql, parameters);
     }
 
@@ -139,20 +174,19 @@ final class Searcher {
      */
     public SqlFragment indexQuery(String namespace, Query query) {
         List<Object> parameters = new ArrayList<>();
-        String sql = indexSql(namespace, query, parameters);
+        String sql = indexSql(namespace, query, scanSettings(namespace, query, calibrations.tuning(query.filter() != null)),
+                parameters);
         return new SqlFragment(sql, parameters);
     }
 
     /**
-     * The settings a query runs with: {@code hnsw.ef_search}, {@code hnsw.iterative_scan} and
-     * {@code hnsw.max_scan_tuples} for top-k, and for filtered queries {@code plan_cache_mode = force_custom_plan}.
-     * A filtered query must be planned with its filter's values: a generic plan assumes a fixed selectivity for
-     * {@code metadata @> $1} and then sorts every row a broad filter matches (exact but several times slower) instead
-     * of scanning the HNSW index; with the values, the planner scans the index for broad filters and fetches the few
-     * rows of selective ones through the GIN index.
+     * The settings a query runs with: {@code hnsw.ef_search} (raised to top-k), {@code hnsw.iterative_scan} and
+     * {@code hnsw.max_scan_tuples}. An unfiltered dense query in a namespace that holds (nearly) the whole table runs
+     * without an iterative scan: no candidate is filtered out, so it finds the same rows, and the iterative scan's
+     * bookkeeping only costs time.
      */
-    public Map<String, String> scanSettings(int topK, boolean filtered) {
-        return scanSettings(topK, filtered, calibrations.tuning(filtered));
+    public Map<String, String> scanSettings(String namespace, Query query) {
+        return scanSettings(namespace, query, calibrations.tuning(query.filter() != null));
     }
 
     /** The search settings in force for filtered or unfiltered queries, as last read. */
@@ -160,47 +194,63 @@ final class Searcher {
         return calibrations.tuning(filtered);
     }
 
-    private Map<String, String> scanSettings(int topK, boolean filtered, Calibrations.Tuning tuning) {
+    private Map<String, String> scanSettings(String namespace, Query query, Calibrations.Tuning tuning) {
+        int topK = query.topK();
+        boolean wholeTable = query.filter() == null && !query.hasSparseVector() && calibrations.coversTable(namespace);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("hnsw.ef_search", String.valueOf(Math.min(PgVectorSettings.MAX_EF_SEARCH, Math.max(tuning.efSearch(), topK))));
-        values.put("hnsw.iterative_scan", tuning.iterativeScan().sqlValue());
+        values.put("hnsw.iterative_scan", (wholeTable ? PgVectorSettings.IterativeScan.OFF : tuning.iterativeScan()).sqlValue());
         values.put("hnsw.max_scan_tuples", String.valueOf(Math.max(settings.maxScanTuples(),
                 (long) topK * 2 > Integer.MAX_VALUE ? Integer.MAX_VALUE : topK * 2)));
-        if (filtered) {
-            values.put("plan_cache_mode", "force_custom_plan");
-        }
         return values;
     }
 
-    // Only what differs from the session's known defaults, with the statement timeout; empty when nothing does.
-    private String prologue(Map<String, String> values, List<Object> parameters) {
-        Jdbc.Statement prologue = database.prologue(values);
-        if (prologue == null) {
-            return "";
+    // The session settings in session (kept by the session, see ScanSessions) and the statement timeout (for this
+    // transaction only, unless sessions start with it), as one SELECT; empty when there is nothing to send.
+    private String prologue(Map<String, String> session, List<Object> parameters) {
+        StringBuilder sql = new StringBuilder();
+        session.forEach((name, value) -> {
+            sql.append(sql.length() == 0 ? "SELECT " : ", ").append("set_config('").append(name).append("', ?, false)");
+            parameters.add(value);
+        });
+        Jdbc.Statement timeout = database.prologue(Map.of());
+        if (timeout != null) {
+            sql.append(sql.length() == 0 ? timeout.sql() : ", " + timeout.sql().substring("SELECT ".length()));
+            parameters.addAll(timeout.parameters());
         }
-        parameters.addAll(prologue.parameters());
-        return prologue.sql();
+        return sql.toString();
     }
 
     // The multiple of top-k re-scored exactly from a half-precision index (rescoreCandidates).
     private static final int RESCORE_FACTOR = 4;
 
-    private String indexSql(String namespace, Query query, List<Object> parameters) {
+    // A condition true only while the session runs with the settings in scan: a query on a session that lost them
+    // (RESET, a pooler's reassignment) yields no rows instead of quietly running with pgvector's defaults. It is
+    // constant for the statement, so PostgreSQL checks it once, before the scan.
+    private static void appendGuard(StringBuilder sql, Map<String, String> scan, List<Object> parameters) {
+        scan.forEach((name, value) -> {
+            sql.append(" AND current_setting('").append(name).append("', true) = ?");
+            parameters.add(value);
+        });
+    }
+
+    private String indexSql(String namespace, Query query, Map<String, String> scan, List<Object> parameters) {
         if (query.hasSparseVector()) {
             return hybridSql(namespace, query, parameters);
         }
         VectorColumn vector = layout.vector();
+        if (!vector.indexesHalfvecExpression()) {
+            return plainSql(namespace, query, scan, parameters);
+        }
+        // A halfvec expression index: its candidates are scored again on the full-precision column.
         String embedding = TableNames.column(TableNames.EMBEDDING);
         String operator = VectorColumn.operator(settings.metric());
-        boolean rescore = vector.indexesHalfvecExpression();
         StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
                 .append(layout.idType().asText(layout.names().id())).append(" AS id");
         if (query.includeMetadata()) {
             sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
         }
-        if (query.includeValues() || rescore) {
-            sql.append(", ").append(embedding).append(" AS embedding");
-        }
+        sql.append(", ").append(embedding).append(" AS embedding");
         if (query.includeValues()) {
             sql.append(", ").append(Rows.sparseColumns(layout));
         }
@@ -209,23 +259,19 @@ final class Searcher {
         PGvector bound = new PGvector(query.vector());
         parameters.add(bound);
         appendWhere(sql, namespace, query, parameters);
+        appendGuard(sql, scan, parameters);
         sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
-        parameters.add(rescore ? rescoreCandidates(query.topK(), calibrations.tuning(query.filter() != null).efSearch())
-                : query.topK());
+        parameters.add(rescoreCandidates(query.topK(), calibrations.tuning(query.filter() != null).efSearch()));
         if (query.includeMetadata()) {
             sql.append(", metadata");
         }
         if (query.includeValues()) {
             sql.append(", ").append(vector.readExpression("embedding")).append(", ").append(SPARSE_ALIASES);
         }
-        if (rescore) {
-            sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
-            parameters.add(bound);
-            sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\" LIMIT ?");
-            parameters.add(query.topK());
-        } else {
-            sql.append(", distance AS exact\nFROM candidates ORDER BY distance + 0, id COLLATE \"C\"");
-        }
+        sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
+        parameters.add(bound);
+        sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\" LIMIT ?");
+        parameters.add(query.topK());
         return sql.toString();
     }
 
@@ -238,6 +284,30 @@ final class Searcher {
     static int rescoreCandidates(int topK, int efSearch) {
         long multiple = (long) topK * RESCORE_FACTOR;
         return (int) Math.max(topK, Math.min(multiple, Math.max(efSearch, topK)));
+    }
+
+    /**
+     * The query a user would write by hand, plus the namespace, the filter and the settings guard: the bare distance
+     * operator in {@code ORDER BY} with a literal {@code LIMIT} (the shape the HNSW index serves, and a generic plan
+     * keeps it). The few rows a relaxed-order scan returns slightly out of order are sorted in {@link #read}, not by
+     * a wrapping query.
+     */
+    private String plainSql(String namespace, Query query, Map<String, String> scan, List<Object> parameters) {
+        VectorColumn vector = layout.vector();
+        String embedding = TableNames.column(TableNames.EMBEDDING);
+        StringBuilder sql = new StringBuilder("SELECT ").append(layout.idType().asText(layout.names().id())).append(" AS id");
+        if (query.includeMetadata()) {
+            sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
+        }
+        if (query.includeValues()) {
+            sql.append(", ").append(vector.readExpression(embedding)).append(" AS embedding, ").append(Rows.sparseColumns(layout));
+        }
+        sql.append(", ").append(vector.indexExpression(embedding)).append(' ').append(VectorColumn.operator(settings.metric()))
+                .append(' ').append(vector.indexParameter()).append(" AS distance\nFROM ").append(layout.names().qualified());
+        parameters.add(new PGvector(query.vector()));
+        appendWhere(sql, namespace, query, parameters);
+        appendGuard(sql, scan, parameters);
+        return sql.append("\nORDER BY distance LIMIT ").append(query.topK()).toString();
     }
 
     /** The exact query: the subquery's {@code OFFSET 0} keeps the planner from using the vector index. */
@@ -343,6 +413,10 @@ final class Searcher {
     private List<Match> run(Connection connection, SqlFragment statement, Query query) throws SQLException {
         Jdbc.Statement sql = new Jdbc.Statement(statement.sql(), statement.parameters());
         try (PreparedStatement prepared = Jdbc.prepare(connection, sql)) {
+            if (query.filter() != null) {
+                // One-shot (unnamed) statements are planned with their parameters' values every time (see search).
+                prepared.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
             prepared.execute();
             if (statement.sql().startsWith("SELECT set_config") && !prepared.getMoreResults()) {
                 throw new SQLException("the query returned no result set");
@@ -366,9 +440,11 @@ final class Searcher {
                 parameters), query);
     }
 
+    // The rows as matches, best first: by distance, then by id in code point order (the byte order of COLLATE "C" in
+    // UTF-8), as the memory backend orders ties.
     private List<Match> read(ResultSet rows, Query query) throws SQLException {
         DistanceMetric metric = settings.metric();
-        List<Match> matches = new ArrayList<>(query.topK());
+        List<Ranked> ranked = new ArrayList<>(query.topK());
         while (rows.next()) {
             int column = 1;
             String id = rows.getString(column++);
@@ -379,10 +455,34 @@ final class Searcher {
                 sparse = Rows.sparseValues(rows, column);
                 column += 2;
             }
-            double score = VectorColumn.score(metric, rows.getDouble(column));
-            matches.add(Match.of(id, score, values, sparse, metadata));
+            double distance = rows.getDouble(column);
+            ranked.add(new Ranked(distance, Match.of(id, VectorColumn.score(metric, distance), values, sparse, metadata)));
         }
+        ranked.sort(BEST_FIRST);
+        List<Match> matches = new ArrayList<>(ranked.size());
+        ranked.forEach(row -> matches.add(row.match()));
         return matches;
+    }
+
+    private record Ranked(double distance, Match match) {
+    }
+
+    private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingDouble((Ranked row) -> row.distance() + 0.0)
+            .thenComparing((a, b) -> compareCodePoints(a.match().id(), b.match().id()));
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private void logShortScan(int approximate, int exact, int topK) {

@@ -76,7 +76,7 @@ class QueryPlanIT {
         assertThat(plan).contains("Index Scan using planned_embedding_hnsw on planned")
                 .contains("Order By: (embedding <=> ").contains("Filter: ((embedding IS NOT NULL) AND (namespace = ''::text))");
         assertThat(table.searchStatement("", Query.builder(records.get(0).values()).build()).sql())
-                .contains("ORDER BY distance LIMIT ?").contains("\"embedding\" <=> ?::vector(32) AS distance");
+                .contains("ORDER BY distance LIMIT 10").contains("\"embedding\" <=> ?::vector(32) AS distance");
     }
 
     @Test
