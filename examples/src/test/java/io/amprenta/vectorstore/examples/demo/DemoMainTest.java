@@ -13,7 +13,7 @@ class DemoMainTest {
 
         assertThatThrownBy(() -> DemoMain.requireHeap(1_000_000, 2L << 30)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1,000,000 records").hasMessageContaining("this JVM may use 2048 MB")
-                .hasMessageContaining("DEMO_JAVA_OPTS=-Xmx6g scripts/demo --records 1000000");
+                .hasMessageContaining("DEMO_JAVA_OPTS=-Xmx8g scripts/demo --records 1000000");
     }
 
     @Test
