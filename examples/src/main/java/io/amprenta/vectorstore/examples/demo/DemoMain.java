@@ -38,8 +38,9 @@ public final class DemoMain {
     // Measured: about 6,700 bytes a record live after a full collection at 100,000 and at 1,000,000 records
     // (docs/scaling.md), so the default heap of a quarter of a 24 GB machine is too small for 1,000,000.
     private static final long HEAP_BYTES_PER_RECORD = 7_500;
-    // maintenance_work_mem for the index build: the HNSW graph of a 384-dimensional row takes about 2 KB while it
-    // is built; a graph that outgrows maintenance_work_mem is built many times slower (ARCHITECTURE.md, migration).
+    // maintenance_work_mem for the index build that ends the migration (ARCHITECTURE.md, "A migration batch: from
+    // claim to commit", step 5): the HNSW graph of a 384-dimensional row takes about 2.2 KB while it is built, and a
+    // graph that outgrows maintenance_work_mem is finished on disk, many times slower.
     private static final long INDEX_BUILD_BYTES_PER_RECORD = 3_000;
 
     private final PrintStream out;
