@@ -115,7 +115,7 @@ public record ScalingModel(int m, double buildCpuNanos, double queryMillis, long
 
     /** The model as calibrated by the run in docs/scaling.md. */
     public static ScalingModel calibrated() {
-        return new ScalingModel(16, 51_000, 28.3, 100_000, 0.5);
+        return new ScalingModel(16, 71_000, 28.3, 100_000, 0.5);
     }
 
     /** Prints the predictions table of docs/scaling.md as Markdown. */
