@@ -34,11 +34,20 @@ public final class DemoMain {
     static final int DIMENSION = 384;
     static final String USER_DATABASE_TABLE = "vectorstore_demo_chunks";
     private static final double KILL_AT_FRACTION = 0.35;
+    // The emulator keeps every record in this JVM: the vector, its metadata map and the emulator's own copy.
+    // Measured: about 6,700 bytes a record live after a full collection at 100,000 and at 1,000,000 records
+    // (docs/scaling.md), so the default heap of a quarter of a 24 GB machine is too small for 1,000,000.
+    private static final long HEAP_BYTES_PER_RECORD = 7_500;
+    // maintenance_work_mem for the index build that ends the migration (ARCHITECTURE.md, "A migration batch: from
+    // claim to commit", step 5): the HNSW graph of a 384-dimensional row takes about 2.2 KB while it is built, and a
+    // graph that outgrows maintenance_work_mem is finished on disk, many times slower.
+    private static final long INDEX_BUILD_BYTES_PER_RECORD = 3_000;
 
     private final PrintStream out;
     private final Path cliJar;
     private final int records;
     private final ProcessBuilder.Redirect commandOutput;
+    private final StepClock clock = new StepClock(System::nanoTime);
 
     /**
      * A demo of {@code records} records printing to {@code out}; the {@code vectorstore} commands write to
@@ -64,8 +73,25 @@ public final class DemoMain {
         if (jar == null) {
             throw new IllegalArgumentException("--cli-jar PATH is required (scripts/demo passes it)");
         }
+        requireHeap(records, Runtime.getRuntime().maxMemory());
         new DemoMain(new PrintStream(System.out, true, StandardCharsets.UTF_8), jar, records, ProcessBuilder.Redirect.INHERIT).run();
         System.exit(0);
+    }
+
+    /** Refuses, before any work, a run whose records would not fit in this JVM's heap beside the emulator. */
+    static void requireHeap(int records, long maxHeapBytes) {
+        long needed = records * HEAP_BYTES_PER_RECORD + (512L << 20);
+        if (needed > maxHeapBytes) {
+            long gigabytes = (needed + (1L << 30) - 1) >> 30;
+            throw new IllegalArgumentException(String.format("The Pinecone emulator keeps the demo's %,d records in this JVM:"
+                    + " that needs about %d GB of heap, and this JVM may use %d MB. Run it with"
+                    + " DEMO_JAVA_OPTS=-Xmx%dg scripts/demo --records %d", records, gigabytes, maxHeapBytes >> 20, gigabytes, records));
+        }
+    }
+
+    /** maintenance_work_mem for the index build of {@code records} rows, at least 1GB, in whole megabytes. */
+    static String indexBuildMemory(int records) {
+        return Math.max(1024, (records * INDEX_BUILD_BYTES_PER_RECORD + (1 << 20) - 1) >> 20) + "MB";
     }
 
     void run() throws Exception {
@@ -82,13 +108,16 @@ public final class DemoMain {
             try (DemoSteps steps = new DemoSteps(out, cliJar, environment, commandOutput)) {
                 runSteps(steps, environment, pinecone, userDatabase.isPresent());
             }
+            out.println();
+            out.println("== Time per step " + "=".repeat(84));
+            clock.print(out);
             out.printf("Total time: %d s.%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
         }
     }
 
     private void runSteps(DemoSteps steps, Map<String, String> environment, PineconeEmulator pinecone, boolean userDatabase)
             throws Exception {
-        heading("1. A Pinecone index with " + String.format("%,d", records) + " chunk embeddings in two namespaces");
+        step("1. A Pinecone index with " + String.format("%,d", records) + " chunk embeddings in two namespaces");
         DemoCorpus corpus = new DemoCorpus(DIMENSION, 60, 42);
         int support = records * 3 / 4;
         pinecone.load("", corpus.chunks("support-", support));
@@ -96,7 +125,7 @@ public final class DemoMain {
         out.printf("Pinecone emulator at %s, index 'rag-demo' (%d dimensions, cosine): %s%n", pinecone.indexHost(), DIMENSION,
                 pinecone.namespaceCounts());
 
-        heading("2. The application's own table, before the migration");
+        step("2. The application's own table, before the migration");
         int applicationRows = Math.min(5_000, support);
         steps.sql("CREATE TABLE " + environment.get("PGVECTOR_TABLE") + " (id text PRIMARY KEY, content text,"
                 + " created_at timestamptz NOT NULL DEFAULT now())", userDatabase);
@@ -105,36 +134,42 @@ public final class DemoMain {
         out.printf("%s holds %,d application rows (id, content, created_at) and no embeddings.%n",
                 environment.get("PGVECTOR_TABLE"), applicationRows);
 
-        heading("3. Prepare the table: extension, columns, HNSW index");
+        step("3. Prepare the table: extension, columns, HNSW index");
         steps.vectorstore("schema", "upgrade");
         steps.vectorstore("schema", "status");
 
-        heading("4. Plan, then migrate - and kill the migration with SIGKILL part-way");
+        step("4. Plan, then migrate - and kill the migration with SIGKILL part-way");
         // About 40 batches whatever the size, so that the kill lands part-way through.
         String batchSize = String.valueOf(Math.max(100, Math.min(1000, records / 40)));
-        steps.vectorstore("migrate", "--dry-run", "--batch-size", batchSize, "--workers", "4", "--defer-index");
+        String indexMemory = indexBuildMemory(records);
+        steps.vectorstore("migrate", "--dry-run", "--batch-size", batchSize, "--workers", "4", "--defer-index",
+                "--index-build-memory", indexMemory);
         long done = steps.vectorstoreKilledAt(KILL_AT_FRACTION, records, "migrate", "--batch-size", batchSize, "--workers", "4",
-                "--defer-index");
+                "--defer-index", "--index-build-memory", indexMemory);
         out.printf(done < records ? "%n*** killed with SIGKILL after %,d of %,d records were committed ***%n"
                 : "%n*** the migration finished (%,d of %,d records) before it could be killed; resume finds nothing to do ***%n",
                 done, records);
 
-        heading("5. Resume: done ids are skipped, nothing is lost or copied twice");
-        steps.vectorstore("migrate", "--batch-size", batchSize, "--workers", "4", "--defer-index", "--resume");
+        step("5. Resume: done ids are skipped, nothing is lost or copied twice");
         String table = environment.get("PGVECTOR_TABLE");
+        steps.vectorstoreWatchingIndexBuild(table, () -> clock.start("5b. The index build at the end of the resumed migration"),
+                "migrate", "--batch-size", batchSize, "--workers", "4", "--defer-index", "--index-build-memory", indexMemory, "--resume");
         out.printf("%s: %,d rows with an embedding; the %,d application rows still have their content: %,d%n", table,
                 steps.count("SELECT count(*) FROM " + table + " WHERE embedding IS NOT NULL"), applicationRows,
                 steps.count("SELECT count(*) FROM " + table + " WHERE content LIKE 'How to ...%'"));
 
-        heading("6. Verify: counts, every id, and a sample compared value by value");
+        step("6. Verify: counts, every id, and a sample compared value by value");
         steps.vectorstore("verify", "--sample", "2000");
+        out.println(steps.sizes(table));
 
-        heading("7. Benchmark both backends on the same queries");
-        steps.vectorstore("benchmark", "--queries", "100", "--top-k", "10", "--use-db-vectors");
+        step("7. Benchmark both backends on the same queries");
+        // Held-out queries (none of them a stored vector), as a user's questions are.
+        steps.vectorstore("benchmark", "--queries", "100", "--top-k", "10", "--held-out");
 
-        heading("8. Switch VECTOR_BACKEND: the same application query on both backends");
+        step("8. Switch VECTOR_BACKEND: the same application query on both backends");
         sideBySide(environment, corpus);
 
+        clock.stop();
         heading("What this showed");
         out.print("""
                 - schema upgrade added vectorstore's columns to a table that already held application rows, which kept their data;
@@ -144,6 +179,11 @@ public final class DemoMain {
                 - the same query, with a metadata filter, returned the same ids and scores from Pinecone and from pgvector,
                   so switching VECTOR_BACKEND (and switching back) changes no application code.
                 """);
+    }
+
+    private void step(String title) {
+        clock.start(title);
+        heading(title);
     }
 
     private void heading(String title) {

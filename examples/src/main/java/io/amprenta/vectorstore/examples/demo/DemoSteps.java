@@ -46,6 +46,42 @@ final class DemoSteps implements AutoCloseable {
     }
 
     /**
+     * Runs {@code vectorstore <args>} to its end like {@link #vectorstore}, calling {@code buildStarted} when
+     * PostgreSQL starts building an index on {@code table} (seen in {@code pg_stat_progress_create_index}), so that
+     * a migration's index build is timed apart from its copy.
+     */
+    void vectorstoreWatchingIndexBuild(String table, Runnable buildStarted, String... args)
+            throws IOException, InterruptedException, SQLException {
+        Process process = start(args);
+        boolean seen = false;
+        while (!process.waitFor(500, TimeUnit.MILLISECONDS)) {
+            if (!seen && count("SELECT count(*) FROM pg_stat_progress_create_index WHERE relid = to_regclass('" + table + "')") > 0) {
+                seen = true;
+                buildStarted.run();
+            }
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("`vectorstore " + String.join(" ", args) + "` exited with " + process.exitValue());
+        }
+    }
+
+    /** The table's size on disk: its rows, its indexes and the HNSW index alone, with the row count. */
+    String sizes(String table) throws SQLException {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+             ResultSet result = sql.executeQuery("SELECT (SELECT count(*) FROM " + table + "), pg_relation_size('" + table + "'),"
+                     + " pg_indexes_size('" + table + "'), pg_total_relation_size('" + table + "'),"
+                     + " (SELECT coalesce(sum(pg_relation_size(i.indexrelid)), 0) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                     + " JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = to_regclass('" + table + "') AND a.amname = 'hnsw')")) {
+            result.next();
+            long rows = result.getLong(1);
+            long hnsw = result.getLong(5);
+            return String.format("%s on disk: %,d rows; table %,d MB (pg_relation_size), indexes %,d MB, of which HNSW %,d MB"
+                    + " (%,d bytes a row); in all %,d MB (pg_total_relation_size)", table, rows, result.getLong(2) >> 20,
+                    result.getLong(3) >> 20, hnsw >> 20, rows == 0 ? 0 : hnsw / rows, result.getLong(4) >> 20);
+        }
+    }
+
+    /**
      * Runs {@code vectorstore <args>} and kills it with SIGKILL once {@code fraction} of {@code total} records
      * are done (or lets it finish if it gets there first).
      *

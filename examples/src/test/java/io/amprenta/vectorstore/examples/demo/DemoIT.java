@@ -29,9 +29,11 @@ class DemoIT {
         String demo = printed.toString(StandardCharsets.UTF_8);
         String output = Files.readString(commands);
         assertThat(demo).contains("$ vectorstore schema upgrade", "$ vectorstore migrate --dry-run",
-                "$ vectorstore verify", "$ vectorstore benchmark --queries 100 --top-k 10 --use-db-vectors")
+                "$ vectorstore verify", "$ vectorstore benchmark --queries 100 --top-k 10 --held-out")
                 .contains("*** killed with SIGKILL after").contains("the 5,000 application rows still have their content: 5,000")
-                .contains("Identical results.").contains("What this showed");
+                .contains("Identical results.").contains("What this showed")
+                .containsPattern("rag_chunks on disk: [\\d,]+ rows; table [\\d,]+ MB .* of which HNSW [\\d,]+ MB")
+                .containsPattern("s  7\\. Benchmark both backends.*\\R.*s  8\\. Switch VECTOR_BACKEND.*\\R.*s  in all");
         assertThat(output).contains("Dry run: nothing was written").contains("OK: the target matches the source")
                 .containsPattern("COMPLETED: [\\d,]+ copied by this process, 8,000 done in all \\([1-9][\\d,]* were done before\\)")
                 .contains("mean top-10 overlap between pinecone and pgvector");
