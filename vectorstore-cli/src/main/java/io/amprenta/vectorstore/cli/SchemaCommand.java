@@ -36,12 +36,20 @@ final class SchemaCommand {
         "the HNSW index and the filtering indexes. Idempotent; the application's columns and rows are untouched."})
     int upgrade(@Option(names = "--defer-index", description = "Do not build the HNSW index now (build it after a bulk"
                         + " load: `vectorstore migrate --defer-index` does).") boolean deferIndex,
-                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version) {
+                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version,
+                @Option(names = "--no-calibrate", description = {"Skip the recall calibration run at the end on a populated,",
+                    "indexed table (as `calibrate --save` would)."}) boolean noCalibrate) {
         UpgradeOptions options = UpgradeOptions.latest();
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
-        return change(manager -> manager.upgrade(chosen));
+        int exit = change(manager -> manager.upgrade(chosen));
+        if (!noCalibrate && version == null) {
+            // A populated table's index was just built or kept: measure what meets the recall target on its data
+            // (ARCHITECTURE.md, "Calibration").
+            AfterLoadCalibration.run(cli.config(), cli.output(json));
+        }
+        return exit;
     }
 
     @Command(name = "downgrade", mixinStandardHelpOptions = true, description = {
