@@ -71,6 +71,7 @@ class SchemaCommandIT {
 
     @Test
     void anUpgradeOnAPopulatedTableEndsWithTheCalibrationUnlessToldNot() throws SQLException {
+        execute("ALTER TABLE rag_chunks ALTER COLUMN content SET DEFAULT ''"); // so the store may insert rows
         assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
         java.util.Random random = new java.util.Random(3);
         try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
@@ -87,7 +88,7 @@ class SchemaCommandIT {
         CliRun optedOut = CliRun.of(environment, "schema", "upgrade", "--no-calibrate");
         assertThat(optedOut.exitCode()).as(optedOut.err()).isZero();
         assertThat(optedOut.out()).doesNotContain("Calibrat");
-        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'vectorstore_search_calibration'")).isZero();
+        assertThat(count("SELECT count(*) FROM vectorstore_search_calibration")).isZero();
 
         CliRun upgrade = CliRun.of(environment, "schema", "upgrade");
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
