@@ -30,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
 final class CalibrateCommand implements Callable<Integer> {
 
     // Settings are measured one after another: a store needs no more connections than this.
-    private static final int POOL_SIZE = 2;
+    static final int POOL_SIZE = 2;
 
     @ParentCommand
     private VectorstoreCli cli;
@@ -86,7 +86,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     // The table's size now (all namespaces: one HNSW graph spans them) keys the calibration by size class.
-    private static void save(VectorStoreConfig config, PgVectorSettings base, CalibrationReport report, Output output) {
+    static void save(VectorStoreConfig config, PgVectorSettings base, CalibrationReport report, Output output) {
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
             long rows = store.stats().namespaceCounts().values().stream().mapToLong(Long::longValue).sum();
             CalibrationReport.Trial chosen = report.chosen();

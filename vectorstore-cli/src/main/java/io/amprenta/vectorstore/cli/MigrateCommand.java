@@ -8,6 +8,7 @@ import io.amprenta.vectorstore.VectorStoreConfig;
 import io.amprenta.vectorstore.migration.FailedRecord;
 import io.amprenta.vectorstore.migration.IdLines;
 import io.amprenta.vectorstore.migration.IdSource;
+import io.amprenta.vectorstore.migration.IndexStrategy;
 import io.amprenta.vectorstore.migration.Migration;
 import io.amprenta.vectorstore.migration.MigrationListener;
 import io.amprenta.vectorstore.migration.MigrationPlan;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -119,17 +121,36 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--embedding-model", description = "Written to embedding_model (default: EMBEDDING_MODEL, else left as is).")
     private String embeddingModel;
 
-    @Option(names = "--index-build-memory", description = {"With --defer-index: maintenance_work_mem",
+    @Option(names = "--index-build-memory", description = {"When the index is built at the end: maintenance_work_mem",
         "for the index build (default: PGVECTOR_INDEX_BUILD_MEMORY, 1GB; about 2 KB per 384-dimensional row keeps the",
         "graph in memory)."})
     private String indexBuildMemory;
 
-    @Option(names = "--index-build-workers", description = {"With --defer-index: parallel maintenance workers for the",
+    @Option(names = "--index-build-workers", description = {"When the index is built at the end: parallel maintenance workers for the",
         "index build (default: PGVECTOR_INDEX_BUILD_WORKERS, else the server's max_parallel_workers, at most 4)."})
     private Integer indexBuildWorkers;
 
-    @Option(names = "--defer-index", description = "Drop the HNSW index first and build it once at the end (much faster backfill).")
-    private boolean deferIndex;
+    @ArgGroup(exclusive = true)
+    private IndexChoice indexChoice = new IndexChoice();
+
+    /** What to do with the vector index; by default the migrator chooses, and the plan says which and why. */
+    static final class IndexChoice {
+        @Option(names = "--defer-index", description = {"Drop the HNSW index first and build it once at the end (much faster",
+            "backfill; queries scan the table meanwhile). Default: chosen by the migrator, see the plan."})
+        boolean defer;
+
+        @Option(names = "--keep-index", description = {"Keep the HNSW index and maintain it row by row, for a table",
+            "applications already read. Default: chosen by the migrator, see the plan."})
+        boolean keep;
+
+        IndexStrategy strategy() {
+            return defer ? IndexStrategy.DEFER : keep ? IndexStrategy.KEEP : IndexStrategy.AUTO;
+        }
+    }
+
+    @Option(names = "--no-calibrate", description = {"Skip the recall calibration a completed migration into pgvector runs",
+        "(as `calibrate --save` would) once the index is built."})
+    private boolean noCalibrate;
 
     @Option(names = "--max-requests-per-second",
             description = "Ceiling of source requests per second for this process, for listing and for fetching each"
@@ -186,7 +207,7 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 builder
                         .runId(runId).namespaces(namespaces).idSource(idSource()).batchSize(batchSize).workers(workers)
-                        .resume(resume).dryRun(dryRun).deferIndex(deferIndex).rateShare(rateShare).lease(lease)
+                        .resume(resume).dryRun(dryRun).indexStrategy(indexChoice.strategy()).rateShare(rateShare).lease(lease)
                         .listener(plan)
                         .listener(new ProgressDisplay(output, logEvery));
                 if (maxRequestsPerSecond != null) {
@@ -201,6 +222,7 @@ final class MigrateCommand implements Callable<Integer> {
             try (Interrupts.Handle interrupt = Interrupts.onInterrupt(migration::stop, Duration.ofMinutes(2))) {
                 report = migration.run();
                 print(output, report, plan.plan);
+                calibrateIfLoaded(config, output, report, to == null);
                 if (failedIdsOut != null && report.outcome() != MigrationReport.Outcome.DRY_RUN) {
                     long written = migration.writeFailedIds(failedIdsOut, namespaces.size() == 1 ? namespaces.get(0) : null);
                     output.line(String.format("%,d failed ids written to %s.", written, failedIdsOut));
@@ -209,6 +231,20 @@ final class MigrateCommand implements Callable<Integer> {
             }
             return exitCode(report.outcome());
         }
+    }
+
+    // A completed load into pgvector changes what ef_search meets the recall target (ARCHITECTURE.md, "Calibration").
+    private void calibrateIfLoaded(VectorStoreConfig config, Output output, MigrationReport report, boolean pgvector) {
+        boolean completed = report.outcome() == MigrationReport.Outcome.COMPLETED
+                || report.outcome() == MigrationReport.Outcome.COMPLETED_WITH_FAILURES;
+        if (!pgvector || !completed || noCalibrate) {
+            return;
+        }
+        if (report.copied() == 0) {
+            output.line("Calibration skipped: this run copied nothing, so the stored calibration still stands.");
+            return;
+        }
+        AfterLoadCalibration.run(config, output);
     }
 
     // A store keeps records as they are: these options shape the rows of a pgvector table only.
@@ -273,6 +309,8 @@ final class MigrateCommand implements Callable<Integer> {
         output.line(String.format("  estimated Pinecone read units: %,d; estimated time: %s", plan.estimatedReadUnits(),
                 ProgressDisplay.format(plan.estimatedTime())));
         plan.assumptions().forEach(assumption -> output.line("  assuming " + assumption));
+        output.line("  index: " + plan.index().describe());
+        plan.index().estimates().forEach(estimate -> output.line("    " + estimate));
     }
 
     /** Keeps the plan for the final printout. */
@@ -289,6 +327,7 @@ final class MigrateCommand implements Callable<Integer> {
             this.plan = started;
             if (!started.checks().isEmpty() && !output.json()) {
                 started.checks().forEach(check -> output.info("check: " + check));
+                output.info("index: " + started.index().describe());
             }
         }
     }

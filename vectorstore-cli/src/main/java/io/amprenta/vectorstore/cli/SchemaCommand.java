@@ -43,12 +43,20 @@ final class SchemaCommand {
                     "than PGVECTOR_INDEX_PRECISION asks for (queries and writes wait for the build)."}) boolean reindex,
                 @Option(names = "--partition-by", paramLabel = "namespace", converter = PartitionByConverter.class,
                         description = "Partition the table by namespace: one LIST partition (and HNSW index) per"
-                        + " namespace, created on its first write, and a default partition.") Partitioning partitioning) {
+                        + " namespace, created on its first write, and a default partition.") Partitioning partitioning,
+                @Option(names = "--no-calibrate", description = {"Skip the recall calibration run at the end on a populated,",
+                    "indexed table (as `calibrate --save` would)."}) boolean noCalibrate) {
         UpgradeOptions options = UpgradeOptions.latest().partitionBy(partitioning == null ? Partitioning.NONE : partitioning);
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
-        return change(manager -> reindex ? manager.upgrade(chosen).followedBy(manager.reindex()) : manager.upgrade(chosen));
+        int exit = change(manager -> reindex ? manager.upgrade(chosen).followedBy(manager.reindex()) : manager.upgrade(chosen));
+        if (!noCalibrate && version == null) {
+            // A populated table's index was just built or kept: measure what meets the recall target on its data
+            // (ARCHITECTURE.md, "Calibration").
+            AfterLoadCalibration.run(cli.config(), cli.output(json));
+        }
+        return exit;
     }
 
     @Command(name = "downgrade", mixinStandardHelpOptions = true, description = {

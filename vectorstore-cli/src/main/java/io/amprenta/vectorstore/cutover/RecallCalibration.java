@@ -44,6 +44,7 @@ public final class RecallCalibration {
     private final List<Integer> efSearchValues;
     private final List<IterativeScan> iterativeScans;
     private final int warmupQueries;
+    private final Duration timeLimit;
 
     private RecallCalibration(Builder builder) {
         this.base = builder.base;
@@ -55,6 +56,7 @@ public final class RecallCalibration {
                 : builder.queries.filter() == null ? List.of(builder.base.iterativeScan())
                 : List.of(IterativeScan.RELAXED_ORDER, IterativeScan.STRICT_ORDER);
         this.warmupQueries = builder.warmupQueries;
+        this.timeLimit = builder.timeLimit;
     }
 
     /**
@@ -73,6 +75,9 @@ public final class RecallCalibration {
         List<CalibrationReport.Trial> trials = new ArrayList<>();
         for (IterativeScan scan : iterativeScans) {
             for (int efSearch : efSearchValues) {
+                if (timeLimit != null && !trials.isEmpty() && System.nanoTime() - started > timeLimit.toNanos()) {
+                    break; // out of time: what was measured so far is reported, the untried values are not
+                }
                 CalibrationReport.Trial trial = measure(efSearch, scan, exact);
                 trials.add(trial);
                 if (trial.meets(targetRecall)) {
@@ -130,6 +135,7 @@ public final class RecallCalibration {
         private List<Integer> efSearchValues = DEFAULT_EF_SEARCH;
         private List<IterativeScan> iterativeScans;
         private int warmupQueries = 10;
+        private Duration timeLimit;
 
         private Builder(PgVectorSettings base, Function<PgVectorSettings, VectorStore> stores) {
             this.base = Objects.requireNonNull(base, "base");
@@ -166,6 +172,18 @@ public final class RecallCalibration {
         /** How many of the queries run unmeasured on each store first (default 10). */
         public Builder warmupQueries(int warmupQueries) {
             this.warmupQueries = warmupQueries;
+            return this;
+        }
+
+        /**
+         * How long to keep trying larger ef_search values (default: no limit). The exact answers and the setting being
+         * measured when the limit passes are finished; settings not tried by then are left out of the report.
+         */
+        public Builder timeLimit(Duration timeLimit) {
+            if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) {
+                throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
+            }
+            this.timeLimit = timeLimit;
             return this;
         }
 

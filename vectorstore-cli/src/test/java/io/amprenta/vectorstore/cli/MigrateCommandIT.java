@@ -82,7 +82,10 @@ class MigrateCommandIT {
         CliRun plan = run("migrate", "--dry-run", "--batch-size", "1000", "--workers", "5");
         assertThat(plan.exitCode()).as(plan.out() + plan.err()).isZero();
         assertThat(plan.out()).contains("namespace '': 2,400 records").contains("namespace 'tenant-b': 600 records")
-                .contains("to copy: 3,000 in 3 batches").contains("estimated Pinecone read units: 330").contains("Dry run");
+                .contains("to copy: 3,000 in 3 batches").contains("estimated Pinecone read units: 330").contains("Dry run")
+                .contains("index: the vector index rag_chunks_embedding_hnsw is dropped during the copy and rebuilt at the"
+                        + " end: the table is being filled, not served: 0 embedded rows against 3,000 to copy")
+                .contains("keeping the index: 3,000 rows inserted into the HNSW graph").contains("deferring it: the copy");
         assertThat(emulator.requests()).extracting(RecordedRequest::operation)
                 .as("a dry run reads no records").doesNotContain(PineconeOperation.FETCH, PineconeOperation.LIST,
                         PineconeOperation.QUERY, PineconeOperation.UPSERT, PineconeOperation.DELETE);
@@ -90,7 +93,10 @@ class MigrateCommandIT {
 
         CliRun migrate = run("migrate", "--batch-size", "500", "--workers", "3");
         assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
-        assertThat(migrate.out()).contains("COMPLETED: 3,000 copied");
+        assertThat(migrate.out()).contains("COMPLETED: 3,000 copied")
+                .contains("Calibration skipped: public.rag_chunks holds 3,000 embedded rows, fewer than 10,000");
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE indexname = 'rag_chunks_embedding_hnsw'")).as("rebuilt")
+                .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE embedding IS NOT NULL AND embedding_model = 'test-model-v1'"))
                 .isEqualTo(3_000);
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE content = 'body of chunk ' || substr(id, 7)")).as("application rows")
@@ -105,7 +111,11 @@ class MigrateCommandIT {
         assertThat(again.err()).contains("--resume");
         CliRun resumed = run("migrate", "--resume");
         assertThat(resumed.exitCode()).isZero();
-        assertThat(resumed.out()).contains("COMPLETED: 0 copied by this process, 3,000 done in all");
+        assertThat(resumed.out()).contains("COMPLETED: 0 copied by this process, 3,000 done in all")
+                .contains("Calibration skipped: this run copied nothing");
+        CliRun both = run("migrate", "--resume", "--defer-index", "--keep-index");
+        assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(both.err()).contains("--defer-index, --keep-index are mutually exclusive");
 
         assertSameAnswersOnBothBackends();
     }

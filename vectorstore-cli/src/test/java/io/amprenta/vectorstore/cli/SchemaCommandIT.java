@@ -42,7 +42,8 @@ class SchemaCommandIT {
 
         CliRun upgrade = CliRun.of(environment, "schema", "upgrade");
         assertThat(upgrade.exitCode()).as(upgrade.err()).isEqualTo(ExitCode.OK);
-        assertThat(upgrade.out()).contains("schema version 0 -> ").contains("embedding");
+        assertThat(upgrade.out()).contains("schema version 0 -> ").contains("embedding")
+                .contains("Calibration skipped: public.rag_chunks holds 0 embedded rows, fewer than 10,000");
         assertThat(CliRun.of(environment, "schema", "upgrade").out()).contains("(nothing to change)");
 
         CliRun after = CliRun.of(environment, "schema", "status");
@@ -66,6 +67,36 @@ class SchemaCommandIT {
         assertThat(count("SELECT count(*) FROM rag_chunks_embeddings")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'rag_chunks'")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM rag_chunks WHERE content = 'text ' || document_id")).isEqualTo(5);
+    }
+
+    @Test
+    void anUpgradeOnAPopulatedTableEndsWithTheCalibrationUnlessToldNot() throws SQLException {
+        execute("ALTER TABLE rag_chunks ALTER COLUMN content SET DEFAULT ''"); // so the store may insert rows
+        assertThat(CliRun.of(environment, "schema", "upgrade").exitCode()).isZero();
+        java.util.Random random = new java.util.Random(3);
+        try (VectorStore pgvector = VectorStores.get(storeConfig(environment))) {
+            for (int batch = 0; batch < 10; batch++) {
+                List<VectorRecord> records = new java.util.ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    records.add(VectorRecord.of("r-" + batch + "-" + i, new float[] {random.nextFloat() - 0.5f,
+                            random.nextFloat() - 0.5f, random.nextFloat() - 0.5f}, Map.of()));
+                }
+                pgvector.upsert(records);
+            }
+        }
+
+        CliRun optedOut = CliRun.of(environment, "schema", "upgrade", "--no-calibrate");
+        assertThat(optedOut.exitCode()).as(optedOut.err()).isZero();
+        assertThat(optedOut.out()).doesNotContain("Calibrat");
+        assertThat(count("SELECT count(*) FROM vectorstore_search_calibration")).isZero();
+
+        CliRun upgrade = CliRun.of(environment, "schema", "upgrade");
+        assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
+        assertThat(upgrade.out()).contains("(nothing to change)")
+                .contains("Calibrating public.rag_chunks for recall@10 >= 0.950 on 10,000 rows")
+                .contains("Saved for public.rag_chunks: ef_search ");
+        assertThat(count("SELECT count(*) FROM vectorstore_search_calibration WHERE row_count = 10000")).isEqualTo(1);
+        assertThat(CliRun.of(environment, "schema", "status").out()).contains("calibrated:       ef_search");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package io.amprenta.vectorstore.migration;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * A target whose vector index the migrator may manage around a bulk load: drop it first and build it once at the end
- * ({@code deferIndex}, many times faster than maintaining it row by row), and refresh the planner's statistics
- * afterwards.
+ * ({@link IndexStrategy#DEFER}, many times faster than maintaining it row by row), and refresh the planner's
+ * statistics afterwards. The migrator reads {@link #indexState()} and {@link #indexScans} to choose
+ * ({@link IndexStrategy#AUTO}).
  */
 public interface IndexedTarget extends MigrationTarget {
 
@@ -19,4 +23,31 @@ public interface IndexedTarget extends MigrationTarget {
      * autovacuum gets round to it.
      */
     void analyze();
+
+    /** What the index strategy is chosen from; read-only. */
+    IndexState indexState();
+
+    /**
+     * How many scans the index {@code index} has served since the server's statistics were last reset (PostgreSQL's
+     * {@code pg_stat_user_indexes.idx_scan}); read-only.
+     */
+    long indexScans(String index);
+
+    /**
+     * The target's index as the strategy sees it.
+     *
+     * @param servingIndex the index serving queries for the configured metric now, if any
+     * @param deferredIndexes definitions of indexes an earlier run dropped and did not rebuild yet
+     * @param embeddedRows rows holding an embedding now
+     * @param dimension the vector dimension
+     * @param efConstruction the index's {@code ef_construction} (what one row's insertion costs grows with it)
+     */
+    record IndexState(Optional<String> servingIndex, List<String> deferredIndexes, long embeddedRows, int dimension,
+                      int efConstruction) {
+
+        /** Copies the list. */
+        public IndexState {
+            deferredIndexes = List.copyOf(deferredIndexes);
+        }
+    }
 }

@@ -80,7 +80,7 @@ public final class Migration {
     /** The immutable settings of a migration. */
     record Settings(SourceStore source, TargetAbilities target, DataSource progressDatabase, String runId,
                     List<String> namespaces, IdSource idSource, int batchSize, int workers, boolean resume, boolean dryRun,
-                    boolean deferIndex, double maxRequestsPerSecond, double listRequestsPerSecond, Duration lease,
+                    IndexStrategy indexStrategy, double maxRequestsPerSecond, double listRequestsPerSecond, Duration lease,
                     RetryPolicy retryPolicy, List<MigrationListener> listeners) {
     }
 
@@ -158,7 +158,7 @@ public final class Migration {
         private int workers = 4;
         private boolean resume;
         private boolean dryRun;
-        private boolean deferIndex;
+        private IndexStrategy indexStrategy = IndexStrategy.AUTO;
         private double maxRequestsPerSecond = Double.POSITIVE_INFINITY;
         private double rateShare = 1;
         private Duration lease = Duration.ofSeconds(60);
@@ -235,11 +235,13 @@ public final class Migration {
         }
 
         /**
-         * Drop the vector index before copying and build it once at the end (much faster for a large backfill); for an
-         * {@link IndexedTarget} only.
+         * What to do with the target's vector index while copying (default {@link IndexStrategy#AUTO}: drop it and
+         * build it once at the end when the table is being filled rather than served, else keep it; the plan says
+         * which and why). {@link IndexStrategy#DEFER} is for an {@link IndexedTarget} only. An index an earlier run
+         * dropped is rebuilt at the end of the run that completes the copy, whatever the strategy.
          */
-        public Builder deferIndex(boolean deferIndex) {
-            this.deferIndex = deferIndex;
+        public Builder indexStrategy(IndexStrategy indexStrategy) {
+            this.indexStrategy = Objects.requireNonNull(indexStrategy, "indexStrategy");
             return this;
         }
 
@@ -310,12 +312,12 @@ public final class Migration {
                         + " pgvector table's rows without an embedding; " + target.describe() + " has no such rows. Use the"
                         + " source's listing or an id file.");
             }
-            if (deferIndex && abilities.indexed().isEmpty()) {
-                throw new IllegalArgumentException("deferIndex drops and rebuilds a pgvector table's vector index; "
+            if (indexStrategy == IndexStrategy.DEFER && abilities.indexed().isEmpty()) {
+                throw new IllegalArgumentException("indexStrategy DEFER drops and rebuilds a pgvector table's vector index; "
                         + target.describe() + " maintains its own index");
             }
             return new Migration(new Settings(source, abilities, progressDatabase(abilities), runId, namespaces, idSource,
-                    batchSize, workers, resume, dryRun, deferIndex,
+                    batchSize, workers, resume, dryRun, indexStrategy,
                     Math.min(maxRequestsPerSecond, rateShare * PINECONE_FETCH_REQUESTS_PER_SECOND),
                     Math.min(maxRequestsPerSecond, rateShare * PINECONE_LIST_REQUESTS_PER_SECOND), lease, retryPolicy,
                     List.copyOf(listeners)));

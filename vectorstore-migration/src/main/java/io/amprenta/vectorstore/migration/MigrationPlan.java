@@ -21,10 +21,12 @@ import java.util.Map;
  * @param estimatedTime time at the assumed rate, stated in {@code assumptions}
  * @param checks what the preflight verified in the target database
  * @param assumptions how the estimates were made
+ * @param index what the run does with the target's vector index, why, and what each path costs
  */
 public record MigrationPlan(String runId, String source, String target, List<String> namespaces, Map<String, Long> sourceCounts,
                             long alreadyDone, long pending, int batchSize, int workers, long batches, long estimatedReadUnits,
-                            Duration estimatedTime, List<String> checks, List<String> assumptions) {
+                            Duration estimatedTime, List<String> checks, List<String> assumptions,
+                            IndexDecision index) {
 
     /** Copies the collections. */
     public MigrationPlan {

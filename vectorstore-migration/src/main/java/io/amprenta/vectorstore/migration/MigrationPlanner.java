@@ -46,11 +46,15 @@ final class MigrationPlanner {
         List<String> assumptions = List.of(
                 counted,
                 "Pinecone serverless read units: fetch costs 1 per 10 records" + (listing ? ", list 1 per call of 100 ids" : ""),
-                String.format("time assumes %,.0f records/s (%d workers x %,.0f, capped by %s requests/s x %d ids)", rate,
+                String.format("time assumes %,.0f records/s (%d workers x %,.0f, capped by %s requests/s x %d ids), plus the"
+                        + " vector index's work as estimated below", rate,
                         settings.workers(), ASSUMED_RECORDS_PER_WORKER_SECOND, settings.maxRequestsPerSecond(), settings.batchSize()));
+        // Read-only, like the rest of the plan; may watch the index's scan counter for a few seconds.
+        IndexDecision index = IndexChoice.decide(settings.indexStrategy(), settings.target().indexed(), pending, rate);
         return new MigrationPlan(settings.runId(), source.backend() + " (namespace views of " + source + ")",
                 settings.target().describe(), namespaces, counts, alreadyDone, pending, settings.batchSize(), settings.workers(),
-                batches, readUnits, Duration.ofSeconds((long) Math.ceil(pending / rate)), checks, assumptions);
+                batches, readUnits, index.estimatedTime().orElse(Duration.ofSeconds((long) Math.ceil(pending / rate))), checks,
+                assumptions, index);
     }
 
 

@@ -119,7 +119,8 @@ final class MigrationRun {
         long alreadyDone = db("counting progress", progress::countsByStatus).get(ProgressTable.DONE);
         MigrationPlan plan = MigrationPlanner.plan(settings, source, sourceStats, namespaces, checks, alreadyDone);
         settings.listeners().forEach(listener -> listener.started(plan));
-        if (settings.deferIndex()) {
+        if (plan.index().defer()) {
+            // Records the definitions first, in the same transaction (ARCHITECTURE.md, "Index strategy").
             settings.target().indexed().orElseThrow().dropVectorIndex();
         }
 
@@ -151,7 +152,7 @@ final class MigrationRun {
             threads.shutdownNow();
             releaseClaims();
         }
-        return finish(alreadyDone);
+        return finish(alreadyDone, plan.index());
     }
 
     // ---- the threads ----
@@ -319,7 +320,7 @@ final class MigrationRun {
                 progress.listingComplete(namespaces), meter.copied(), meter.elapsed(), rate);
     }
 
-    private MigrationReport finish(long alreadyDone) {
+    private MigrationReport finish(long alreadyDone, IndexDecision index) {
         if (fatal.get() instanceof ConfigurationException misconfigured) {
             // Found mid-run (e.g. the table cannot take new rows): as fixable as a preflight error, and reported the same way.
             throw misconfigured;
@@ -346,10 +347,12 @@ final class MigrationRun {
             outcome = MigrationReport.Outcome.COMPLETED;
             message = "Every record is copied.";
         }
-        if (complete && settings.deferIndex()) {
-            settings.target().indexed().orElseThrow().buildVectorIndex(); // which analyzes too
+        Optional<IndexedTarget> indexed = settings.target().indexed();
+        // Whoever completes the copy rebuilds what any run dropped: the recorded definitions, not only this run's.
+        if (complete && indexed.isPresent() && (index.defer() || !indexed.get().indexState().deferredIndexes().isEmpty())) {
+            indexed.get().buildVectorIndex(); // which analyzes too
         } else if (complete && meter.copied() > 0) {
-            settings.target().indexed().ifPresent(IndexedTarget::analyze);
+            indexed.ifPresent(IndexedTarget::analyze);
         }
         List<FailedRecord> failures = db("reading failures", () -> progress.failures(REPORTED_FAILURES));
         MigrationReport report = new MigrationReport(settings.runId(), outcome, message, meter.copied(), alreadyDone, done,

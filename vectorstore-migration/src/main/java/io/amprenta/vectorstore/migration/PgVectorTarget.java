@@ -184,6 +184,31 @@ public final class PgVectorTarget implements TransactionalTarget, IndexedTarget,
         table.analyze();
     }
 
+    @Override
+    public IndexState indexState() {
+        SchemaStatus status = SchemaManager.create(table.dataSource(), table.settings()).status();
+        int efConstruction = status.vectorIndex().flatMap(index -> index.options().stream()
+                        .filter(option -> option.startsWith("ef_construction=")).findFirst())
+                .map(option -> Integer.parseInt(option.substring("ef_construction=".length())))
+                .orElse(table.settings().hnswEfConstruction());
+        return new IndexState(status.vectorIndex().map(SchemaStatus.Index::name), status.deferredIndexes(),
+                status.embeddedRows(), table.dimension(), efConstruction);
+    }
+
+    // Each statement runs in a transaction of its own, so every call reads fresh statistics rather than the snapshot
+    // PostgreSQL keeps for the length of a transaction.
+    @Override
+    public long indexScans(String index) {
+        try (Connection connection = table.dataSource().getConnection()) {
+            return Jdbc.first(connection, Jdbc.Statement.of("SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes"
+                    + " WHERE relid = to_regclass(format('%I.%I', ?, ?)) AND indexrelname = ?", table.settings().schema(),
+                    table.settings().table(), index),
+                    row -> row.getLong(1)).orElse(0L);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "While reading the statistics of the index " + index + ", PostgreSQL", null);
+        }
+    }
+
     private static void advisoryLock(Connection connection, String sql) throws SQLException {
         Jdbc.execute(connection, Jdbc.Statement.of(sql, INDEX_BUILD_LOCK));
     }

@@ -425,7 +425,7 @@ class MigrationEngineIT {
             throw new IllegalStateException(e);
         }
 
-        migration(target).deferIndex(true).build().run();
+        migration(target).indexStrategy(IndexStrategy.DEFER).build().run();
 
         assertThat(target.indexDrops).isEqualTo(1);
         assertThat(target.indexBuilds).isEqualTo(1);

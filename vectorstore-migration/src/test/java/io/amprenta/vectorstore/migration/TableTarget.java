@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -163,6 +164,17 @@ class TableTarget implements TransactionalTarget, IndexedTarget, RowsWithoutEmbe
     @Override
     public void dropVectorIndex() {
         indexDrops++;
+    }
+
+    // A plain table has no vector index: the engine has nothing to decide about it.
+    @Override
+    public IndexState indexState() {
+        return new IndexState(Optional.empty(), List.of(), 0, dimension, 64);
+    }
+
+    @Override
+    public long indexScans(String index) {
+        return 0;
     }
 
     @Override

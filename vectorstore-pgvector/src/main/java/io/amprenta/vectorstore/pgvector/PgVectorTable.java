@@ -357,7 +357,7 @@ public final class PgVectorTable implements RecallSource {
     }
 
     // The definitions dropVectorIndex recorded for this table, by index name; empty when there are none.
-    private static Map<String, String> deferredIndexes(Connection connection, TableNames names) throws SQLException {
+    static Map<String, String> deferredIndexes(Connection connection, TableNames names) throws SQLException {
         Map<String, String> deferred = new LinkedHashMap<>();
         boolean exists = Jdbc.first(connection, Jdbc.Statement.of("SELECT to_regclass(?) IS NOT NULL",
                 names.deferredIndexTable()), row -> row.getBoolean(1)).orElseThrow();

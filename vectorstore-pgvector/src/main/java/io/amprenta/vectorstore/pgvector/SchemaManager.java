@@ -362,9 +362,14 @@ public final class SchemaManager {
                             + " [docs/pgvector.md#full-or-half-precision]");
                 }
             }
+            Map<String, String> deferred = PgVectorTable.deferredIndexes(connection, names);
             try {
                 TableLayout.validate(shape, settings);
-                if (vectorIndex.isEmpty()) {
+                if (vectorIndex.isEmpty() && !deferred.isEmpty()) {
+                    problems.add("The vector index was dropped for a bulk load (" + String.join(", ", deferred.keySet())
+                            + ") and is not rebuilt yet: queries scan the whole table. The migration rebuilds it when it"
+                            + " completes: run `vectorstore migrate --resume`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
+                } else if (vectorIndex.isEmpty()) {
                     problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
                             + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
                 }
@@ -386,7 +391,7 @@ public final class SchemaManager {
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems,
                     "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue() + " ("
-                            + tuning.source() + ")", calibrations,
+                            + tuning.source() + ")", calibrations, List.copyOf(deferred.values()),
                     PartitionLayout.summary(connection, names).map(PartitionLayout.Summary::describe));
         });
     }

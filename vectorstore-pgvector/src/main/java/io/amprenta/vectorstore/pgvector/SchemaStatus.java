@@ -26,6 +26,8 @@ import java.util.OptionalInt;
  * @param searchSetting the ef_search unfiltered queries run with and where it comes from: {@code PGVECTOR_EF_SEARCH},
  *     a stored calibration (when and on how many rows it was measured) or the default
  * @param calibrations the search settings calibrated for this table and stored in the database
+ * @param deferredIndexes the definitions of vector indexes a migration dropped to load faster and has not rebuilt yet
+ *     (recorded in {@code vectorstore_deferred_index}; the migration that completes the load rebuilds them)
  * @param partitions how the table is partitioned (e.g. by namespace: how many partitions, rows in the default one);
  *     empty when it is one table
  */
@@ -33,10 +35,11 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
                            boolean tableExists, boolean createdByLibrary, List<Column> columns, OptionalInt dimension,
                            List<Index> indexes, Optional<Index> vectorIndex, int schemaVersion, int latestVersion,
                            long embeddedRows, long pendingRows, List<String> problems, String searchSetting,
-                           List<SearchCalibration> calibrations, Optional<String> partitions) {
+                           List<SearchCalibration> calibrations, List<String> deferredIndexes, Optional<String> partitions) {
 
     /** Copies the lists. */
     public SchemaStatus {
+        deferredIndexes = List.copyOf(deferredIndexes);
         calibrations = List.copyOf(calibrations);
         columns = List.copyOf(columns);
         indexes = List.copyOf(indexes);
@@ -107,6 +110,8 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
             text.append("vector index:     ").append(vectorIndex.map(i -> i.name() + " (" + i.method() + " "
                     + String.join(",", i.operatorClasses()) + (i.options().isEmpty() ? "" : " " + String.join(",", i.options()))
                     + ", " + i.precision() + " precision)").orElse("none for the configured metric")).append('\n');
+            deferredIndexes.forEach(definition -> text.append("deferred index:   ").append(definition)
+                    .append(" (dropped for a bulk load, rebuilt when the migration completes)\n"));
             text.append("rows:             ").append(embeddedRows).append(" with an embedding, ").append(pendingRows)
                     .append(" pending\n");
             text.append("search setting:   ").append(searchSetting).append('\n');
