@@ -86,7 +86,7 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
-        if (layout.vectorIndex().isEmpty()) {
+        if (layout.vectorIndex().isEmpty() && layout.shards().isEmpty()) {
             LOG.warn("The table {} has no HNSW index for {} distance, so every query scans the whole table. Run"
                     + " `vectorstore schema upgrade` or PgVectorTable.buildVectorIndex() [docs/errors.md#index-missing]",
                     layout.names().display(), settings.metric().configName());

@@ -98,6 +98,10 @@ final class RecordWriter {
         layout.idType().check(records.stream().map(VectorRecord::id).toList(), names.display() + "." + names.idColumn());
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
+        if (layout.shards().isPresent()) {
+            // Through postgres_fdw's foreign partitions, which take no ON CONFLICT DO UPDATE (ARCHITECTURE.md, "Shards").
+            return ShardedWrites.write(connection, layout, namespace, sorted, options);
+        }
         Set<String> skipped;
         if (!options.insertMissingRows() || !layout.canInsertRows()) {
             skipped = updateExisting(connection, namespace, sorted, options);

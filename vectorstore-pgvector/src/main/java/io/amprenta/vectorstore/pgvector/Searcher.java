@@ -190,24 +190,35 @@ final class Searcher {
         String embedding = TableNames.column(TableNames.EMBEDDING);
         String operator = VectorColumn.operator(settings.metric());
         boolean rescore = vector.indexesHalfvecExpression();
-        StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
+        StringBuilder select = new StringBuilder("SELECT ")
                 .append(layout.idType().asText(layout.names().id())).append(" AS id");
         if (query.includeMetadata()) {
-            sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
+            select.append(", ").append(layout.names().metadata()).append(" AS metadata");
         }
         if (query.includeValues() || rescore) {
-            sql.append(", ").append(embedding).append(" AS embedding");
+            select.append(", ").append(embedding).append(" AS embedding");
         }
         if (query.includeValues()) {
-            sql.append(", ").append(Rows.sparseColumns(layout));
+            select.append(", ").append(Rows.sparseColumns(layout));
         }
-        sql.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
-                .append(vector.indexParameter()).append(" AS distance\n  FROM ").append(layout.names().qualified());
+        select.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
+                .append(vector.indexParameter()).append(" AS distance\n  FROM ");
         PGvector bound = new PGvector(query.vector());
-        parameters.add(bound);
-        appendWhere(sql, namespace, query, parameters);
-        sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
-        parameters.add(query.topK());
+        StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  ");
+        if (layout.shards().isPresent()) {
+            // One branch per shard, each with its own top-k (ARCHITECTURE.md, "Shards").
+            ShardedSearch.candidates(sql, layout.shards().get(), select.toString(), query.topK(), (branch, partition) -> {
+                parameters.add(bound);
+                appendWhere(branch, namespace, query, parameters);
+            });
+            sql.append("\n)\nSELECT id");
+        } else {
+            sql.append(select).append(layout.names().qualified());
+            parameters.add(bound);
+            appendWhere(sql, namespace, query, parameters);
+            sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
+            parameters.add(query.topK());
+        }
         if (query.includeMetadata()) {
             sql.append(", metadata");
         }
@@ -220,6 +231,9 @@ final class Searcher {
             sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\"");
         } else {
             sql.append(", distance AS exact\nFROM candidates ORDER BY distance + 0, id COLLATE \"C\"");
+        }
+        if (layout.shards().isPresent()) {
+            sql.append(" LIMIT ").append(query.topK());
         }
         return sql.toString();
     }
