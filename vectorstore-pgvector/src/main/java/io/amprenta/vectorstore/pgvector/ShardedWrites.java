@@ -39,6 +39,7 @@ final class ShardedWrites {
      */
     static Set<String> write(Connection connection, TableLayout layout, String namespace, List<VectorRecord> sorted,
                              PgWriteOptions options) throws SQLException {
+        lockIds(connection, layout, namespace, sorted);
         Set<String> skipped = new LinkedHashSet<>();
         for (int start = 0; start < sorted.size(); start += MAX_ROWS_PER_STATEMENT) {
             List<VectorRecord> chunk = sorted.subList(start, Math.min(sorted.size(), start + MAX_ROWS_PER_STATEMENT));
@@ -53,6 +54,21 @@ final class ShardedWrites {
             }
         }
         return skipped;
+    }
+
+    /**
+     * Serializes writers of the same records through this coordinator: a transaction-level advisory lock per
+     * (table, namespace, id), taken in one order (so writers do not deadlock) before the first statement reaches a
+     * shard. {@code postgres_fdw} runs the remote transactions in REPEATABLE READ, where two concurrent writers of
+     * one row fail with a serialization error instead of waiting; behind the lock, the second one's remote snapshot
+     * starts after the first committed (remote commits precede the local commit that releases the lock).
+     */
+    private static void lockIds(Connection connection, TableLayout layout, String namespace, List<VectorRecord> sorted)
+            throws SQLException {
+        String[] ids = sorted.stream().map(VectorRecord::id).toArray(String[]::new);
+        Jdbc.list(connection, Jdbc.Statement.of("SELECT pg_advisory_xact_lock(hashtext(?), k) FROM (SELECT DISTINCT"
+                + " hashtext(? || chr(31) || id) AS k FROM unnest(?::text[]) AS id ORDER BY 1) AS keys",
+                layout.names().qualified(), namespace, ids), row -> null);
     }
 
     private static Set<String> insertNew(Connection connection, TableLayout layout, String namespace,
