@@ -9,10 +9,13 @@ import io.amprenta.vectorstore.pgvector.SchemaChange;
 import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.pgvector.SchemaScript;
 import io.amprenta.vectorstore.pgvector.SchemaStatus;
+import io.amprenta.vectorstore.pgvector.ShardedSchema;
 import io.amprenta.vectorstore.pgvector.UpgradeOptions;
+import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
@@ -36,11 +39,15 @@ final class SchemaCommand {
         "the HNSW index and the filtering indexes. Idempotent; the application's columns and rows are untouched."})
     int upgrade(@Option(names = "--defer-index", description = "Do not build the HNSW index now (build it after a bulk"
                         + " load: `vectorstore migrate --defer-index` does).") boolean deferIndex,
-                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version) {
+                @Option(names = "--to", description = "Schema version to reach (default: the latest).") Integer version,
+                @Mixin Shards shards) {
         UpgradeOptions options = UpgradeOptions.latest();
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
+        if (shards.sharded()) {
+            return sharded(shards, schema -> schema.upgrade(chosen));
+        }
         return change(manager -> manager.upgrade(chosen));
     }
 
@@ -48,7 +55,7 @@ final class SchemaCommand {
         "Remove the library's schema down to a version (default 0: nothing left). Refuses to drop embeddings that",
         "rows hold unless --backup-table or --drop-embeddings says what to do with them."})
     int downgrade(@Option(names = "--to", defaultValue = "0", description = "Schema version to go back to (default: ${DEFAULT-VALUE}).") int version,
-                  @ArgGroup(exclusive = true) Populated populated) {
+                  @ArgGroup(exclusive = true) Populated populated, @Mixin Shards shards) {
         DowngradeOptions options = DowngradeOptions.toNothing().to(version);
         if (populated != null && populated.backupTable != null) {
             options = options.backupTo(populated.backupTable);
@@ -56,6 +63,9 @@ final class SchemaCommand {
             options = options.dropEmbeddings();
         }
         DowngradeOptions chosen = options;
+        if (shards.sharded()) {
+            return sharded(shards, schema -> schema.downgrade(chosen));
+        }
         return change(manager -> manager.downgrade(chosen));
     }
 
@@ -85,8 +95,19 @@ final class SchemaCommand {
     @Command(name = "status", mixinStandardHelpOptions = true, description = {
         "Report the extension, table, columns, dimension, indexes, schema version and row counts.",
         "Exit code 0 when the schema is current, 4 when an upgrade is needed or there are problems."})
-    int status() {
+    int status(@Mixin Shards shards) {
         Output output = cli.output(json);
+        if (shards.sharded()) {
+            List<SchemaStatus> statuses = withDataSource(dataSource -> shards.schema(dataSource, cli).status());
+            output.result(statuses);
+            boolean current = true;
+            for (int i = 0; i < statuses.size(); i++) {
+                output.line("shard " + i + ":");
+                output.line(statuses.get(i).describe().stripTrailing());
+                current &= statuses.get(i).isCurrent();
+            }
+            return current ? ExitCode.OK : ExitCode.FINDINGS;
+        }
         SchemaStatus status = withManager(SchemaManager::status);
         output.result(status);
         output.line(status.describe().stripTrailing());
@@ -100,8 +121,15 @@ final class SchemaCommand {
     int sql(@Option(names = "--downgrade", description = "Print the downgrade SQL instead.") boolean downgrade,
             @Option(names = "--defer-index", description = "Leave the HNSW index out of the upgrade.") boolean deferIndex,
             @Option(names = "--pending", description = "Connect, read the table, and print only the steps not yet"
-                    + " applied (no vector index when one serves the metric already).") boolean pending) {
+                    + " applied (no vector index when one serves the metric already).") boolean pending,
+            @Mixin Shards shards) {
         Output output = cli.output(json);
+        if (shards.sharded()) {
+            SchemaScript script = shards.schema(null, cli).sql();
+            output.result(script);
+            output.line(downgrade ? script.downgradeSql() : script.upgradeSql());
+            return ExitCode.OK;
+        }
         UpgradeOptions upgrade = deferIndex ? UpgradeOptions.latest().deferVectorIndex() : UpgradeOptions.latest();
         SchemaScript script = pending
                 ? withManager(manager -> manager.pendingSql(upgrade))
@@ -112,8 +140,11 @@ final class SchemaCommand {
     }
 
     private int change(Function<SchemaManager, SchemaChange> action) {
+        return change(withManager(action));
+    }
+
+    private int change(SchemaChange change) {
         Output output = cli.output(json);
-        SchemaChange change = withManager(action);
         output.result(change);
         output.line("schema version " + change.fromVersion() + " -> " + change.toVersion()
                 + (change.changedAnything() ? "" : " (nothing to change)"));
@@ -123,8 +154,42 @@ final class SchemaCommand {
     }
 
     private <T> T withManager(Function<SchemaManager, T> action) {
+        return withDataSource(dataSource -> action.apply(SchemaManager.create(dataSource,
+                PgVectorSettings.fromConfig(cli.config()))));
+    }
+
+    private <T> T withDataSource(Function<HikariDataSource, T> action) {
         try (HikariDataSource dataSource = PgDataSources.create(cli.config(), 2)) {
-            return action.apply(SchemaManager.create(dataSource, PgVectorSettings.fromConfig(cli.config())));
+            return action.apply(dataSource);
+        }
+    }
+
+    private int sharded(Shards shards, Function<ShardedSchema, SchemaChange> action) {
+        return change(withDataSource(dataSource -> action.apply(shards.schema(dataSource, cli))));
+    }
+
+    /**
+     * The shard servers of a table sharded with {@code postgres_fdw} (docs/scaling.md, "Shards"). The URLs carry the
+     * shards' passwords: pass them in an argument file ({@code @shards.txt}, which picocli expands) rather than on
+     * the command line, where other users of the machine can read them.
+     */
+    static final class Shards {
+        @Option(names = "--shards", split = ",", paramLabel = "URL", description = "The shard servers' databases"
+                + " (postgresql://user:password@host:port/db, comma-separated): the table is sharded across them through"
+                + " postgres_fdw, coordinated from DATABASE_URL.")
+        List<String> urls;
+
+        @Option(names = "--shard-by", defaultValue = "id", paramLabel = "namespace|id", description = "What picks a"
+                + " record's shard, with --shards: its namespace or its id (default: ${DEFAULT-VALUE}).")
+        String key;
+
+        boolean sharded() {
+            return urls != null;
+        }
+
+        ShardedSchema schema(HikariDataSource coordinator, VectorstoreCli cli) {
+            return ShardedSchema.create(coordinator, PgVectorSettings.fromConfig(cli.config()), ShardedSchema.ShardKey.of(key),
+                    urls);
         }
     }
 }

@@ -278,6 +278,12 @@ final class PgVectorBackend implements VectorStoreBackend {
                     .ifPresent(version -> details.put("pgvectorVersion", version));
             TableLayout.extensionWarning(shape.extensionVersion(), shape.availableExtensionVersion())
                     .ifPresent(warning -> details.put("warning", warning));
+            if (layout.shards().isPresent()) {
+                // The indexes live on the shards, which the canary query just reached, each through its own index
+                // (ARCHITECTURE.md, "Shards"); `schema status --shards` reports them.
+                details.put("shards", layout.shards().get().servers());
+                return new Inspection(true, measured);
+            }
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, namespace, probe,
