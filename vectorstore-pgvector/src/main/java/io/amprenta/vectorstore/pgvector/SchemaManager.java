@@ -277,8 +277,9 @@ public final class SchemaManager {
                 vectorIndex = shape.vectorIndex(settings.metric(), vector.get()).map(SchemaManager::index);
             }
             try {
-                TableLayout.validate(shape, settings);
-                if (vectorIndex.isEmpty()) {
+                // A sharded table's indexes are its shards' (ARCHITECTURE.md, "Shards"): `schema status --shards`.
+                TableLayout layout = TableLayout.validate(shape, settings, ShardLayout.read(connection, names));
+                if (vectorIndex.isEmpty() && layout.shards().isEmpty()) {
                     problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
                             + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
                 }

@@ -471,7 +471,7 @@ final class SchemaScripts {
         };
     }
 
-    private static String recordVersion(TableNames names, int version) {
+    static String recordVersion(TableNames names, int version) {
         return "INSERT INTO " + names.versionTable() + " (table_schema, table_name, version, description) VALUES ("
                 + Identifiers.literal(names.schema()) + ", " + Identifiers.literal(names.table()) + ", " + version + ", "
                 + Identifiers.literal(DESCRIPTIONS.get(version)) + ") ON CONFLICT DO NOTHING";

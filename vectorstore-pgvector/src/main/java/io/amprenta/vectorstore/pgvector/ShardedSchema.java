@@ -223,6 +223,10 @@ public final class ShardedSchema {
         sql.add(parent.toString());
         sql.add("COMMENT ON TABLE " + names.qualified() + " IS " + Identifiers.literal(TableShape.MARKER
                 + " sharded by schema upgrade --shards; schema downgrade drops it (the shards keep their rows)"));
+        // The coordinator records the versions too: status and the migrator's preflight read them there.
+        for (int version = 1; version <= SchemaScripts.LATEST_VERSION; version++) {
+            sql.add(SchemaScripts.recordVersion(names, version));
+        }
         for (int i = 0; i < shards.size(); i++) {
             sql.add("CREATE FOREIGN TABLE " + names.qualify(partitionName(i)) + " PARTITION OF " + names.qualified()
                     + " FOR VALUES WITH (MODULUS " + shards.size() + ", REMAINDER " + i + ") SERVER "
