@@ -140,10 +140,10 @@ final class SchemaCommand {
     }
 
     private int change(Function<SchemaManager, SchemaChange> action) {
-        return change(withManager(action));
+        return report(withManager(action));
     }
 
-    private int change(SchemaChange change) {
+    private int report(SchemaChange change) {
         Output output = cli.output(json);
         output.result(change);
         output.line("schema version " + change.fromVersion() + " -> " + change.toVersion()
@@ -165,7 +165,7 @@ final class SchemaCommand {
     }
 
     private int sharded(Shards shards, Function<ShardedSchema, SchemaChange> action) {
-        return change(withDataSource(dataSource -> action.apply(shards.schema(dataSource, cli))));
+        return report(withDataSource(dataSource -> action.apply(shards.schema(dataSource, cli))));
     }
 
     /**
