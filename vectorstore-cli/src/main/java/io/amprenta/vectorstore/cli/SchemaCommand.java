@@ -10,11 +10,14 @@ import io.amprenta.vectorstore.pgvector.SchemaChange;
 import io.amprenta.vectorstore.pgvector.SchemaManager;
 import io.amprenta.vectorstore.pgvector.SchemaScript;
 import io.amprenta.vectorstore.pgvector.SchemaStatus;
+import io.amprenta.vectorstore.pgvector.ShardedSchema;
 import io.amprenta.vectorstore.pgvector.UpgradeOptions;
+import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
@@ -45,11 +48,15 @@ final class SchemaCommand {
                         description = "Partition the table by namespace: one LIST partition (and HNSW index) per"
                         + " namespace, created on its first write, and a default partition.") Partitioning partitioning,
                 @Option(names = "--no-calibrate", description = {"Skip the recall calibration run at the end on a populated,",
-                    "indexed table (as `calibrate --save` would)."}) boolean noCalibrate) {
+                    "indexed table (as `calibrate --save` would)."}) boolean noCalibrate,
+                @Mixin Shards shards) {
         UpgradeOptions options = UpgradeOptions.latest().partitionBy(partitioning == null ? Partitioning.NONE : partitioning);
         options = deferIndex ? options.deferVectorIndex() : options;
         options = version == null ? options : options.to(version);
         UpgradeOptions chosen = options;
+        if (shards.sharded()) {
+            return sharded(shards, schema -> schema.upgrade(chosen));
+        }
         int exit = change(manager -> reindex ? manager.upgrade(chosen).followedBy(manager.reindex()) : manager.upgrade(chosen));
         if (!noCalibrate && version == null) {
             // A populated table's index was just built or kept: measure what meets the recall target on its data
@@ -63,7 +70,7 @@ final class SchemaCommand {
         "Remove the library's schema down to a version (default 0: nothing left). Refuses to drop embeddings that",
         "rows hold unless --backup-table or --drop-embeddings says what to do with them."})
     int downgrade(@Option(names = "--to", defaultValue = "0", description = "Schema version to go back to (default: ${DEFAULT-VALUE}).") int version,
-                  @ArgGroup(exclusive = true) Populated populated) {
+                  @ArgGroup(exclusive = true) Populated populated, @Mixin Shards shards) {
         DowngradeOptions options = DowngradeOptions.toNothing().to(version);
         if (populated != null && populated.backupTable != null) {
             options = options.backupTo(populated.backupTable);
@@ -71,6 +78,9 @@ final class SchemaCommand {
             options = options.dropEmbeddings();
         }
         DowngradeOptions chosen = options;
+        if (shards.sharded()) {
+            return sharded(shards, schema -> schema.downgrade(chosen));
+        }
         return change(manager -> manager.downgrade(chosen));
     }
 
@@ -100,8 +110,19 @@ final class SchemaCommand {
     @Command(name = "status", mixinStandardHelpOptions = true, description = {
         "Report the extension, table, columns, dimension, indexes, schema version and row counts.",
         "Exit code 0 when the schema is current, 4 when an upgrade is needed or there are problems."})
-    int status() {
+    int status(@Mixin Shards shards) {
         Output output = cli.output(json);
+        if (shards.sharded()) {
+            List<SchemaStatus> statuses = withDataSource(dataSource -> shards.schema(dataSource, cli).status());
+            output.result(statuses);
+            boolean current = true;
+            for (int i = 0; i < statuses.size(); i++) {
+                output.line("shard " + i + ":");
+                output.line(statuses.get(i).describe().stripTrailing());
+                current &= statuses.get(i).isCurrent();
+            }
+            return current ? ExitCode.OK : ExitCode.FINDINGS;
+        }
         SchemaStatus status = withManager(SchemaManager::status);
         output.result(status);
         output.line(status.describe().stripTrailing());
@@ -117,8 +138,15 @@ final class SchemaCommand {
             @Option(names = "--partition-by", paramLabel = "namespace", converter = PartitionByConverter.class,
                     description = "Print the upgrade that partitions the table by namespace.") Partitioning partitioning,
             @Option(names = "--pending", description = "Connect, read the table, and print only the steps not yet"
-                    + " applied (no vector index when one serves the metric already).") boolean pending) {
+                    + " applied (no vector index when one serves the metric already).") boolean pending,
+            @Mixin Shards shards) {
         Output output = cli.output(json);
+        if (shards.sharded()) {
+            SchemaScript script = shards.schema(null, cli).sql();
+            output.result(script);
+            output.line(downgrade ? script.downgradeSql() : script.upgradeSql());
+            return ExitCode.OK;
+        }
         UpgradeOptions latest = UpgradeOptions.latest().partitionBy(partitioning == null ? Partitioning.NONE : partitioning);
         UpgradeOptions upgrade = deferIndex ? latest.deferVectorIndex() : latest;
         SchemaScript script = pending
@@ -142,8 +170,11 @@ final class SchemaCommand {
     }
 
     private int change(Function<SchemaManager, SchemaChange> action) {
+        return report(withManager(action));
+    }
+
+    private int report(SchemaChange change) {
         Output output = cli.output(json);
-        SchemaChange change = withManager(action);
         output.result(change);
         output.line("schema version " + change.fromVersion() + " -> " + change.toVersion()
                 + (change.changedAnything() ? "" : " (nothing to change)"));
@@ -153,8 +184,42 @@ final class SchemaCommand {
     }
 
     private <T> T withManager(Function<SchemaManager, T> action) {
+        return withDataSource(dataSource -> action.apply(SchemaManager.create(dataSource,
+                PgVectorSettings.fromConfig(cli.config()))));
+    }
+
+    private <T> T withDataSource(Function<HikariDataSource, T> action) {
         try (HikariDataSource dataSource = PgDataSources.create(cli.config(), 2)) {
-            return action.apply(SchemaManager.create(dataSource, PgVectorSettings.fromConfig(cli.config())));
+            return action.apply(dataSource);
+        }
+    }
+
+    private int sharded(Shards shards, Function<ShardedSchema, SchemaChange> action) {
+        return report(withDataSource(dataSource -> action.apply(shards.schema(dataSource, cli))));
+    }
+
+    /**
+     * The shard servers of a table sharded with {@code postgres_fdw} (docs/scaling.md, "Shards"). The URLs carry the
+     * shards' passwords: pass them in an argument file ({@code @shards.txt}, which picocli expands) rather than on
+     * the command line, where other users of the machine can read them.
+     */
+    static final class Shards {
+        @Option(names = "--shards", split = ",", paramLabel = "URL", description = "The shard servers' databases"
+                + " (postgresql://user:password@host:port/db, comma-separated): the table is sharded across them through"
+                + " postgres_fdw, coordinated from DATABASE_URL.")
+        List<String> urls;
+
+        @Option(names = "--shard-by", defaultValue = "id", paramLabel = "namespace|id", description = "What picks a"
+                + " record's shard, with --shards: its namespace or its id (default: ${DEFAULT-VALUE}).")
+        String key;
+
+        boolean sharded() {
+            return urls != null;
+        }
+
+        ShardedSchema schema(HikariDataSource coordinator, VectorstoreCli cli) {
+            return ShardedSchema.create(coordinator, PgVectorSettings.fromConfig(cli.config()), ShardedSchema.ShardKey.of(key),
+                    urls);
         }
     }
 }

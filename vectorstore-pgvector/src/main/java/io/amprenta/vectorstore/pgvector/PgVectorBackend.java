@@ -86,7 +86,7 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
-        if (layout.vectorIndex().isEmpty()) {
+        if (layout.vectorIndex().isEmpty() && layout.shards().isEmpty()) {
             LOG.warn("The table {} has no HNSW index for {} distance, so every query scans the whole table. Run"
                     + " `vectorstore schema upgrade` or PgVectorTable.buildVectorIndex() [docs/errors.md#index-missing]",
                     layout.names().display(), settings.metric().configName());
@@ -283,6 +283,12 @@ final class PgVectorBackend implements VectorStoreBackend {
                     .ifPresent(version -> details.put("pgvectorVersion", version));
             TableLayout.extensionWarning(shape.extensionVersion(), shape.availableExtensionVersion())
                     .ifPresent(warning -> details.put("warning", warning));
+            if (layout.shards().isPresent()) {
+                // The indexes live on the shards, which the canary query just reached, each through its own index
+                // (ARCHITECTURE.md, "Shards"); `schema status --shards` reports them.
+                details.put("shards", layout.shards().get().servers());
+                return new Inspection(true, measured);
+            }
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
             if (name.isPresent()) {

@@ -325,7 +325,9 @@ public final class PgVectorStore {
         private static Inspection inspect(Connection connection, PgVectorSettings settings,
                                           Map<String, String> sessionDefaults) throws SQLException {
             String problem = sessionProblem(connection, sessionDefaults);
-            return new Inspection(TableLayout.validate(Catalog.read(connection, TableNames.of(settings)), settings), problem);
+            TableNames names = TableNames.of(settings);
+            return new Inspection(TableLayout.validate(Catalog.read(connection, names), settings,
+                    ShardLayout.read(connection, names)), problem);
         }
 
         private record Inspection(TableLayout layout, String sessionProblem) {

@@ -106,6 +106,10 @@ final class RecordWriter {
         records.forEach(record -> layout.vector().checkIndexable(record.id(), record.values()));
         List<VectorRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparing(VectorRecord::id));
+        if (layout.shards().isPresent()) {
+            // Through postgres_fdw's foreign partitions, which take no ON CONFLICT DO UPDATE (ARCHITECTURE.md, "Shards").
+            return ShardedWrites.write(connection, layout, namespace, sorted, options);
+        }
         if (options.insertMissingRows() && layout.canInsertRows()) {
             partitions.ensure(connection, namespace);
         }

@@ -364,12 +364,13 @@ public final class SchemaManager {
             }
             Map<String, String> deferred = PgVectorTable.deferredIndexes(connection, names);
             try {
-                TableLayout.validate(shape, settings);
+                // A sharded table's indexes are its shards' (ARCHITECTURE.md, "Shards"): `schema status --shards`.
+                TableLayout layout = TableLayout.validate(shape, settings, ShardLayout.read(connection, names));
                 if (vectorIndex.isEmpty() && !deferred.isEmpty()) {
                     problems.add("The vector index was dropped for a bulk load (" + String.join(", ", deferred.keySet())
                             + ") and is not rebuilt yet: queries scan the whole table. The migration rebuilds it when it"
                             + " completes: run `vectorstore migrate --resume`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
-                } else if (vectorIndex.isEmpty()) {
+                } else if (vectorIndex.isEmpty() && layout.shards().isEmpty()) {
                     problems.add("No HNSW index for " + settings.metric().configName() + " distance: queries scan the"
                             + " whole table. Run `vectorstore schema upgrade`. [" + ErrorCode.INDEX_MISSING.docsLink() + "]");
                 }

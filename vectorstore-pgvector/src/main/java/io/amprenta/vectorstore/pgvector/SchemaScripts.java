@@ -471,7 +471,7 @@ final class SchemaScripts {
 
     // Everything the library adds is nullable or has a constant default, so existing rows stay valid (PostgreSQL 11+
     // adds such columns without rewriting the table) and the application's INSERTs keep working unchanged.
-    private static String columnDefinition(String column, VectorColumn vector) {
+    static String columnDefinition(String column, VectorColumn vector) {
         return switch (column) {
             case TableNames.NAMESPACE -> "text NOT NULL DEFAULT ''";
             case TableNames.EMBEDDING -> vector.ddlType();
@@ -483,7 +483,7 @@ final class SchemaScripts {
         };
     }
 
-    private static String recordVersion(TableNames names, int version) {
+    static String recordVersion(TableNames names, int version) {
         return "INSERT INTO " + names.versionTable() + " (table_schema, table_name, version, description) VALUES ("
                 + Identifiers.literal(names.schema()) + ", " + Identifiers.literal(names.table()) + ", " + version + ", "
                 + Identifiers.literal(DESCRIPTIONS.get(version)) + ") ON CONFLICT DO NOTHING";

@@ -239,40 +239,61 @@ final class Searcher {
             return hybridSql(namespace, query, parameters);
         }
         VectorColumn vector = layout.vector();
-        if (!vector.indexesHalfvecExpression()) {
+        if (layout.shards().isEmpty() && !vector.indexesHalfvecExpression()) {
             return plainSql(namespace, query, scan, parameters);
         }
-        // A halfvec expression index: its candidates are scored again on the full-precision column.
+        // A halfvec expression index (its candidates are scored again on the full-precision column) or shards (each
+        // shard's top-k, merged): the candidates first, then the top-k among them.
         String embedding = TableNames.column(TableNames.EMBEDDING);
         String operator = VectorColumn.operator(settings.metric());
-        StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  SELECT ")
+        boolean rescore = vector.indexesHalfvecExpression();
+        int candidates = rescore ? rescoreCandidates(query.topK(), calibrations.tuning(query.filter() != null).efSearch())
+                : query.topK();
+        StringBuilder select = new StringBuilder("SELECT ")
                 .append(layout.idType().asText(layout.names().id())).append(" AS id");
         if (query.includeMetadata()) {
-            sql.append(", ").append(layout.names().metadata()).append(" AS metadata");
+            select.append(", ").append(layout.names().metadata()).append(" AS metadata");
         }
-        sql.append(", ").append(embedding).append(" AS embedding");
+        if (query.includeValues() || rescore) {
+            select.append(", ").append(embedding).append(" AS embedding");
+        }
         if (query.includeValues()) {
-            sql.append(", ").append(Rows.sparseColumns(layout));
+            select.append(", ").append(Rows.sparseColumns(layout));
         }
-        sql.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
-                .append(vector.indexParameter()).append(" AS distance\n  FROM ").append(layout.names().qualified());
+        select.append(", ").append(vector.indexExpression(embedding)).append(' ').append(operator).append(' ')
+                .append(vector.indexParameter()).append(" AS distance\n  FROM ");
         PGvector bound = new PGvector(query.vector());
-        parameters.add(bound);
-        appendWhere(sql, namespace, query, parameters);
-        appendGuard(sql, scan, parameters);
-        sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
-        parameters.add(rescoreCandidates(query.topK(), calibrations.tuning(query.filter() != null).efSearch()));
+        StringBuilder sql = new StringBuilder("WITH candidates AS MATERIALIZED (\n  ");
+        if (layout.shards().isPresent()) {
+            // One branch per shard, each with its own top-k (ARCHITECTURE.md, "Shards"); the shards' scan settings
+            // are their foreign servers' options, so no guard on this session's.
+            ShardedSearch.candidates(sql, layout.shards().get(), select.toString(), candidates, (branch, partition) -> {
+                parameters.add(bound);
+                appendWhere(branch, namespace, query, parameters);
+            });
+            sql.append("\n)\nSELECT id");
+        } else {
+            sql.append(select).append(layout.names().qualified());
+            parameters.add(bound);
+            appendWhere(sql, namespace, query, parameters);
+            appendGuard(sql, scan, parameters);
+            sql.append("\n  ORDER BY distance LIMIT ?\n)\nSELECT id");
+            parameters.add(candidates);
+        }
         if (query.includeMetadata()) {
             sql.append(", metadata");
         }
         if (query.includeValues()) {
             sql.append(", ").append(vector.readExpression("embedding")).append(", ").append(SPARSE_ALIASES);
         }
-        sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
-        parameters.add(bound);
-        sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\" LIMIT ?");
-        parameters.add(query.topK());
-        return sql.toString();
+        if (rescore) {
+            sql.append(", embedding ").append(operator).append(' ').append(vector.columnParameter()).append(" AS exact");
+            parameters.add(bound);
+            sql.append("\nFROM candidates ORDER BY exact, id COLLATE \"C\"");
+        } else {
+            sql.append(", distance AS exact\nFROM candidates ORDER BY distance + 0, id COLLATE \"C\"");
+        }
+        return sql.append(" LIMIT ").append(query.topK()).toString();
     }
 
     /**

@@ -19,9 +19,11 @@ import java.util.Optional;
  *     updates existing rows
  * @param vectorIndex the name of the vector index serving the metric, if there is one
  * @param sparseValues whether the table has the sparse values' columns (schema version 4)
+ * @param shards the shards, when the table is a parent over foreign partitions (ARCHITECTURE.md, "Shards")
  */
 record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean libraryOwned,
-                          List<String> requiredApplicationColumns, Optional<String> vectorIndex, boolean sparseValues) {
+                          List<String> requiredApplicationColumns, Optional<String> vectorIndex, boolean sparseValues,
+                          Optional<ShardLayout> shards) {
 
     /** The oldest pgvector with iterative index scans, which filtered queries rely on. */
     public static final String MIN_EXTENSION_VERSION = "0.8.0";
@@ -80,6 +82,14 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
      *     or {@link ErrorCode#SCHEMA_OUTDATED}
      */
     public static TableLayout validate(TableShape shape, PgVectorSettings settings) {
+        return validate(shape, settings, Optional.empty());
+    }
+
+    /**
+     * Checks the shape against the settings; a sharded table's key and vector indexes live on its shards (a parent
+     * over foreign partitions can have neither), so they are not required of the parent.
+     */
+    public static TableLayout validate(TableShape shape, PgVectorSettings settings, Optional<ShardLayout> shards) {
         TableNames names = TableNames.of(settings);
         checkExtension(shape);
         if (!shape.exists()) {
@@ -97,7 +107,7 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
                 vectorColumn(shape.column(TableNames.EMBEDDING).orElseThrow(), settings, names));
         requireType(shape, names, TableNames.NAMESPACE, "text");
         requireType(shape, names, settings.metadataColumn(), "jsonb");
-        if (shape.keyIndex(settings.idColumn()).isEmpty()) {
+        if (shape.keyIndex(settings.idColumn()).isEmpty() && shards.isEmpty()) {
             throw new ConfigurationException(ErrorCode.SCHEMA_OUTDATED, "The table " + names.display() + " has no unique"
                     + " index on (namespace, " + settings.idColumn() + "), which upserts need." + UPGRADE);
         }
@@ -107,7 +117,7 @@ record TableLayout(TableNames names, IdType idType, VectorColumn vector, boolean
         requireType(shape, names, TableNames.SPARSE_VALUES, "_float4");
         boolean sparseValues = TableNames.SPARSE_COLUMNS.stream().allMatch(column -> shape.column(column).isPresent());
         return new TableLayout(names, idType, vector, libraryOwned, required,
-                shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name), sparseValues);
+                shape.vectorIndex(settings.metric(), vector).map(TableShape.Index::name), sparseValues, shards);
     }
 
     static IdType checkIdColumn(TableShape shape, PgVectorSettings settings, TableNames names) {

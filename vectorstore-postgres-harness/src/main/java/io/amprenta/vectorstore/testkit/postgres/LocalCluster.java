@@ -125,6 +125,57 @@ final class LocalCluster implements ManagedServer {
     }
 
     /**
+     * {@code count} independent clusters (not replicating), started together: one {@code initdb}, whose fresh data
+     * directory is copied for the others ({@code cp -a}, as the cluster's OS user) before any of them starts, since
+     * initdb is most of a cluster's set-up time. Each gets its own port and socket directory.
+     */
+    static List<LocalCluster> createSeveral(Path bindir, int count) {
+        long startedAt = System.nanoTime();
+        boolean root = jvmRunsAsRoot();
+        UserPrincipal postgresUser = root ? postgresOsUser() : null;
+        OsCommand os = root ? OsCommand.asUser(OsCommand.POSTGRES_OS_USER) : OsCommand.direct();
+        Path baseDir = baseDir(postgresUser);
+        reapAbandonedClusters(baseDir, bindir, os);
+        List<Path> clusterDirs = new java.util.ArrayList<>();
+        List<LocalCluster> started = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Path clusterDir = createClusterDir(baseDir);
+                clusterDirs.add(clusterDir);
+                writeOwnerFile(clusterDir);
+                if (postgresUser != null) {
+                    Files.setOwner(clusterDir, postgresUser);
+                }
+            }
+            Path template = clusterDirs.get(0);
+            initdb(bindir, template, postgresUser, os);
+            for (Path clusterDir : clusterDirs.subList(1, count)) {
+                Path output = clusterDir.resolve("copy.out");
+                OsCommand.Result copy = os.run(List.of("cp", "-a", template.resolve("data").toString(),
+                        clusterDir.resolve("data").toString()), clusterDir, output, INITDB_TIMEOUT);
+                Files.deleteIfExists(output);
+                if (!copy.succeeded()) {
+                    throw new IllegalStateException("Copying the data directory of " + template + " failed with exit code "
+                            + copy.exitCode() + ":\n" + OsCommand.tail(copy.output(), LOG_TAIL_LINES));
+                }
+            }
+            for (Path clusterDir : clusterDirs) {
+                configure(clusterDir.resolve("data"), clusterDir, false);
+                started.add(startNew(bindir, clusterDir, os, startedAt, "PostgreSQL"));
+            }
+            return List.copyOf(started);
+        } catch (IOException e) {
+            started.forEach(LocalCluster::destroy);
+            clusterDirs.stream().skip(started.size()).forEach(dir -> destroy(bindir, dir, os));
+            throw new IllegalStateException("Could not set up " + count + " PostgreSQL clusters in " + baseDir + ": " + e, e);
+        } catch (RuntimeException | Error e) {
+            started.forEach(LocalCluster::destroy);
+            clusterDirs.stream().skip(started.size()).forEach(dir -> destroy(bindir, dir, os));
+            throw e;
+        }
+    }
+
+    /**
      * A new streaming replica of this cluster (which must have been created for replication): {@code pg_basebackup -R}
      * copies it into a directory of its own, which then starts as a hot standby on another free port and follows this
      * cluster until it is stopped or promoted. The caller {@link #close()}s it; a shutdown hook does otherwise.

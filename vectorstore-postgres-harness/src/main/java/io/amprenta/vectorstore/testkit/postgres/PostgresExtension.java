@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Docker engine answers, else a throwaway cluster under the module's {@code target/} from the machine's own
  * PostgreSQL, once per JVM, and removes it when the JVM exits. {@code VECTORSTORE_TEST_POSTGRES} ({@code url},
  * {@code container} or {@code local}) forces one of the three. A {@link ReplicatedDatabase} parameter gives a database
- * on a primary that can start streaming replicas instead. See {@code docs/testing-postgres.md}.
+ * on a primary that can start streaming replicas instead, a {@link ShardedDatabase} parameter databases on several
+ * independent servers. See {@code docs/testing-postgres.md}.
  */
 public final class PostgresExtension implements ParameterResolver, AfterAllCallback {
 
@@ -32,13 +33,16 @@ public final class PostgresExtension implements ParameterResolver, AfterAllCallb
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == TestDatabase.class || type == ReplicatedDatabase.class;
+        return type == TestDatabase.class || type == ReplicatedDatabase.class || type == ShardedDatabase.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         if (parameterContext.getParameter().getType() == ReplicatedDatabase.class) {
             return replicated(extensionContext);
+        }
+        if (parameterContext.getParameter().getType() == ShardedDatabase.class) {
+            return sharded(extensionContext);
         }
         return scope(extensionContext).primary();
     }
@@ -59,6 +63,10 @@ public final class PostgresExtension implements ParameterResolver, AfterAllCallb
         if (replicated != null) {
             replicated.close();
         }
+        ShardedDatabase sharded = classContext.getStore(NAMESPACE).remove(ShardedDatabase.class, ShardedDatabase.class);
+        if (sharded != null) {
+            sharded.close();
+        }
     }
 
     /** Created without I/O: the primary and its replicas start when the test first asks for them. */
@@ -67,6 +75,14 @@ public final class PostgresExtension implements ParameterResolver, AfterAllCallb
         String owner = classContext.getTestClass().map(Class::getName).orElse(classContext.getDisplayName());
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ReplicatedDatabase.class,
                 key -> new ReplicatedDatabase(owner), ReplicatedDatabase.class);
+    }
+
+    /** Created without I/O: the shard servers start when the test first asks for them. */
+    private static ShardedDatabase sharded(ExtensionContext context) {
+        ExtensionContext classContext = topLevelClassContext(context);
+        String owner = classContext.getTestClass().map(Class::getName).orElse(classContext.getDisplayName());
+        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ShardedDatabase.class,
+                key -> new ShardedDatabase(owner), ShardedDatabase.class);
     }
 
     private static DatabaseScope scope(ExtensionContext context) {
