@@ -53,6 +53,7 @@ public final class IngestBenchmark {
     private final BenchmarkOptions options;
     private final int plainRows;
     private final int indexedRows;
+    private final Integer copyThreshold;
     private final PrintStream out;
 
     /**
@@ -60,13 +61,15 @@ public final class IngestBenchmark {
      *
      * @param plainRows records written per pass into the table with only its key index
      * @param indexedRows records written per pass into the HNSW-indexed table (each insert walks the graph, so fewer)
+     * @param copyThreshold the store's {@code PGVECTOR_COPY_THRESHOLD}; null for the default
      */
     public IngestBenchmark(VectorStoreConfig connection, BenchmarkOptions options, int plainRows, int indexedRows,
-                           PrintStream out) {
+                           Integer copyThreshold, PrintStream out) {
         this.connection = connection;
         this.options = options;
         this.plainRows = plainRows;
         this.indexedRows = indexedRows;
+        this.copyThreshold = copyThreshold;
         this.out = out;
     }
 
@@ -195,7 +198,9 @@ public final class IngestBenchmark {
                 + " each round: new rows into empty tables, then overwrites of the same ids with other vectors");
         out.println("by hand:   new rows = BEGIN; COPY t ... (FORMAT BINARY); COMMIT. overwrites = BEGIN; COPY into a"
                 + " session-lived temp table; INSERT INTO t SELECT ... ON CONFLICT DO UPDATE; COMMIT");
-        out.println("upsert:    VectorStore.upsert(batch) on a store with its own pool (PgVectorStore.builder().config(...))");
+        out.println("upsert:    VectorStore.upsert(batch) on a store with its own pool (PgVectorStore.builder().config(...)),"
+                + " PGVECTOR_COPY_THRESHOLD " + (copyThreshold == null ? "default ("
+                + PgVectorSettings.COPY_THRESHOLD.defaultValue().orElseThrow() + ")" : copyThreshold));
     }
 
     // Row i of the data as record doc-i; `shift` 1 gives each id the vector and metadata of the next row.
@@ -222,6 +227,9 @@ public final class IngestBenchmark {
         keys.put(PgVectorSettings.DIMENSION.key(), String.valueOf(settings.dimension()));
         keys.put(PgVectorSettings.METRIC.key(), settings.metric().configName());
         keys.put(PgVectorSettings.POOL_SIZE.key(), "2");
+        if (copyThreshold != null) {
+            keys.put(PgVectorSettings.COPY_THRESHOLD.key(), copyThreshold.toString());
+        }
         return VectorStoreConfig.of(keys);
     }
 

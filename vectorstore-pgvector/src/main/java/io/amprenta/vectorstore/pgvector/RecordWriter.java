@@ -36,15 +36,14 @@ import org.slf4j.LoggerFactory;
  * written in id order, so concurrent writers lock rows in the same order and do not deadlock.
  *
  * <p>Small batches (under the COPY threshold) are one multi-row {@code INSERT ... ON CONFLICT (namespace, id) DO
- * UPDATE}. Larger batches cost the round trips of a hand-written binary COPY plus one (ARCHITECTURE.md, "Batched
- * writes"): one statement looks up which ids already have a row (and makes sure the session's staging table exists
- * and sets a savepoint, in the same round trip); new ones are streamed with binary COPY straight into the table (if
- * a concurrent writer inserted one of them meanwhile, the COPY is undone to the savepoint and those rows take the
- * next path), existing ones are copied into the session-lived temporary staging table ({@code ON COMMIT DELETE
- * ROWS}, emptied by the statement that reads it) and merged with one {@code INSERT ... SELECT ... ON CONFLICT DO
- * UPDATE}. Every path writes the sparse values' columns in the same statement or COPY as the rest of the row, so a
- * record without sparse values clears what an earlier version of it had, as a Pinecone upsert replaces the whole
- * record.
+ * UPDATE}. Larger batches cost the round trips of the same batch written by hand with COPY (ARCHITECTURE.md,
+ * "Batched writes"): one statement makes sure the session's staging table exists ({@code ON COMMIT DELETE ROWS}),
+ * sets a savepoint and looks up whether the first, middle or last id already has a row. If none has, the batch is
+ * streamed with binary COPY straight into the table; should an id have a row after all, the COPY is undone to the
+ * savepoint. Otherwise the batch is copied into the staging table and merged with one {@code INSERT ... SELECT ...
+ * ON CONFLICT DO UPDATE} that empties the staging table as it reads it. Every path writes the sparse values'
+ * columns in the same statement or COPY as the rest of the row, so a record without sparse values clears what an
+ * earlier version of it had, as a Pinecone upsert replaces the whole record.
  *
  * <p>An application's table can have NOT NULL columns without defaults (say {@code content}) that the library
  * cannot fill. PostgreSQL checks NOT NULL before it looks for a conflict, so {@code INSERT ... ON CONFLICT} fails
@@ -153,25 +152,18 @@ final class RecordWriter {
         return literal.toString();
     }
 
+    // New rows go straight into the table by COPY unless a few sampled ids already have a row (an overwrite batch);
+    // a conflict the sample missed rolls the COPY back to the savepoint. Everything else is merged from the staging
+    // table, whose INSERT ... ON CONFLICT takes new and existing ids alike (ARCHITECTURE.md, "Batched writes").
     private void bulkUpsert(Connection connection, String namespace, List<VectorRecord> sorted, PgWriteOptions options)
             throws SQLException {
         boolean copyIn = canCopyStraightIn();
-        Lookup lookup = lookup(connection, namespace, sorted, copyIn);
-        List<VectorRecord> fresh = new ArrayList<>();
-        List<VectorRecord> existing = new ArrayList<>();
-        sorted.forEach(record -> (lookup.existing.contains(record.id()) ? existing : fresh).add(record));
-        if (!fresh.isEmpty() && !(copyIn && copyStraightIn(connection, namespace, fresh, options, lookup.nowMicros))) {
-            existing.addAll(fresh);
-            existing.sort(Comparator.comparing(VectorRecord::id));
-        }
-        if (existing.isEmpty()) {
+        List<VectorRecord> sample = List.of(sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+        Lookup lookup = lookup(connection, namespace, sample, copyIn);
+        if (copyIn && lookup.existing.isEmpty() && copyStraightIn(connection, namespace, sorted, options, lookup.nowMicros)) {
             return;
         }
-        if (existing.size() < copyThreshold) {
-            insertOrUpdate(connection, namespace, existing, options);
-            return;
-        }
-        stage(connection, namespace, existing, options, lookup.nowMicros);
+        stage(connection, namespace, sorted, options, lookup.nowMicros);
         try (PreparedStatement merge = connection.prepareStatement("WITH v AS (DELETE FROM " + STAGING + " RETURNING *)"
                 + " INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT "
                 + stagingColumns.replaceFirst("id", layout.idType().fromText("id")) + " FROM v ORDER BY id ON CONFLICT ("
@@ -187,8 +179,8 @@ final class RecordWriter {
         return layout.vector().type() == VectorColumn.Type.VECTOR && layout.idType() == IdType.TEXT;
     }
 
-    // Returns false, with nothing written, when a concurrent writer inserted one of the ids after the lookup, which
-    // set the savepoint this rolls back to.
+    // Returns false, with nothing written, when one of the ids has a row (the lookup set the savepoint this rolls
+    // back to).
     private boolean copyStraightIn(Connection connection, String namespace, List<VectorRecord> fresh,
                                    PgWriteOptions options, long nowMicros) throws SQLException {
         try {
@@ -201,8 +193,8 @@ final class RecordWriter {
                 throw e;
             }
             execute(connection, "ROLLBACK TO SAVEPOINT " + COPY_SAVEPOINT);
-            LOG.debug("A concurrent writer inserted one of {} new ids into {} during the COPY; merging them instead",
-                    fresh.size(), names.display());
+            LOG.debug("One of {} ids written to {} by COPY already had a row; merging them instead", fresh.size(),
+                    names.display());
             return false;
         }
     }
@@ -368,7 +360,8 @@ final class RecordWriter {
         return index;
     }
 
-    // Which of the ids have a row in the namespace, and the transaction's now() for the rows' embedding_updated_at.
+    // Which of the records' ids have a row in the namespace, and the transaction's now() for the rows'
+    // embedding_updated_at.
     // The same round trip makes sure the session's staging table exists and, when asked, sets the savepoint a COPY
     // straight into the table rolls back to.
     private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records, boolean savepoint)
