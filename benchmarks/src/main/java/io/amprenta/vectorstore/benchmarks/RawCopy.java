@@ -1,11 +1,14 @@
 package io.amprenta.vectorstore.benchmarks;
 
+import io.amprenta.vectorstore.VectorRecord;
+import io.amprenta.vectorstore.internal.MetadataJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -46,6 +49,28 @@ public final class RawCopy {
         }
         connection.commit();
         connection.setAutoCommit(true);
+    }
+
+    /**
+     * Copies {@code records} (their ids, vectors and metadata, namespace {@code ''}, no model) into {@code table} in one
+     * binary COPY inside the connection's current transaction, as an application writing a batch by hand would; the
+     * caller begins and commits. Used for the batched-ingest baseline ({@link IngestBenchmark}).
+     */
+    public static void copyRecords(Connection connection, String table, List<VectorRecord> records)
+            throws SQLException, IOException {
+        String sql = "COPY " + table + " (namespace, id, embedding, embedding_model, vectorstore_metadata, embedding_updated_at)"
+                + " FROM STDIN (FORMAT BINARY)";
+        long now = System.currentTimeMillis() * 1000 - POSTGRES_EPOCH_MICROS;
+        ByteBuffer row = ByteBuffer.allocate(64 * 1024);
+        try (OutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql, 1 << 20)) {
+            out.write(HEADER);
+            for (VectorRecord record : records) {
+                row.clear();
+                encode(row, record.id(), record.values(), MetadataJson.write(record.metadata()), now);
+                out.write(row.array(), 0, row.position());
+            }
+            out.write(new byte[] {(byte) 0xFF, (byte) 0xFF});
+        }
     }
 
     private static void encode(ByteBuffer row, String id, float[] vector, String metadata, long now) {

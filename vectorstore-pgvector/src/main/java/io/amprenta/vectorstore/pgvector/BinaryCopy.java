@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.SparseValues;
 import io.amprenta.vectorstore.VectorRecord;
 import io.amprenta.vectorstore.internal.MetadataJson;
 import java.nio.ByteBuffer;
@@ -13,13 +14,18 @@ import org.postgresql.copy.CopyIn;
 /**
  * Streams records into {@code COPY ... FROM STDIN (FORMAT BINARY)}, PostgreSQL's fastest way in: no SQL parsing,
  * no text conversion of floats, one message per buffer. Each row has six fields: namespace, id, embedding,
- * embedding_model, metadata, embedding_updated_at; vectors use
+ * embedding_model, metadata, embedding_updated_at, and two more for a table with sparse values: their indices and
+ * values (NULL for a record without them, so a rewritten row loses the old ones). Vectors use
  * pgvector's binary format ({@code int16 dim, int16 0, dim x float4}), metadata jsonb's (version byte 1, then JSON
- * text), timestamps microseconds since 2000-01-01.
+ * text), timestamps microseconds since 2000-01-01, the sparse values PostgreSQL's binary arrays of {@code int8} and
+ * {@code float4}, which carry every bit of each value (ARCHITECTURE.md, "Sparse values").
  */
 final class BinaryCopy {
 
     private static final short FIELDS = 6;
+    private static final short FIELDS_WITH_SPARSE = 8;
+    private static final int INT8_OID = 20;
+    private static final int FLOAT4_OID = 700;
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
     private static final int BUFFER_SIZE = 1 << 20;
@@ -30,15 +36,16 @@ final class BinaryCopy {
 
     /**
      * Copies {@code records} into {@code target} (a quoted, possibly qualified table); {@code columnList} names its
-     * columns for the six fields.
+     * columns for the six fields, or the eight with {@code sparseValues}.
      *
      * @param writeMetadata whether rows get the records' metadata (else {@code {}})
      * @param updatedAtMicros {@code embedding_updated_at} of every row, in PostgreSQL's epoch (2000-01-01)
+     * @param sparseValues whether rows carry the two sparse values fields
      * @return the number of rows PostgreSQL reports copied
      */
     public static long copy(Connection connection, String target, String columnList, String namespace,
                             List<VectorRecord> records, String embeddingModel, boolean writeMetadata,
-                            long updatedAtMicros) throws SQLException {
+                            long updatedAtMicros, boolean sparseValues) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + target + " (" + columnList + ") FROM STDIN (FORMAT BINARY)");
         try {
@@ -49,7 +56,11 @@ final class BinaryCopy {
             byte[] noMetadata = utf8("{}");
             for (VectorRecord record : records) {
                 encoder.row(namespaceBytes, utf8(record.id()), record, modelBytes,
-                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros);
+                        writeMetadata ? utf8(MetadataJson.write(record.metadata())) : noMetadata, updatedAtMicros,
+                        sparseValues);
+                if (sparseValues) {
+                    encoder.sparse(record.optionalSparseValues().orElse(null));
+                }
             }
             encoder.trailer();
             return copy.endCopy();
@@ -78,10 +89,10 @@ final class BinaryCopy {
             buffer.put(SIGNATURE).putInt(0).putInt(0);
         }
 
-        void row(byte[] namespace, byte[] id, VectorRecord record, byte[] model, byte[] metadata, long updatedAt)
-                throws SQLException {
+        void row(byte[] namespace, byte[] id, VectorRecord record, byte[] model, byte[] metadata, long updatedAt,
+                 boolean sparseValues) throws SQLException {
             ensure(2);
-            buffer.putShort(FIELDS);
+            buffer.putShort(sparseValues ? FIELDS_WITH_SPARSE : FIELDS);
             bytes(namespace);
             bytes(id);
             vector(record);
@@ -91,6 +102,36 @@ final class BinaryCopy {
             raw(metadata);
             ensure(4 + 8);
             buffer.putInt(8).putLong(updatedAt);
+        }
+
+        // The indices as int8[] and the values as float4[]: header (dimensions, no nulls, element type), the one
+        // dimension's length and lower bound 1, then each element with its length. No sparse values: two NULLs.
+        void sparse(SparseValues sparse) throws SQLException {
+            if (sparse == null) {
+                ensure(8);
+                buffer.putInt(-1).putInt(-1);
+                return;
+            }
+            int size = sparse.size();
+            arrayHeader(size, INT8_OID, 8);
+            for (int i = 0; i < size; i++) {
+                ensure(12);
+                buffer.putInt(8).putLong(sparse.index(i));
+            }
+            arrayHeader(size, FLOAT4_OID, 4);
+            for (int i = 0; i < size; i++) {
+                ensure(8);
+                buffer.putInt(4).putFloat(sparse.value(i));
+            }
+        }
+
+        private void arrayHeader(int size, int elementType, int elementBytes) throws SQLException {
+            ensure(4 + 20);
+            if (size == 0) {
+                buffer.putInt(12).putInt(0).putInt(0).putInt(elementType);
+                return;
+            }
+            buffer.putInt(20 + size * (4 + elementBytes)).putInt(1).putInt(0).putInt(elementType).putInt(size).putInt(1);
         }
 
         void trailer() throws SQLException {

@@ -15,10 +15,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -36,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * written in id order, so concurrent writers lock rows in the same order and do not deadlock.
  *
  * <p>Small batches (under the COPY threshold) are one multi-row {@code INSERT ... ON CONFLICT (namespace, id) DO
- * UPDATE}. Large batches first look up which ids already have a row: new ones are streamed with binary COPY
- * straight into the table (inside a savepoint: if a concurrent writer inserted one of them meanwhile, the COPY is
- * undone and those rows take the next path), existing ones are copied into a temporary staging table and merged
- * with one {@code INSERT ... SELECT ... ON CONFLICT DO UPDATE}. A bulk load into an empty table is thus one
- * lookup and one COPY.
+ * UPDATE}. Larger batches cost the round trips of the same batch written by hand with COPY (ARCHITECTURE.md,
+ * "Batched writes"): one statement makes sure the session's staging table exists ({@code ON COMMIT DELETE ROWS}),
+ * sets a savepoint and looks up whether the first, middle or last id already has a row. If none has, the batch is
+ * streamed with binary COPY straight into the table; should an id have a row after all, the COPY is undone to the
+ * savepoint. Otherwise the batch is copied into the staging table and merged with one {@code INSERT ... SELECT ...
+ * ON CONFLICT DO UPDATE} that empties the staging table as it reads it. Every path writes the sparse values'
+ * columns in the same statement or COPY as the rest of the row, so a record without sparse values clears what an
+ * earlier version of it had, as a Pinecone upsert replaces the whole record.
  *
  * <p>An application's table can have NOT NULL columns without defaults (say {@code content}) that the library
  * cannot fill. PostgreSQL checks NOT NULL before it looks for a conflict, so {@code INSERT ... ON CONFLICT} fails
@@ -57,11 +60,20 @@ final class RecordWriter {
 
     private static final int MAX_ROWS_PER_STATEMENT = 1_000;
     private static final int MAX_IDS_SHOWN = 5;
-    private static final String STAGING = "pg_temp.vectorstore_staging";
+    private static final String STAGING_NAME = "vectorstore_write_staging";
+    private static final String STAGING = "pg_temp." + STAGING_NAME;
+    // One shape for every table the session writes: an unconstrained vector (the target's column checks the
+    // dimension and casts to halfvec), ids as text (cast to the id column's type by the merge).
+    private static final String CREATE_STAGING = "CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGING_NAME
+            + " (namespace text, id text, embedding vector, embedding_model text, metadata jsonb,"
+            + " embedding_updated_at timestamptz, sparse_indices int8[], sparse_values float4[]) ON COMMIT DELETE ROWS";
+    private static final String COPY_SAVEPOINT = "vectorstore_copy";
     private static final String STAGING_COLUMNS = "namespace, id, embedding, embedding_model, metadata, embedding_updated_at";
+    private static final String STAGING_SPARSE_COLUMNS = ", sparse_indices, sparse_values";
     // The library's columns under their names in the staging table and the VALUES list (the table's are quoted).
     private static final Map<String, String> STAGED = Map.of(TableNames.EMBEDDING, "embedding",
-            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model");
+            TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model",
+            TableNames.SPARSE_INDICES, "sparse_indices", TableNames.SPARSE_VALUES, "sparse_values");
     // now() in microseconds since 2000-01-01, the binary timestamptz of COPY.
     private static final String NOW_MICROS = "(EXTRACT(EPOCH FROM now()) * 1000000)::int8 - 946684800000000";
 
@@ -69,6 +81,7 @@ final class RecordWriter {
     private final int copyThreshold;
     private final TableNames names;
     private final String copyColumns;
+    private final String stagingColumns;
     private final String key;
     private final PartitionLayout partitions;
 
@@ -77,9 +90,12 @@ final class RecordWriter {
         this.layout = layout;
         this.copyThreshold = copyThreshold;
         this.names = layout.names();
-        this.copyColumns = String.join(", ", TableNames.column(TableNames.NAMESPACE), names.id(),
+        String columns = String.join(", ", TableNames.column(TableNames.NAMESPACE), names.id(),
                 TableNames.column(TableNames.EMBEDDING), TableNames.column(TableNames.EMBEDDING_MODEL),
                 names.metadata(), TableNames.column(TableNames.EMBEDDING_UPDATED_AT));
+        this.copyColumns = layout.sparseValues() ? columns + ", " + TableNames.column(TableNames.SPARSE_INDICES) + ", "
+                + TableNames.column(TableNames.SPARSE_VALUES) : columns;
+        this.stagingColumns = layout.sparseValues() ? STAGING_COLUMNS + STAGING_SPARSE_COLUMNS : STAGING_COLUMNS;
         this.key = TableNames.column(TableNames.NAMESPACE) + ", " + names.id();
         this.partitions = new PartitionLayout(names);
     }
@@ -113,53 +129,22 @@ final class RecordWriter {
         if (options.insertMissingRows() && layout.canInsertRows()) {
             partitions.ensure(connection, namespace);
         }
-        Set<String> skipped;
         if (!options.insertMissingRows() || !layout.canInsertRows()) {
-            skipped = updateExisting(connection, namespace, sorted, options);
-        } else if (sorted.size() < copyThreshold) {
+            return updateExisting(connection, namespace, sorted, options);
+        }
+        if (sorted.size() < copyThreshold) {
             insertOrUpdate(connection, namespace, sorted, options);
-            skipped = Set.of();
         } else {
             bulkUpsert(connection, namespace, sorted, options);
-            skipped = Set.of();
         }
-        if (layout.sparseValues()) {
-            writeSparse(connection, namespace, sorted);
-        }
-        return skipped;
+        return Set.of();
     }
 
-    // The sparse values of every record just written, in one statement after whichever path wrote the dense part
-    // (COPY, staging table or VALUES), in the same transaction: one mechanism for all paths. A record without sparse
-    // values clears what an earlier version of it had, as a Pinecone upsert replaces the whole record. The arrays
-    // travel as text literals: Float.toString round-trips every float exactly through real's input
-    // (ARCHITECTURE.md, "Sparse values").
-    private void writeSparse(Connection connection, String namespace, List<VectorRecord> sorted) throws SQLException {
-        for (List<VectorRecord> chunk : chunks(sorted)) {
-            String[] ids = new String[chunk.size()];
-            String[] indices = new String[chunk.size()];
-            String[] values = new String[chunk.size()];
-            for (int i = 0; i < chunk.size(); i++) {
-                VectorRecord record = chunk.get(i);
-                ids[i] = record.id();
-                if (record.hasSparseValues()) {
-                    indices[i] = indicesLiteral(record.sparseValues());
-                    values[i] = valuesLiteral(record.sparseValues());
-                }
-            }
-            String sparseIndices = TableNames.column(TableNames.SPARSE_INDICES);
-            String sparseValues = TableNames.column(TableNames.SPARSE_VALUES);
-            Jdbc.update(connection, Jdbc.Statement.of("UPDATE " + names.qualified() + " AS t SET " + sparseIndices
-                    + " = s.indices::int8[], " + sparseValues + " = s.vals::float4[] FROM unnest(?::text[], ?::text[],"
-                    + " ?::text[]) AS s(id, indices, vals) WHERE t." + TableNames.column(TableNames.NAMESPACE) + " = ? AND t."
-                    + names.id() + " = " + layout.idType().fromText("s.id") + " AND (t." + sparseIndices
-                    + " IS DISTINCT FROM s.indices::int8[] OR t." + sparseValues + " IS DISTINCT FROM s.vals::float4[])",
-                    ids, indices, values, namespace));
-        }
-    }
-
-    /** {@code sparse}'s indices as a {@code bigint[]} literal. */
+    /** {@code sparse}'s indices as a {@code bigint[]} literal; null for none. */
     private static String indicesLiteral(SparseValues sparse) {
+        if (sparse == null) {
+            return null;
+        }
         StringJoiner literal = new StringJoiner(",", "{", "}");
         for (int i = 0; i < sparse.size(); i++) {
             literal.add(Long.toString(sparse.index(i)));
@@ -167,8 +152,14 @@ final class RecordWriter {
         return literal.toString();
     }
 
-    /** {@code sparse}'s values as a {@code real[]} literal that reads back as the same floats. */
+    /**
+     * {@code sparse}'s values as a {@code real[]} literal that reads back as the same floats (Float.toString
+     * round-trips every float exactly through real's input, ARCHITECTURE.md "Sparse values"); null for none.
+     */
     private static String valuesLiteral(SparseValues sparse) {
+        if (sparse == null) {
+            return null;
+        }
         StringJoiner literal = new StringJoiner(",", "{", "}");
         for (int i = 0; i < sparse.size(); i++) {
             literal.add(Float.toString(sparse.value(i)));
@@ -176,64 +167,58 @@ final class RecordWriter {
         return literal.toString();
     }
 
+    // New rows go straight into the table by COPY unless a few sampled ids already have a row (an overwrite batch);
+    // a conflict the sample missed rolls the COPY back to the savepoint. Everything else is merged from the staging
+    // table, whose INSERT ... ON CONFLICT takes new and existing ids alike (ARCHITECTURE.md, "Batched writes").
     private void bulkUpsert(Connection connection, String namespace, List<VectorRecord> sorted, PgWriteOptions options)
             throws SQLException {
-        Lookup lookup = lookup(connection, namespace, sorted);
-        List<VectorRecord> fresh = new ArrayList<>();
-        List<VectorRecord> existing = new ArrayList<>();
-        sorted.forEach(record -> (lookup.existing.contains(record.id()) ? existing : fresh).add(record));
-        if (!fresh.isEmpty() && !copyStraightIn(connection, namespace, fresh, options, lookup.nowMicros)) {
-            existing.addAll(fresh);
-            existing.sort(Comparator.comparing(VectorRecord::id));
-        }
-        if (existing.size() < copyThreshold) {
-            insertOrUpdate(connection, namespace, existing, options);
+        boolean copyIn = canCopyStraightIn();
+        List<VectorRecord> sample = List.of(sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+        Lookup lookup = lookup(connection, namespace, sample, copyIn);
+        if (copyIn && lookup.existing.isEmpty() && copyStraightIn(connection, namespace, sorted, options, lookup.nowMicros)) {
             return;
         }
-        stage(connection, namespace, existing, options, lookup.nowMicros);
-        try (PreparedStatement merge = connection.prepareStatement("INSERT INTO " + names.qualified() + " AS t ("
-                + copyColumns + ") SELECT " + STAGING_COLUMNS.replaceFirst("id", layout.idType().fromText("id")) + " FROM "
-                + STAGING + " ORDER BY id ON CONFLICT (" + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.")
-                + onlyOlderRows(options, " WHERE "))) {
+        stage(connection, namespace, sorted, options, lookup.nowMicros);
+        try (PreparedStatement merge = connection.prepareStatement("WITH v AS (DELETE FROM " + STAGING + " RETURNING *)"
+                + " INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT "
+                + stagingColumns.replaceFirst("id", layout.idType().fromText("id")) + " FROM v ORDER BY id ON CONFLICT ("
+                + key + ") DO UPDATE SET " + assignments(options, "EXCLUDED.") + onlyOlderRows(options, " WHERE "))) {
             bindOnlyOlderRows(merge, 1, options);
             merge.executeUpdate();
         }
-        execute(connection, "DROP TABLE " + STAGING);
     }
 
-    // Returns false, with nothing written, when a concurrent writer inserted one of the ids after the lookup.
+    // COPY encodes single-precision vectors and text ids; halfvec columns and uuid or integer ids go through the
+    // staging table.
+    private boolean canCopyStraightIn() {
+        return layout.vector().type() == VectorColumn.Type.VECTOR && layout.idType() == IdType.TEXT;
+    }
+
+    // Returns false, with nothing written, when one of the ids has a row (the lookup set the savepoint this rolls
+    // back to).
     private boolean copyStraightIn(Connection connection, String namespace, List<VectorRecord> fresh,
                                    PgWriteOptions options, long nowMicros) throws SQLException {
-        if (layout.vector().type() != VectorColumn.Type.VECTOR || layout.idType() != IdType.TEXT) {
-            // COPY encodes single-precision vectors and text ids; halfvec columns and uuid or integer ids go through
-            // the staging table.
-            return false;
-        }
-        Savepoint savepoint = connection.setSavepoint();
         try {
             BinaryCopy.copy(connection, names.qualified(), copyColumns, namespace, fresh, options.embeddingModel(),
-                    options.writeMetadata(), nowMicros);
-            connection.releaseSavepoint(savepoint);
+                    options.writeMetadata(), nowMicros, layout.sparseValues());
+            // The savepoint is not released: it ends with the transaction, and releasing it would cost a round trip.
             return true;
         } catch (SQLException e) {
             if (!"23505".equals(SqlErrors.sqlState(e))) {
                 throw e;
             }
-            connection.rollback(savepoint);
-            LOG.debug("A concurrent writer inserted one of {} new ids into {} during the COPY; merging them instead",
-                    fresh.size(), names.display());
+            execute(connection, "ROLLBACK TO SAVEPOINT " + COPY_SAVEPOINT);
+            LOG.debug("One of {} ids written to {} by COPY already had a row; merging them instead", fresh.size(),
+                    names.display());
             return false;
         }
     }
 
+    // Copies the records into the staging table the lookup made sure exists; the statement reading them deletes them.
     private void stage(Connection connection, String namespace, List<VectorRecord> records, PgWriteOptions options,
                        long nowMicros) throws SQLException {
-        execute(connection, "DROP TABLE IF EXISTS " + STAGING);
-        execute(connection, "CREATE TEMPORARY TABLE vectorstore_staging (namespace text, id text, embedding vector("
-                + layout.vector().dimension() + "), embedding_model text, metadata jsonb, embedding_updated_at timestamptz)"
-                + " ON COMMIT DROP");
-        BinaryCopy.copy(connection, STAGING, STAGING_COLUMNS, namespace, records, options.embeddingModel(),
-                options.writeMetadata(), nowMicros);
+        BinaryCopy.copy(connection, STAGING, stagingColumns, namespace, records, options.embeddingModel(),
+                options.writeMetadata(), nowMicros, layout.sparseValues());
     }
 
     private void insertOrUpdate(Connection connection, String namespace, List<VectorRecord> sorted,
@@ -252,7 +237,7 @@ final class RecordWriter {
 
     private Set<String> updateExisting(Connection connection, String namespace, List<VectorRecord> sorted,
                                        PgWriteOptions options) throws SQLException {
-        Lookup lookup = lookup(connection, namespace, sorted);
+        Lookup lookup = lookup(connection, namespace, sorted, false);
         Set<String> missing = sorted.stream().map(VectorRecord::id).filter(id -> !lookup.existing.contains(id))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!missing.isEmpty() && options.insertMissingRows()) {
@@ -284,7 +269,7 @@ final class RecordWriter {
         int updated = 0;
         for (List<VectorRecord> chunk : chunks(present)) {
             String sql = "UPDATE " + names.qualified() + " AS t SET " + assignments(options, "v.") + " FROM (VALUES "
-                    + rows(chunk.size(), valuesRow()) + ") AS v(" + STAGING_COLUMNS + ")"
+                    + rows(chunk.size(), valuesRow()) + ") AS v(" + stagingColumns + ")"
                     + matchingRows() + onlyOlderRows(options, " AND ");
             try (PreparedStatement update = connection.prepareStatement(sql)) {
                 bindOnlyOlderRows(update, bindRows(update, namespace, chunk, options), options);
@@ -300,16 +285,13 @@ final class RecordWriter {
             return 0;
         }
         stage(connection, namespace, present, options, nowMicros);
-        int updated;
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + names.qualified() + " AS t SET "
-                + assignments(options, "v.") + " FROM " + STAGING + " AS v" + matchingRows() + onlyOlderRows(options, " AND "))) {
+        try (PreparedStatement update = connection.prepareStatement("WITH v AS (DELETE FROM " + STAGING + " RETURNING *)"
+                + " UPDATE " + names.qualified() + " AS t SET " + assignments(options, "v.") + " FROM v" + matchingRows()
+                + onlyOlderRows(options, " AND "))) {
             bindOnlyOlderRows(update, 1, options);
-            updated = update.executeUpdate();
+            return update.executeUpdate();
         }
-        execute(connection, "DROP TABLE " + STAGING);
-        return updated;
     }
-
     // With PgWriteOptions.replaceOnlyRowsWrittenBefore, an existing row is replaced only when it was last written
     // before that instant: the migrator's guard against overwriting a newer dual write with an older copy
     // (ARCHITECTURE.md, "The backfill race"). The condition's one parameter is bound by bindOnlyOlderRows.
@@ -349,17 +331,21 @@ final class RecordWriter {
                 + layout.idType().fromText("v.id");
     }
 
-    // One row of a VALUES list: the id cast to the id column's type.
+    // One row of a VALUES list: the id cast to the id column's type; the sparse values as array literals.
     private String valuesRow() {
-        return "(?, " + layout.idType().parameter() + ", ?::vector, ?, ?::jsonb, now())";
+        return "(?, " + layout.idType().parameter() + ", ?::vector, ?, ?::jsonb, now()"
+                + (layout.sparseValues() ? ", ?::int8[], ?::float4[])" : ")");
     }
 
     // What an update sets, from the row source `from` ("EXCLUDED." or "v."); a null model and, when asked, the
-    // metadata are left as they are.
+    // metadata are left as they are. The sparse values are always replaced: a record without them clears the old ones.
     private String assignments(PgWriteOptions options, String from) {
         List<String> columns = new ArrayList<>(List.of(TableNames.EMBEDDING, TableNames.EMBEDDING_UPDATED_AT));
         if (options.embeddingModel() != null) {
             columns.add(TableNames.EMBEDDING_MODEL);
+        }
+        if (layout.sparseValues()) {
+            columns.addAll(TableNames.SPARSE_COLUMNS);
         }
         List<String> assignments = columns.stream().map(column -> TableNames.column(column) + " = " + from
                         + (from.equals("EXCLUDED.") ? TableNames.column(column) : STAGED.get(column)))
@@ -371,8 +357,8 @@ final class RecordWriter {
     }
 
     // Returns the index of the next parameter.
-    private static int bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk,
-                                PgWriteOptions options) throws SQLException {
+    private int bindRows(PreparedStatement statement, String namespace, List<VectorRecord> chunk, PgWriteOptions options)
+            throws SQLException {
         int index = 1;
         for (VectorRecord record : chunk) {
             statement.setString(index++, namespace);
@@ -380,39 +366,44 @@ final class RecordWriter {
             statement.setObject(index++, new PGvector(record.values()));
             statement.setString(index++, options.embeddingModel());
             statement.setString(index++, options.writeMetadata() ? MetadataJson.write(record.metadata()) : "{}");
+            if (layout.sparseValues()) {
+                SparseValues sparse = record.optionalSparseValues().orElse(null);
+                statement.setString(index++, indicesLiteral(sparse));
+                statement.setString(index++, valuesLiteral(sparse));
+            }
         }
         return index;
     }
 
-    // Which of the ids have a row in the namespace. A namespace without any row (a first bulk load) is answered by one
-    // index probe instead of sending every id.
-    private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records) throws SQLException {
-        long nowMicros;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + NOW_MICROS + ", EXISTS (SELECT 1 FROM "
-                + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ?)")) {
-            statement.setString(1, namespace);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                nowMicros = rows.getLong(1);
-                if (!rows.getBoolean(2)) {
-                    return new Lookup(nowMicros, Set.of());
-                }
-            }
-        }
+    // Which of the records' ids have a row in the namespace, and the transaction's now() for the rows'
+    // embedding_updated_at.
+    // The same round trip makes sure the session's staging table exists and, when asked, sets the savepoint a COPY
+    // straight into the table rolls back to.
+    private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records, boolean savepoint)
+            throws SQLException {
         String[] ids = records.stream().map(VectorRecord::id).toArray(String[]::new);
         Array array = connection.createArrayOf("text", ids);
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + names.id() + "::text FROM "
-                + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id()
-                + " = ANY (" + layout.idType().arrayParameter() + ")")) {
+        try (PreparedStatement statement = connection.prepareStatement(CREATE_STAGING + ";"
+                + (savepoint ? " SAVEPOINT " + COPY_SAVEPOINT + ";" : "") + " SELECT " + NOW_MICROS + ", ARRAY (SELECT "
+                + names.id() + "::text FROM " + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE)
+                + " = ? AND " + names.id() + " = ANY (" + layout.idType().arrayParameter() + "))")) {
             statement.setString(1, namespace);
             statement.setArray(2, array);
-            Set<String> existing = new HashSet<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    existing.add(rows.getString(1));
+            boolean resultSet = statement.execute();
+            while (!resultSet) {
+                if (statement.getUpdateCount() == -1) {
+                    throw new SQLException("The lookup of existing rows in " + names.display() + " returned no rows");
                 }
+                resultSet = statement.getMoreResults();
             }
-            return new Lookup(nowMicros, existing);
+            try (ResultSet rows = statement.getResultSet()) {
+                rows.next();
+                long nowMicros = rows.getLong(1);
+                Array found = rows.getArray(2);
+                Set<String> existing = new HashSet<>(Arrays.asList((String[]) found.getArray()));
+                found.free();
+                return new Lookup(nowMicros, existing);
+            }
         } finally {
             array.free();
         }
