@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.memory;
 
+import io.amprenta.vectorstore.internal.CodePointOrder;
 import io.amprenta.vectorstore.DimensionMismatchException;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
@@ -39,7 +40,7 @@ import java.util.function.Supplier;
 final class MemoryBackend implements VectorStoreBackend {
 
     /** Unicode code point order, which equals the UTF-8 byte order PostgreSQL's {@code COLLATE "C"} uses. */
-    static final Comparator<String> CODE_POINT_ORDER = MemoryBackend::compareCodePoints;
+    static final Comparator<String> CODE_POINT_ORDER = CodePointOrder.IDS;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, NavigableMap<String, VectorRecord>> namespaces = new HashMap<>();
@@ -284,20 +285,6 @@ final class MemoryBackend implements VectorStoreBackend {
         }
     }
 
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-    }
 
     private record ScoredRecord(VectorRecord record, double score) {
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -288,12 +289,16 @@ public final class SchemaManager {
                     .map(c -> TableNames.column(c) + " = b." + TableNames.column(c)).toList();
             // Rows without an embedding; rows whose embedding column is the application's and still holds the backed-up
             // vector; and rows a downgrade to version 1-3 left as they were (the same vector, stamped at the same
-            // instant: nothing has written them since), which get their sparse values back.
+            // instant: nothing has written them since), which get their sparse values back. A row that already holds
+            // everything the backup has is left alone and not counted, so a second restore restores nothing.
             String embedding = TableNames.column(TableNames.EMBEDDING);
             String updatedAt = TableNames.column(TableNames.EMBEDDING_UPDATED_AT);
+            String differs = restoredColumns.stream().filter(c -> !c.equals(TableNames.NAMESPACE))
+                    .map(c -> "t." + TableNames.column(c) + " IS DISTINCT FROM b." + TableNames.column(c))
+                    .collect(Collectors.joining(" OR ", "(", ")"));
             String update = "UPDATE " + names.qualified() + " t SET " + String.join(", ", assignments) + " FROM " + backup
                     + " b WHERE" + key + " AND (t." + embedding + " IS NULL OR ((t." + updatedAt + " IS NULL OR t." + updatedAt
-                    + " = b." + updatedAt + ") AND t." + embedding + " = b." + embedding + "))";
+                    + " = b." + updatedAt + ") AND t." + embedding + " = b." + embedding + " AND " + differs + "))";
             String columnList = String.join(", ", SchemaScripts.backupColumns(names, withSparse));
             String insert = "INSERT INTO " + names.qualified() + " (" + columnList + ") SELECT " + columnList + " FROM " + backup
                     + " b WHERE NOT EXISTS (SELECT 1 FROM " + names.qualified() + " t WHERE" + key + ")";

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.internal.CodePointOrder;
 import com.pgvector.PGvector;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.Match;
@@ -489,22 +490,8 @@ final class Searcher {
     }
 
     private static final Comparator<Ranked> BEST_FIRST = Comparator.comparingDouble((Ranked row) -> row.distance() + 0.0)
-            .thenComparing((a, b) -> compareCodePoints(a.match().id(), b.match().id()));
+            .thenComparing((a, b) -> CodePointOrder.compare(a.match().id(), b.match().id()));
 
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     private void logShortScan(int approximate, int exact, int topK) {
         String message = "An HNSW scan of {} returned {} of the {} rows asked for although {} match; answered by exact"

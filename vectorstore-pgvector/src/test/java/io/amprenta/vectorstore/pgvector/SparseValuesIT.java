@@ -160,7 +160,10 @@ class SparseValuesIT {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SCHEMA_OUTDATED))
                 .hasMessageContaining("2 row(s)").hasMessageContaining("sparse values").hasMessageContaining("schema upgrade");
         manager.upgrade();
-        assertThat(manager.restore("sparse_kept").restored()).isEqualTo(3);
+        // The two rows that lost sparse values get them back; the third had none and already holds all the backup has.
+        BackupRestore sparseBack = manager.restore("sparse_kept");
+        assertThat(sparseBack.restored()).isEqualTo(2);
+        assertThat(sparseBack.restored() + sparseBack.inserted() + sparseBack.skipped()).isEqualTo(3);
         try (VectorStore store = PgVectorStore.builder().dataSource(dataSource).settings(settings).build()) {
             Map<String, VectorRecord> restored = store.fetch(ids);
             records.forEach(record -> assertThat(restored.get(record.id())).as(record.id()).isEqualTo(record));

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pinecone;
 
+import io.amprenta.vectorstore.internal.CodePointOrder;
 import com.google.protobuf.Struct;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.ErrorCode;
@@ -296,7 +297,7 @@ final class PineconeBackend implements VectorStoreBackend {
         }
         List<VectorRecord> records = new ArrayList<>(response.getVectorsCount());
         response.getVectorsMap().forEach((id, vector) -> records.add(record(id, vector)));
-        records.sort(Comparator.comparing(VectorRecord::id, PineconeBackend::compareCodePoints));
+        records.sort(Comparator.comparing(VectorRecord::id, CodePointOrder.IDS));
         String next = response.hasPagination() && !response.getPagination().getNext().isEmpty()
                 ? response.getPagination().getNext() : null;
         return new RecordPage(records, request, next);
@@ -514,10 +515,6 @@ final class PineconeBackend implements VectorStoreBackend {
         return values;
     }
 
-    // Unicode code point order, the order Pinecone lists ids in.
-    private static int compareCodePoints(String a, String b) {
-        return Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
-    }
 
     private interface IntToFloat {
         float get(int index);

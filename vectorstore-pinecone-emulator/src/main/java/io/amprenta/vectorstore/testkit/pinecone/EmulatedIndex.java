@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.testkit.pinecone;
 
+import io.amprenta.vectorstore.internal.CodePointOrder;
 import com.google.protobuf.Struct;
 import io.amprenta.vectorstore.DistanceMetric;
 import io.amprenta.vectorstore.SparseValues;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
 final class EmulatedIndex {
 
     /** Unicode code point order: UTF-16 {@code compareTo} would misplace characters beyond the BMP. */
-    static final Comparator<String> CODE_POINT_ORDER = EmulatedIndex::compareCodePoints;
+    static final Comparator<String> CODE_POINT_ORDER = CodePointOrder.IDS;
 
     /**
      * A stored record: the values array (owned by the index, never handed out) for exact search, the sparse
@@ -321,18 +322,4 @@ final class EmulatedIndex {
         }
     }
 
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-    }
 }
