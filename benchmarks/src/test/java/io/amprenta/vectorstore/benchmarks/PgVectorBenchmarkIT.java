@@ -31,8 +31,8 @@ class PgVectorBenchmarkIT {
         String text = output.toString(StandardCharsets.UTF_8);
         assertThat(options.dataset()).isEmpty();
         assertThat(text).contains("NOTE:      the real data set was not found at /definitely/not/here/missing", "generated clustered data", "raw binary COPY", "VectorStore.upsert",
-                "plain JDBC, same SQL and settings", "Recall@10", "pgvector defaults", "== Targets ==");
-        assertThat(report.values()).containsKeys("upsert rate / raw binary COPY rate (median of runs)", "query p50 / plain JDBC p50, unfiltered",
+                "hand JDBC", "same SQL, plain JDBC", "Recall@10", "pgvector defaults", "== Targets ==");
+        assertThat(report.values()).containsKeys("upsert rate / raw binary COPY rate (median of runs)", "query p50 / hand JDBC p50, unfiltered, own pool", "query p50 / hand JDBC p50, 10% filter, DataSource",
                 "recall@10 at defaults, unfiltered", "recall@10 at defaults, 10% filter", "rows per top-10 query at defaults, 1% filter");
         assertThat(report.values().get("rows per top-10 query at defaults, 10% filter")).isEqualTo(10.0);
     }
