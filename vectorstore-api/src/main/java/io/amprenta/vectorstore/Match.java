@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One result of a {@link Query}: the record's id, its score under the store's {@link DistanceMetric}
@@ -43,6 +44,17 @@ public record Match(String id, double score, float[] values, Map<String, Object>
     /** A match with sparse values; any argument but {@code id} may be null when not requested or absent. */
     public static Match of(String id, double score, float[] values, SparseValues sparseValues, Map<String, ?> metadata) {
         return new Match(id, score, values, metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), sparseValues);
+    }
+
+    /**
+     * A match whose metadata is made by {@code metadata} when first read, then normalized like any other: for backends
+     * that hold metadata as JSON, so that a caller using only ids and scores never pays for parsing it. The metadata
+     * map is unmodifiable and made at most once per reader that finds it not yet made; {@code metadata} must return
+     * the same content every time and must not fail.
+     */
+    public static Match withMetadataReadLater(String id, double score, float[] values, SparseValues sparseValues,
+                                              Supplier<? extends Map<String, ?>> metadata) {
+        return new Match(id, score, values, new DeferredMetadata(id, metadata), sparseValues);
     }
 
     /** The sparse values, if the query included values and the record has them. */

@@ -20,6 +20,10 @@ final class MetadataValues {
 
     /** An unmodifiable, insertion-ordered, normalized copy; {@code recordId} may be null for messages. */
     static Map<String, Object> normalize(String recordId, Map<String, ?> metadata) {
+        if (metadata instanceof DeferredMetadata deferred) {
+            // Normalized when it is made; reading it now would defeat the deferral.
+            return deferred;
+        }
         if (metadata == null || metadata.isEmpty()) {
             return Map.of();
         }

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param ingestCopies how many times the base vectors are loaded (with distinct ids) in the ingest comparison
  * @param repetitions how many times each ingest is measured; the median of the runs' ratios counts
  * @param latencyRounds how many times every query is timed on each side
+ * @param warmUpQueries how many queries each side of the query-latency comparison runs before timing starts, so that
+ *     the JIT has compiled every side's code path (a few hundred calls leave the longer one partly interpreted)
  * @param generatedRows base vectors when generating data
  * @param generatedDimension their dimension
  * @param sweep whether to also measure recall and latency over a range of ef_search values
@@ -27,7 +29,7 @@ import java.util.Set;
  * @param heapLimitMb the -Xmx of the migration heap probes, in MB (256)
  */
 public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDataset, int queries, int ingestCopies,
-                               int repetitions, int latencyRounds, int generatedRows, int generatedDimension,
+                               int repetitions, int latencyRounds, int warmUpQueries, int generatedRows, int generatedDimension,
                                boolean sweep, Set<String> parts, List<Integer> heapSizes, int heapLimitMb) {
 
     /** Where the project's shared real data set lives, relative to the project root; users do not have it, so nothing depends on it. */
@@ -42,6 +44,7 @@ public record BenchmarkOptions(Optional<Path> dataset, Optional<Path> missingDat
                 integer(values, "ingestCopies", 3),
                 integer(values, "repetitions", 5),
                 integer(values, "latencyRounds", 3),
+                integer(values, "warmUpQueries", 2_000),
                 integer(values, "rows", 20_000),
                 integer(values, "dimension", 384),
                 Boolean.parseBoolean(values.getOrDefault("sweep", "false")),

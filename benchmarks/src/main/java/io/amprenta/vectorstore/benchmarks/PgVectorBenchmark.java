@@ -238,7 +238,8 @@ public final class PgVectorBenchmark {
             throws SQLException {
         out.println();
         out.println("== Query latency against hand-written JDBC: top-" + TOP_K + ", " + data.queries().length
-                + " queries (never stored vectors) x " + options.latencyRounds() + " rounds after a warm-up round; the"
+                + " queries (never stored vectors) x " + options.latencyRounds() + " rounds after " + options.warmUpQueries()
+                + " warm-up queries per side; the"
                 + " five sides take turns going first ==");
         out.println("   hand JDBC  = SELECT id, <metadata>, embedding <=> ? AS d FROM t [WHERE <metadata> @> ?::jsonb]"
                 + " ORDER BY embedding <=> ? LIMIT 10,");
@@ -295,7 +296,10 @@ public final class PgVectorBenchmark {
                 int samples = queries.length * options.latencyRounds();
                 long[][] nanos = new long[5][samples];
                 double[] found = new double[5];
-                for (int round = -1; round < options.latencyRounds(); round++) {
+                // Warm-up rounds first: timing starts once each side has run warmUpQueries queries, so that the JIT has
+                // compiled both the store's path and plain JDBC's (C2 compiles a method after thousands of calls).
+                int warmUpRounds = Math.max(1, (options.warmUpQueries() + queries.length - 1) / queries.length);
+                for (int round = -warmUpRounds; round < options.latencyRounds(); round++) {
                     for (int q = 0; q < queries.length; q++) {
                         Filter filter = testCase.filter.apply(q);
                         Query query = Query.builder(queries[q]).topK(TOP_K).filter(filter).build();
@@ -306,7 +310,7 @@ public final class PgVectorBenchmark {
                         int[] truth = round == 0 ? ExactSearch.topK(data.base(), queries[q], TOP_K, DistanceMetric.COSINE,
                                 testCase.rows.apply(q)) : null;
                         for (int turn = 0; turn < 5; turn++) {
-                            int which = (round + q + turn + 5) % 5;
+                            int which = Math.floorMod(round + q + turn, 5);
                             long started = System.nanoTime();
                             int[] rows = switch (which) {
                                 case 0 -> timeJdbc(handQuery, handParameters);

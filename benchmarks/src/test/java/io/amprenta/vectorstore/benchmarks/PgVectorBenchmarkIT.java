@@ -22,7 +22,7 @@ class PgVectorBenchmarkIT {
     @Test
     void theHarnessReportsEveryFigureOnGeneratedData(TestDatabase db) throws Exception {
         BenchmarkOptions options = BenchmarkOptions.from(Map.of("dataset", "/definitely/not/here/missing", "rows", "1500",
-                "dimension", "32", "queries", "20", "ingestCopies", "1", "repetitions", "1", "latencyRounds", "1"));
+                "dimension", "32", "queries", "20", "ingestCopies", "1", "repetitions", "1", "latencyRounds", "1", "warmUpQueries", "20"));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
 
         PgVectorBenchmark.Report report = new PgVectorBenchmark(VectorStoreConfig.of(db.config()), options,

@@ -470,7 +470,8 @@ final class Searcher {
         while (rows.next()) {
             int column = 1;
             String id = rows.getString(column++);
-            Map<String, Object> metadata = query.includeMetadata() ? StoredMetadata.read(id, rows.getString(column++)) : null;
+            // Parsed when the caller first reads it (Match.withMetadataReadLater): ids and scores alone cost no JSON work.
+            String metadata = query.includeMetadata() ? rows.getString(column++) : null;
             float[] values = query.includeValues() ? ((PGvector) rows.getObject(column++)).toArray() : null;
             SparseValues sparse = null;
             if (query.includeValues()) {
@@ -478,7 +479,9 @@ final class Searcher {
                 column += 2;
             }
             double distance = rows.getDouble(column);
-            ranked.add(new Ranked(distance, Match.of(id, VectorColumn.score(metric, distance), values, sparse, metadata)));
+            double score = VectorColumn.score(metric, distance);
+            ranked.add(new Ranked(distance, metadata == null ? Match.of(id, score, values, sparse, null)
+                    : Match.withMetadataReadLater(id, score, values, sparse, () -> StoredMetadata.read(id, metadata))));
         }
         ranked.sort(BEST_FIRST);
         List<Match> matches = new ArrayList<>(ranked.size());
