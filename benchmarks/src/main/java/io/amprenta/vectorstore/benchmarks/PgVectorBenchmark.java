@@ -30,12 +30,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -240,7 +242,7 @@ public final class PgVectorBenchmark {
         out.println("== Query latency against hand-written JDBC: top-" + TOP_K + ", " + data.queries().length
                 + " queries (never stored vectors) x " + options.latencyRounds() + " rounds after " + options.warmUpQueries()
                 + " warm-up queries per side; the"
-                + " five sides take turns going first ==");
+                + " five sides run each query in a shuffled order ==");
         out.println("   hand JDBC  = SELECT id, <metadata>, embedding <=> ? AS d FROM t [WHERE <metadata> @> ?::jsonb]"
                 + " ORDER BY embedding <=> ? LIMIT 10,");
         out.println("                one PreparedStatement on one connection that ran SET hnsw.ef_search (and, filtered,"
@@ -299,6 +301,8 @@ public final class PgVectorBenchmark {
                 // Warm-up rounds first: timing starts once each side has run warmUpQueries queries, so that the JIT has
                 // compiled both the store's path and plain JDBC's (C2 compiles a method after thousands of calls).
                 int warmUpRounds = Math.max(1, (options.warmUpQueries() + queries.length - 1) / queries.length);
+                List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+                Random turns = new Random(42);
                 for (int round = -warmUpRounds; round < options.latencyRounds(); round++) {
                     for (int q = 0; q < queries.length; q++) {
                         Filter filter = testCase.filter.apply(q);
@@ -309,8 +313,11 @@ public final class PgVectorBenchmark {
                                 (double) (q % 10))), vector) : List.of(vector, vector);
                         int[] truth = round == 0 ? ExactSearch.topK(data.base(), queries[q], TOP_K, DistanceMetric.COSINE,
                                 testCase.rows.apply(q)) : null;
+                        // A fresh order for every query: a side that always ran right after the same other side
+                        // would always meet the cache that side left (the same query's graph pages).
+                        Collections.shuffle(order, turns);
                         for (int turn = 0; turn < 5; turn++) {
-                            int which = Math.floorMod(round + q + turn, 5);
+                            int which = order.get(turn);
                             long started = System.nanoTime();
                             int[] rows = switch (which) {
                                 case 0 -> timeJdbc(handQuery, handParameters);
