@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -10,9 +11,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One daemon thread for a store's background work (the recall monitor's exact checks, the shard statistics'
  * {@code ANALYZE}), so a caller's latency never pays for it (ARCHITECTURE.md, "The query path" and "Shards"): at most
- * one task runs and one waits; a task offered while one already waits is dropped, never queued. Thread-safe.
+ * one task runs and one waits; a task offered while one already waits is dropped, never queued. The thread ends after
+ * {@link #IDLE} without work and starts again with the next task, so a table opened and never closed
+ * ({@code PgVectorTable.open}) keeps no thread. Thread-safe.
  */
 final class BackgroundWorker implements AutoCloseable {
+
+    /** How long the thread waits for work before it ends. */
+    static final Duration IDLE = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWorker.class);
 
@@ -22,11 +28,12 @@ final class BackgroundWorker implements AutoCloseable {
     /** A worker whose thread is called {@code name} (it names the store's table, for thread dumps). */
     BackgroundWorker(String name) {
         this.name = name;
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), runnable -> {
+        this.executor = new ThreadPoolExecutor(1, 1, IDLE.toSeconds(), TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         }, new ThreadPoolExecutor.AbortPolicy());
+        executor.allowCoreThreadTimeOut(true);
     }
 
     /** Hands {@code task} to the thread; false when it was dropped (one already waits, or the worker stopped). */

@@ -1,12 +1,15 @@
 package io.amprenta.vectorstore.pgvector;
 
+import io.amprenta.vectorstore.RetryPolicy;
 import io.amprenta.vectorstore.pgvector.internal.Database;
 import io.amprenta.vectorstore.pgvector.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,19 +56,21 @@ final class ShardStatistics implements AutoCloseable {
     private volatile Connection running;
     private volatile boolean closed;
 
-    private ShardStatistics(Database database, TableNames names, ShardLayout shards) {
-        this.database = database;
+    private ShardStatistics(Database primary, TableNames names, ShardLayout shards) {
+        // Without retries: a failed analysis is tried again after the next threshold's worth of writes, and closing
+        // the store cancels a running one, which must not be retried.
+        this.database = new Database(primary.dataSource(), RetryPolicy.none(), Duration.ZERO, Map.of(), names.display());
         this.names = names;
         this.shards = shards;
         this.worker = new BackgroundWorker("vectorstore-shard-statistics " + names.display());
     }
 
     /**
-     * Starts keeping the statistics of {@code shards} current through {@code database} (the store's primary), and
+     * Starts keeping the statistics of {@code shards} current through {@code primary} (the store's database), and
      * analyzes, in the background, the partitions the coordinator never analyzed.
      */
-    static ShardStatistics start(Database database, TableNames names, ShardLayout shards) {
-        ShardStatistics statistics = new ShardStatistics(database, names, shards);
+    static ShardStatistics start(Database primary, TableNames names, ShardLayout shards) {
+        ShardStatistics statistics = new ShardStatistics(primary, names, shards);
         statistics.worker.offer(() -> statistics.inBackground(true));
         return statistics;
     }
