@@ -14,6 +14,9 @@ import io.amprenta.vectorstore.pgvector.UpgradeOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -158,7 +162,42 @@ public final class ShardBenchmark {
         double index = (System.nanoTime() - started) / 1e9;
         store.close();
         // A new store, as a restarted application would open it, over the indexed tables.
-        return new Config(name, VectorStores.get(config), load, index);
+        VectorStore opened = VectorStores.get(config);
+        if (shards > 0) {
+            awaitStatistics(name, table, data.base().length);
+        }
+        return new Config(name, opened, load, index);
+    }
+
+    /**
+     * Waits (at most 2 minutes) until the coordinator's statistics of the table's foreign partitions, which the store
+     * keeps by itself (nobody here runs ANALYZE), cover what the store's rule promises: every partition above top-k (so
+     * each shard's LIMIT is pushed) and at least the rows loaded less the 50 + 10 % that may be written without a new
+     * analysis. Prints how long that took after the index build.
+     */
+    private void awaitStatistics(String name, String table, int rows) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(2);
+        String sql = "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::int8, coalesce(bool_and(c.reltuples > " + TOP_K
+                + "), false) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(?)";
+        long estimate = 0;
+        boolean ready = false;
+        while (!ready && System.nanoTime() - deadline < 0) {
+            try (Connection connection = coordinator.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, table);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    estimate = result.getLong(1);
+                    ready = result.getBoolean(2) && estimate >= 0.9 * rows - 50;
+                }
+            }
+            if (!ready) {
+                Thread.sleep(100);
+            }
+        }
+        out.println(String.format(Locale.ROOT, "%s: coordinator statistics %s ~%,d of %,d rows %.1f s after the index build",
+                name, ready ? "at" : "still only at", estimate, rows, (System.nanoTime() - started) / 1e9));
     }
 
     private static Set<String> truth(Dataset data, int query) {

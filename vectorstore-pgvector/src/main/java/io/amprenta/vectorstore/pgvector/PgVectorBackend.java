@@ -55,6 +55,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     private final Searcher searcher;
     private final Calibrations calibrations;
     private final RecallMonitor monitor;
+    private final Optional<ShardStatistics> shardStatistics;
     private final Rows rows;
     private final List<Class<?>> unwrappable;
     private final Object facade;
@@ -83,6 +84,8 @@ final class PgVectorBackend implements VectorStoreBackend {
         this.calibrations = new Calibrations(layout.names(), settings, Calibrations.TTL);
         this.searcher = new Searcher(settings, layout, database, calibrations);
         this.monitor = new RecallMonitor(dataSource, searcher, settings, NAME);
+        // Only a sharded table needs it: PostgreSQL's autovacuum keeps every local table's statistics current.
+        this.shardStatistics = layout.shards().map(shards -> ShardStatistics.start(database, layout.names(), shards));
         this.rows = new Rows(layout, layout.deletesRows(settings.deleteMode()));
         this.facade = facade;
         this.unwrappable = List.of(DataSource.class, facade.getClass());
@@ -141,6 +144,7 @@ final class PgVectorBackend implements VectorStoreBackend {
             return null;
         });
         reads.wrote();
+        wrote(records.size());
     }
 
     @Override
@@ -154,6 +158,31 @@ final class PgVectorBackend implements VectorStoreBackend {
     private List<Match> search(String namespace, Query query) {
         return reads.withConnection("Query of " + layout.names().display(),
                 connection -> searcher.search(connection, namespace, query));
+    }
+
+    /**
+     * Counts {@code rows} written (upserted, updated or deleted) for the coordinator's statistics of a sharded table
+     * (ARCHITECTURE.md, "Shards"); nothing otherwise.
+     */
+    void wrote(long rows) {
+        shardStatistics.ifPresent(statistics -> statistics.wrote(rows));
+    }
+
+    /** The statistics keeper of a sharded table; empty for any other. */
+    Optional<ShardStatistics> shardStatistics() {
+        return shardStatistics;
+    }
+
+    /**
+     * Runs {@code ANALYZE} on {@code connection}: of the table, or of a sharded table's foreign partitions one by one
+     * (ARCHITECTURE.md, "Shards").
+     */
+    void analyze(Connection connection) throws SQLException {
+        if (shardStatistics.isPresent()) {
+            shardStatistics.get().analyzeNow(connection);
+        } else {
+            Jdbc.execute(connection, "ANALYZE " + layout.names().qualified());
+        }
     }
 
     /** The recall monitor, for registering listeners. */
@@ -183,6 +212,7 @@ final class PgVectorBackend implements VectorStoreBackend {
             return there;
         });
         reads.wrote();
+        wrote(found ? 1 : 0);
         return found;
     }
 
@@ -207,14 +237,14 @@ final class PgVectorBackend implements VectorStoreBackend {
 
     @Override
     public void delete(String namespace, List<String> ids) {
-        inTransaction("Delete from " + layout.names().display(), connection -> rows.delete(connection, namespace, ids));
+        wrote(inTransaction("Delete from " + layout.names().display(), connection -> rows.delete(connection, namespace, ids)));
         reads.wrote();
     }
 
     @Override
     public void deleteByFilter(String namespace, Filter filter) {
-        inTransaction("Delete by filter from " + layout.names().display(),
-                connection -> rows.deleteByFilter(connection, namespace, filter));
+        wrote(inTransaction("Delete by filter from " + layout.names().display(),
+                connection -> rows.deleteByFilter(connection, namespace, filter)));
         reads.wrote();
     }
 
@@ -222,9 +252,9 @@ final class PgVectorBackend implements VectorStoreBackend {
     public void deleteAll(String namespace) {
         // A namespace with a partition of its own is emptied by TRUNCATE (ARCHITECTURE.md, "Namespaces as partitions").
         boolean truncatable = layout.deletesRows(settings.deleteMode());
-        inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(),
+        wrote(inTransaction("Delete all of namespace '" + namespace + "' from " + layout.names().display(),
                 connection -> truncatable && writer.partitions().truncate(connection, namespace) ? 0
-                        : rows.deleteAll(connection, namespace));
+                        : rows.deleteAll(connection, namespace)));
         reads.wrote();
     }
 
@@ -287,6 +317,12 @@ final class PgVectorBackend implements VectorStoreBackend {
                 // The indexes live on the shards, which the canary query just reached, each through its own index
                 // (ARCHITECTURE.md, "Shards"); `schema status --shards` reports them.
                 details.put("shards", layout.shards().get().servers());
+                List<Long> estimates = ShardStatistics.estimates(connection, layout.shards().get().partitions());
+                Map<String, String> statistics = new LinkedHashMap<>();
+                for (int i = 0; i < estimates.size(); i++) {
+                    statistics.put(layout.shards().get().servers().get(i), ShardStatistics.describe(estimates.get(i)));
+                }
+                details.put("shardStatistics", statistics);
                 return new Inspection(true, measured);
             }
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
@@ -417,6 +453,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     @Override
     public void close() {
         monitor.close();
+        shardStatistics.ifPresent(ShardStatistics::close);
         reads.close();
         if (ownedPool != null) {
             try {

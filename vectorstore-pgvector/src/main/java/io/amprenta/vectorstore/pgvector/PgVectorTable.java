@@ -131,10 +131,11 @@ public final class PgVectorTable implements RecallSource {
         List<VectorRecord> unique = new ArrayList<>(lastById.values());
         try {
             Jdbc.registerVectorType(connection);
-            if (connection.getAutoCommit()) {
-                return Jdbc.inTransaction(connection, c -> backend.writer().write(c, namespace, unique, options));
-            }
-            return backend.writer().write(connection, namespace, unique, options);
+            Set<String> skipped = connection.getAutoCommit()
+                    ? Jdbc.inTransaction(connection, c -> backend.writer().write(c, namespace, unique, options))
+                    : backend.writer().write(connection, namespace, unique, options);
+            backend.wrote(unique.size() - skipped.size());
+            return skipped;
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "Writing into " + settings.qualifiedTable(), TableNames.of(settings).display());
         }
@@ -371,7 +372,9 @@ public final class PgVectorTable implements RecallSource {
 
     /**
      * Runs {@code ANALYZE} on the table. After a bulk load into a table the planner last saw empty, it would otherwise
-     * estimate a handful of rows and scan the table instead of using the HNSW index, until autovacuum analyzes it.
+     * estimate a handful of rows and scan the table instead of using the HNSW index, until autovacuum analyzes it. On
+     * a table sharded across servers it analyzes the coordinator's foreign partitions, one by one (a store on such a
+     * table also does so by itself as rows are written through it).
      */
     public void analyze() {
         withConnection("Analyzing " + settings.qualifiedTable(), connection -> {
@@ -381,7 +384,7 @@ public final class PgVectorTable implements RecallSource {
     }
 
     private void analyze(Connection connection) throws SQLException {
-        Jdbc.execute(connection, "ANALYZE " + TableNames.of(settings).qualified());
+        backend.analyze(connection);
     }
 
     private <T> T withConnection(String action, Jdbc.Work<T> work) {

@@ -11,10 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -44,7 +42,7 @@ final class RecallMonitor implements AutoCloseable {
     private final Searcher searcher;
     private final PgVectorSettings settings;
     private final String backend;
-    private final ThreadPoolExecutor worker;
+    private final BackgroundWorker worker;
     private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
     private final List<OperationListener> listeners = new CopyOnWriteArrayList<>();
     private final double[] window = new double[WINDOW];
@@ -68,11 +66,7 @@ final class RecallMonitor implements AutoCloseable {
         this.searcher = searcher;
         this.settings = settings;
         this.backend = backend;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), runnable -> {
-            Thread thread = new Thread(runnable, "vectorstore-recall-monitor " + settings.qualifiedTable());
-            thread.setDaemon(true);
-            return thread;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        this.worker = new BackgroundWorker("vectorstore-recall-monitor " + settings.qualifiedTable());
     }
 
     /** Whether queries are sampled at all. */
@@ -98,7 +92,7 @@ final class RecallMonitor implements AutoCloseable {
             return;
         }
         Query exact = Query.builder(query.vector()).topK(query.topK()).filter(query.filter()).includeMetadata(false).build();
-        worker.execute(() -> check(namespace, exact, matches));
+        worker.offer(() -> check(namespace, exact, matches));
     }
 
     /** The rolling recall, if any query was checked. */
@@ -185,14 +179,7 @@ final class RecallMonitor implements AutoCloseable {
     /** Stops the worker (a running check is interrupted) and closes its connection. */
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("The recall monitor of {} did not stop within 5 s", settings.qualifiedTable());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         closeConnection();
     }
 }

@@ -398,7 +398,7 @@ public final class SchemaManager {
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems,
                     "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue() + " ("
                             + tuning.source() + ")", calibrations, List.copyOf(deferred.values()),
-                    PartitionLayout.summary(connection, names).map(PartitionLayout.Summary::describe));
+                    PartitionLayout.summary(connection, names).map(PartitionLayout.Summary::describe), Optional.empty());
         });
     }
 

@@ -1,5 +1,6 @@
 package io.amprenta.vectorstore.pgvector;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -30,12 +31,16 @@ import java.util.OptionalInt;
  *     (recorded in {@code vectorstore_deferred_index}; the migration that completes the load rebuilds them)
  * @param partitions how the table is partitioned (e.g. by namespace: how many partitions, rows in the default one);
  *     empty when it is one table
+ * @param shardStatistics for one shard of a sharded table, the coordinator's row estimate of its foreign partition
+ *     (ARCHITECTURE.md, "Shards"), e.g. {@code ~20,000 rows on the coordinator} or {@code never analyzed on the
+ *     coordinator}; empty otherwise
  */
 public record SchemaStatus(String table, Optional<String> extensionVersion, Optional<String> availableExtensionVersion,
                            boolean tableExists, boolean createdByLibrary, List<Column> columns, OptionalInt dimension,
                            List<Index> indexes, Optional<Index> vectorIndex, int schemaVersion, int latestVersion,
                            long embeddedRows, long pendingRows, List<String> problems, String searchSetting,
-                           List<SearchCalibration> calibrations, List<String> deferredIndexes, Optional<String> partitions) {
+                           List<SearchCalibration> calibrations, List<String> deferredIndexes, Optional<String> partitions,
+                           Optional<String> shardStatistics) {
 
     /** Copies the lists. */
     public SchemaStatus {
@@ -83,6 +88,18 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
         }
     }
 
+    /**
+     * This status of a shard with the coordinator's statistics of the shard's partition, and {@code problem} (if any)
+     * added to its problems.
+     */
+    SchemaStatus withShardStatistics(String statistics, Optional<String> problem) {
+        List<String> all = new ArrayList<>(problems);
+        problem.ifPresent(all::add);
+        return new SchemaStatus(table, extensionVersion, availableExtensionVersion, tableExists, createdByLibrary, columns,
+                dimension, indexes, vectorIndex, schemaVersion, latestVersion, embeddedRows, pendingRows, all,
+                searchSetting, calibrations, deferredIndexes, partitions, Optional.of(statistics));
+    }
+
     /** Whether the schema is at the latest version and a store can use the table without warnings. */
     public boolean isCurrent() {
         return schemaVersion == latestVersion && problems.isEmpty();
@@ -116,6 +133,7 @@ public record SchemaStatus(String table, Optional<String> extensionVersion, Opti
                     .append(" pending\n");
             text.append("search setting:   ").append(searchSetting).append('\n');
             partitions.ifPresent(layout -> text.append("partitions:       ").append(layout).append('\n'));
+            shardStatistics.ifPresent(estimate -> text.append("shard statistics: ").append(estimate).append('\n'));
             calibrations.forEach(calibration -> text.append("calibrated:       ").append(calibration.describe()).append('\n'));
             text.append("columns:\n");
             columns.forEach(column -> text.append("  ").append(column.name()).append(' ').append(column.type())

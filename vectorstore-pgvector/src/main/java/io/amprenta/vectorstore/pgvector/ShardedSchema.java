@@ -171,11 +171,23 @@ public final class ShardedSchema {
         return new SchemaChange(from, to == Integer.MAX_VALUE ? 0 : to, changes, statements, Optional.empty());
     }
 
-    /** The status of the table on every shard, in order ({@link SchemaManager#status()}). */
+    /**
+     * The status of the table on every shard, in order ({@link SchemaManager#status()}), each with the coordinator's
+     * row estimate of the shard's partition ({@link SchemaStatus#shardStatistics()}); a partition the coordinator never
+     * analyzed is a problem, since queries then fetch every row of its shard.
+     */
     public List<SchemaStatus> status() {
+        List<String> partitions = new ArrayList<>();
+        for (int i = 0; i < shards.size(); i++) {
+            partitions.add(names.qualify(partitionName(i)));
+        }
+        List<Long> estimates = database().withConnection("Reading the coordinator's statistics of " + names.display(),
+                connection -> ShardStatistics.estimates(connection, partitions));
         List<SchemaStatus> statuses = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
-            statuses.add(onShard(i, SchemaManager::status));
+            long estimate = estimates.get(i);
+            statuses.add(onShard(i, SchemaManager::status).withShardStatistics(ShardStatistics.describe(estimate),
+                    ShardStatistics.problem(partitions.get(i), estimate)));
         }
         return statuses;
     }
@@ -215,6 +227,7 @@ public final class ShardedSchema {
                     + ", dbname " + Identifiers.literal(shard.database()) + ", extensions 'vector', async_capable 'true',"
                     + " batch_size " + Identifiers.literal(String.valueOf(BATCH_SIZE)) + ", options "
                     + Identifiers.literal(shardOptions()) + ")");
+            sql.add(remoteSampling(serverName(i)));
             String password = shard.password() == null ? "" : ", password " + (printable
                     ? ":'shard_" + i + "_password'" : Identifiers.literal(shard.password()));
             sql.add("CREATE USER MAPPING IF NOT EXISTS FOR CURRENT_USER SERVER " + server + " OPTIONS (user "
@@ -233,7 +246,24 @@ public final class ShardedSchema {
                     + Identifiers.quote(serverName(i)) + " OPTIONS (schema_name " + Identifiers.literal(names.schema())
                     + ", table_name " + Identifiers.literal(names.table()) + ")");
         }
+        // The shards may hold rows already; without statistics the coordinator would fetch them all for every query
+        // (ARCHITECTURE.md, "Shards"). Stores keep the statistics current from here on.
+        for (int i = 0; i < shards.size(); i++) {
+            sql.add(ShardStatistics.analyzeSql(names.qualify(partitionName(i))));
+        }
         return sql;
+    }
+
+    /**
+     * On PostgreSQL 16 and later, where {@code postgres_fdw} can sample on the shard, has the server's {@code ANALYZE}
+     * do so ({@code analyze_sampling 'auto'}) instead of fetching every row; PostgreSQL 15 lacks the option. A
+     * {@code DO} block, so that {@link #sql()}, which does not connect, prints what {@link #upgrade} runs.
+     */
+    private static String remoteSampling(String server) {
+        return "DO $$BEGIN IF current_setting('server_version_num')::int >= 160000 AND NOT EXISTS (SELECT FROM"
+                + " pg_foreign_server, unnest(srvoptions) AS option WHERE srvname = " + Identifiers.literal(server)
+                + " AND option LIKE 'analyze\\_sampling=%') THEN ALTER SERVER " + Identifiers.quote(server)
+                + " OPTIONS (ADD analyze_sampling 'auto'); END IF; END$$";
     }
 
     private List<String> dropSql() {

@@ -36,6 +36,21 @@ class SchemaSqlTest {
     }
 
     @Test
+    void aShardedUpgradeAnalyzesTheForeignPartitionsItCreatesAndSamplesOnTheShardsWherePostgresCan() {
+        ShardedSchema schema = ShardedSchema.create(null, settings(8, DistanceMetric.COSINE), ShardedSchema.ShardKey.ID,
+                java.util.List.of("postgresql://u:secret@a:5432/db", "postgresql://u:secret@b:5432/db"));
+        String sql = schema.sql().upgradeSql();
+
+        // The partitions, never the parent (whose analysis would sample every shard again), after they exist.
+        assertThat(sql).contains("ANALYZE \"public\".\"rag_chunks_shard_0\"").contains("ANALYZE \"public\".\"rag_chunks_shard_1\"")
+                .doesNotContain("ANALYZE \"public\".\"rag_chunks\"").doesNotContain("secret");
+        assertThat(sql.indexOf("ANALYZE \"public\".\"rag_chunks_shard_0\"")).isGreaterThan(sql.lastIndexOf("CREATE FOREIGN TABLE"));
+        // PostgreSQL 15's postgres_fdw has no analyze_sampling: the option is added only where the server has it.
+        assertThat(sql).contains("IF current_setting('server_version_num')::int >= 160000")
+                .contains("ALTER SERVER \"rag_chunks_shard_1\" OPTIONS (ADD analyze_sampling 'auto')");
+    }
+
+    @Test
     void theMetricChoosesTheOperatorClass() {
         assertThat(SchemaManager.sql(settings(8, DistanceMetric.DOTPRODUCT)).upgradeSql()).contains("vector_ip_ops");
         assertThat(SchemaManager.sql(settings(8, DistanceMetric.EUCLIDEAN)).upgradeSql()).contains("vector_l2_ops");

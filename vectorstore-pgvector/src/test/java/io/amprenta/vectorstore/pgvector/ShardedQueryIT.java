@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A table sharded across three servers through {@code postgres_fdw} (ARCHITECTURE.md, "Shards"): the query pushes
  * its top-k to every shard and runs them concurrently, rows land where PostgreSQL's hash partitioning says, the
- * backfill-race rule holds through the foreign partitions, and a batch one shard refuses leaves every shard as it was.
+ * backfill-race rule holds through the foreign partitions, a batch one shard refuses leaves every shard as it was, and
+ * the store keeps the coordinator's statistics of the foreign partitions current without anyone running ANALYZE.
  */
 @ExtendWith(PostgresExtension.class)
 class ShardedQueryIT {
@@ -65,13 +68,12 @@ class ShardedQueryIT {
             store.upsert(TestData.randomRecords(new Random(3), 300, DIMENSION, "doc-"));
             PgVectorTable table = store.unwrap(PgVectorTable.class);
             // The planner pushes a shard's LIMIT when it expects more than k rows there; foreign tables have
-            // statistics only once the coordinator analyzes them (the migrator does after a run).
-            table.analyze();
+            // statistics only once the coordinator analyzes them, which the store does after enough writes.
+            awaitEstimates("sharded_plan", estimates -> estimates.stream().allMatch(rows -> rows > 7));
             String plan = explainVerbose(table.searchStatement("", Query.builder(TestData.unit(DIMENSION, 1)).topK(7)
                     .build()));
 
-            assertThat(count(plan, "Async Foreign Scan")).as(plan).isEqualTo(3);
-            assertThat(count(plan, "ORDER BY \\(embedding OPERATOR\\(public.<=>\\) [^)]+\\) ASC NULLS LAST LIMIT 7::bigint")).as(plan).isEqualTo(3);
+            assertPushesTopK(plan, 7);
             List<Match> matches = store.query(Query.builder(TestData.unit(DIMENSION, 1)).topK(7).build());
             assertThat(matches).hasSize(7);
             assertThat(matches).isEqualTo(table.exactSearch("", Query.builder(TestData.unit(DIMENSION, 1)).topK(7).build()));
@@ -149,6 +151,113 @@ class ShardedQueryIT {
         for (TestDatabase shard : sharded.shards(3)) {
             assertThat(Sql.count(shard.dataSource(), "SELECT count(*) FROM sharded_refusal")).isZero();
         }
+    }
+
+    @Test
+    void writesPastAutovacuumsThresholdRefreshTheCoordinatorsStatisticsAndWritesBelowItDoNot() {
+        create("sharded_growth", ShardedSchema.ShardKey.ID);
+        try (VectorStore store = store("sharded_growth")) {
+            ShardStatistics statistics = store.unwrap(PgVectorTable.class).backend().shardStatistics().orElseThrow();
+            // schema upgrade analyzed the empty partitions: 50 written rows start the next analysis.
+            assertThat(estimates("sharded_growth")).containsExactly(0L, 0L, 0L);
+            store.upsert(TestData.randomRecords(new Random(11), 300, DIMENSION, "a-"));
+            awaitEstimates("sharded_growth", estimates -> sum(estimates) == 300);
+            awaitAnalyses(statistics, 1);
+
+            // 70 more rows are below 50 + 10 % of 300: no analysis is started.
+            store.upsert(TestData.randomRecords(new Random(12), 70, DIMENSION, "b-"));
+            assertThat(statistics.analyses()).isEqualTo(1);
+            assertThat(sum(estimates("sharded_growth"))).isEqualTo(300);
+
+            store.upsert(TestData.randomRecords(new Random(13), 1_000, DIMENSION, "c-"));
+            awaitEstimates("sharded_growth", estimates -> sum(estimates) == 1_370);
+            awaitAnalyses(statistics, 2);
+
+            // Deletes count too: 200 reach 50 + 10 % of 1,370.
+            store.delete(TestData.randomRecords(new Random(13), 200, DIMENSION, "c-").stream().map(VectorRecord::id)
+                    .toList());
+            awaitEstimates("sharded_growth", estimates -> sum(estimates) == 1_170);
+        }
+    }
+
+    @Test
+    void aStoreOpenedOnATableTheCoordinatorNeverAnalyzedAnalyzesItAndStatusSaysSo() throws SQLException {
+        PgVectorSettings settings = create("sharded_unanalyzed", ShardedSchema.ShardKey.ID);
+        List<TestDatabase> shards = sharded.shards(3);
+        for (int shard = 0; shard < shards.size(); shard++) {
+            Sql.execute(shards.get(shard).dataSource(), "INSERT INTO sharded_unanalyzed (id, embedding) SELECT 's" + shard
+                    + "-' || g, ('[' || array_to_string(array_fill(g::real, ARRAY[" + DIMENSION + "]), ',') || ']')::vector"
+                    + " FROM generate_series(1, " + (100 + shard) + ") g");
+        }
+        // As a table sharded before the store kept statistics looks: the coordinator never analyzed its partitions.
+        Sql.execute(sharded.coordinator().dataSource(), "UPDATE pg_class SET reltuples = -1 WHERE oid IN"
+                + " (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'sharded_unanalyzed'::regclass)");
+        ShardedSchema schema = ShardedSchema.create(sharded.coordinator().dataSource(), settings,
+                ShardedSchema.ShardKey.ID, shards.stream().map(TestDatabase::databaseUrl).toList());
+        List<SchemaStatus> before = schema.status();
+        assertThat(before).allSatisfy(status -> {
+            assertThat(status.shardStatistics()).contains("never analyzed on the coordinator");
+            assertThat(status.describe()).contains("shard statistics: never analyzed on the coordinator");
+            assertThat(status.problems()).anySatisfy(problem -> assertThat(problem)
+                    .contains("never analyzed its foreign partition").contains("Run `ANALYZE \"public\".\"sharded_unanalyzed_shard_"));
+        });
+
+        try (VectorStore store = store("sharded_unanalyzed")) {
+            awaitEstimates("sharded_unanalyzed", estimates -> estimates.equals(List.of(100L, 101L, 102L)));
+            assertPushesTopK(explainVerbose(store.unwrap(PgVectorTable.class).searchStatement("",
+                    Query.builder(TestData.unit(DIMENSION, 1)).topK(7).build())), 7);
+            assertThat(store.health().details().get("shardStatistics").toString())
+                    .contains("~100 rows on the coordinator").contains("~102 rows on the coordinator");
+        }
+        List<SchemaStatus> after = schema.status();
+        assertThat(after.get(2).describe()).contains("shard statistics: ~102 rows on the coordinator");
+        assertThat(after).allSatisfy(status -> assertThat(status.problems()).isEmpty());
+    }
+
+    // The coordinator's row estimate of each foreign partition of table, in shard order (-1: never analyzed).
+    private List<Long> estimates(String table) {
+        return Sql.rows(sharded.coordinator().dataSource(), "SELECT c.reltuples::int8 FROM pg_inherits i JOIN pg_class c"
+                + " ON c.oid = i.inhrelid WHERE i.inhparent = '" + table + "'::regclass ORDER BY c.relname")
+                .stream().map(Long::parseLong).toList();
+    }
+
+    // The store analyzes in the background: waits (at most 30 s) until the coordinator's estimates satisfy done.
+    private void awaitEstimates(String table, Predicate<List<Long>> done) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<Long> estimates = estimates(table);
+        while (!done.test(estimates) && System.nanoTime() - deadline < 0) {
+            pause();
+            estimates = estimates(table);
+        }
+        assertThat(done.test(estimates)).as("the coordinator's estimates of " + table + "'s partitions after 30 s: "
+                + estimates).isTrue();
+    }
+
+    private static void awaitAnalyses(ShardStatistics statistics, long count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (statistics.analyses() < count && System.nanoTime() - deadline < 0) {
+            pause();
+        }
+        assertThat(statistics.analyses()).isEqualTo(count);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long sum(List<Long> estimates) {
+        return estimates.stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void assertPushesTopK(String plan, int topK) {
+        assertThat(count(plan, "Async Foreign Scan")).as(plan).isEqualTo(3);
+        assertThat(count(plan, "ORDER BY \\(embedding OPERATOR\\(public.<=>\\) [^)]+\\) ASC NULLS LAST LIMIT " + topK
+                + "::bigint")).as(plan).isEqualTo(3);
     }
 
     private String explainVerbose(SearchStatement statement) throws SQLException {
