@@ -154,7 +154,7 @@ class ShardedQueryIT {
     }
 
     @Test
-    void writesPastAutovacuumsThresholdRefreshTheCoordinatorsStatisticsAndWritesBelowItDoNot() {
+    void writesThatMayHaveDoubledTheTableRefreshTheCoordinatorsStatisticsAndFewerDoNot() {
         create("sharded_growth", ShardedSchema.ShardKey.ID);
         try (VectorStore store = store("sharded_growth")) {
             ShardStatistics statistics = store.unwrap(PgVectorTable.class).backend().shardStatistics().orElseThrow();
@@ -164,7 +164,7 @@ class ShardedQueryIT {
             awaitEstimates("sharded_growth", estimates -> sum(estimates) == 300);
             awaitAnalyses(statistics, 1);
 
-            // 70 more rows are below 50 + 10 % of 300: no analysis is started.
+            // 70 more rows are below 50 + 300: no analysis is started.
             store.upsert(TestData.randomRecords(new Random(12), 70, DIMENSION, "b-"));
             assertThat(statistics.analyses()).isEqualTo(1);
             assertThat(sum(estimates("sharded_growth"))).isEqualTo(300);
@@ -173,10 +173,13 @@ class ShardedQueryIT {
             awaitEstimates("sharded_growth", estimates -> sum(estimates) == 1_370);
             awaitAnalyses(statistics, 2);
 
-            // Deletes count too: 200 reach 50 + 10 % of 1,370.
-            store.delete(TestData.randomRecords(new Random(13), 200, DIMENSION, "c-").stream().map(VectorRecord::id)
+            // 500 new rows are below 50 + 1,370; deletes count too: 1,000 more reach it.
+            store.upsert(TestData.randomRecords(new Random(14), 500, DIMENSION, "d-"));
+            assertThat(statistics.analyses()).isEqualTo(2);
+            store.delete(TestData.randomRecords(new Random(13), 1_000, DIMENSION, "c-").stream().map(VectorRecord::id)
                     .toList());
-            awaitEstimates("sharded_growth", estimates -> sum(estimates) == 1_170);
+            awaitEstimates("sharded_growth", estimates -> sum(estimates) == 870);
+            awaitAnalyses(statistics, 3);
         }
     }
 
