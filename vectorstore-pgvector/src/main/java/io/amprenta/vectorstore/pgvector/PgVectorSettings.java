@@ -119,7 +119,7 @@ public final class PgVectorSettings {
     public static final Setting<Duration> STATEMENT_TIMEOUT = Setting.duration("PGVECTOR_STATEMENT_TIMEOUT", Duration.ZERO,
             Duration.ZERO, "`statement_timeout` of the store's statements").withDefaultText("the server's");
     /** Batches at least this large go through binary COPY; smaller ones through one multi-row INSERT (ARCHITECTURE.md, "Batched writes"). */
-    public static final Setting<Integer> COPY_THRESHOLD = Setting.integer("PGVECTOR_COPY_THRESHOLD", 500, 1,
+    public static final Setting<Integer> COPY_THRESHOLD = Setting.integer("PGVECTOR_COPY_THRESHOLD", 50, 1,
             Integer.MAX_VALUE, "batches at least this large are written with binary `COPY`");
     /** What deletes do to rows. */
     public static final Setting<DeleteMode> DELETE_MODE = Setting.choice("PGVECTOR_DELETE_MODE", DeleteMode.class,

@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Small batches (under the COPY threshold) are one multi-row {@code INSERT ... ON CONFLICT (namespace, id) DO
  * UPDATE}. Larger batches cost the round trips of the same batch written by hand with COPY (ARCHITECTURE.md,
- * "Batched writes"): one statement makes sure the session's staging table exists ({@code ON COMMIT DELETE ROWS}),
- * sets a savepoint and looks up whether the first, middle or last id already has a row. If none has, the batch is
- * streamed with binary COPY straight into the table; should an id have a row after all, the COPY is undone to the
- * savepoint. Otherwise the batch is copied into the staging table and merged with one {@code INSERT ... SELECT ...
+ * "Batched writes"): one statement sets a savepoint and looks up whether the first, middle or last id already has a
+ * row. If none has, the batch is streamed with binary COPY straight into the table; should an id have a row after
+ * all, the COPY is undone to the savepoint. Otherwise a batch of fewer than 500 records is the multi-row INSERT, and
+ * a larger one is copied into the session's staging table ({@code ON COMMIT DELETE ROWS}, created if missing) and
+ * merged with one {@code INSERT ... SELECT ...
  * ON CONFLICT DO UPDATE} that empties the staging table as it reads it. Every path writes the sparse values'
  * columns in the same statement or COPY as the rest of the row, so a record without sparse values clears what an
  * earlier version of it had, as a Pinecone upsert replaces the whole record.
@@ -75,6 +76,9 @@ final class RecordWriter {
             TableNames.EMBEDDING_UPDATED_AT, "embedding_updated_at", TableNames.EMBEDDING_MODEL, "embedding_model",
             TableNames.SPARSE_INDICES, "sparse_indices", TableNames.SPARSE_VALUES, "sparse_values");
     // now() in microseconds since 2000-01-01, the binary timestamptz of COPY.
+    // Batches with existing rows merge through the staging table from this size on, and with the multi-row INSERT
+    // below it, which measured faster for overwrites of 100 rows (ARCHITECTURE.md, "Batched writes").
+    private static final int STAGED_MERGE_MIN_ROWS = 500;
     private static final String NOW_MICROS = "(EXTRACT(EPOCH FROM now()) * 1000000)::int8 - 946684800000000";
 
     private final TableLayout layout;
@@ -168,17 +172,31 @@ final class RecordWriter {
     }
 
     // New rows go straight into the table by COPY unless a few sampled ids already have a row (an overwrite batch);
-    // a conflict the sample missed rolls the COPY back to the savepoint. Everything else is merged from the staging
-    // table, whose INSERT ... ON CONFLICT takes new and existing ids alike (ARCHITECTURE.md, "Batched writes").
+    // a conflict the sample missed rolls the COPY back to the savepoint. Everything else is merged: by the multi-row
+    // INSERT under STAGED_MERGE_MIN_ROWS, else from the staging table, whose INSERT ... ON CONFLICT takes new and
+    // existing ids alike (ARCHITECTURE.md, "Batched writes").
     private void bulkUpsert(Connection connection, String namespace, List<VectorRecord> sorted, PgWriteOptions options)
             throws SQLException {
-        boolean copyIn = canCopyStraightIn();
-        List<VectorRecord> sample = List.of(sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
-        Lookup lookup = lookup(connection, namespace, sample, copyIn);
-        if (copyIn && lookup.existing.isEmpty() && copyStraightIn(connection, namespace, sorted, options, lookup.nowMicros)) {
+        long nowMicros;
+        if (canCopyStraightIn()) {
+            Probe probe = probe(connection, namespace, sorted);
+            if (!probe.anyRow() && copyStraightIn(connection, namespace, sorted, options, probe.nowMicros())) {
+                return;
+            }
+            if (sorted.size() < STAGED_MERGE_MIN_ROWS) {
+                insertOrUpdate(connection, namespace, sorted, options);
+                return;
+            }
+            // The probe left the staging table alone (see probe): make sure it exists now.
+            execute(connection, CREATE_STAGING);
+            nowMicros = probe.nowMicros();
+        } else if (sorted.size() < STAGED_MERGE_MIN_ROWS) {
+            insertOrUpdate(connection, namespace, sorted, options);
             return;
+        } else {
+            nowMicros = lookup(connection, namespace, List.of()).nowMicros;
         }
-        stage(connection, namespace, sorted, options, lookup.nowMicros);
+        stage(connection, namespace, sorted, options, nowMicros);
         try (PreparedStatement merge = connection.prepareStatement("WITH v AS (DELETE FROM " + STAGING + " RETURNING *)"
                 + " INSERT INTO " + names.qualified() + " AS t (" + copyColumns + ") SELECT "
                 + stagingColumns.replaceFirst("id", layout.idType().fromText("id")) + " FROM v ORDER BY id ON CONFLICT ("
@@ -237,7 +255,7 @@ final class RecordWriter {
 
     private Set<String> updateExisting(Connection connection, String namespace, List<VectorRecord> sorted,
                                        PgWriteOptions options) throws SQLException {
-        Lookup lookup = lookup(connection, namespace, sorted, false);
+        Lookup lookup = lookup(connection, namespace, sorted);
         Set<String> missing = sorted.stream().map(VectorRecord::id).filter(id -> !lookup.existing.contains(id))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!missing.isEmpty() && options.insertMissingRows()) {
@@ -375,16 +393,41 @@ final class RecordWriter {
         return index;
     }
 
+    // Whether the batch's first, middle or last id has a row, and the transaction's now() for the rows'
+    // embedding_updated_at, after setting the savepoint a COPY straight into the table rolls back to: one round trip.
+    // Three scalar conditions, not an array, so that PostgreSQL keeps one generic plan (three primary-key probes)
+    // instead of planning the statement for every batch. It leaves the staging table alone: a transaction that
+    // touches a temporary table has PostgreSQL empty its ON COMMIT DELETE ROWS tables at commit, which made the
+    // commit of a batch COPYed straight in 0.6 ms slower than a hand-written one's (ARCHITECTURE.md, "Batched writes").
+    private Probe probe(Connection connection, String namespace, List<VectorRecord> sorted) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SAVEPOINT " + COPY_SAVEPOINT + "; SELECT "
+                + NOW_MICROS + ", EXISTS (SELECT 1 FROM " + names.qualified() + " WHERE "
+                + TableNames.column(TableNames.NAMESPACE) + " = ? AND " + names.id() + " IN (?, ?, ?))")) {
+            statement.setString(1, namespace);
+            statement.setString(2, sorted.get(0).id());
+            statement.setString(3, sorted.get(sorted.size() / 2).id());
+            statement.setString(4, sorted.get(sorted.size() - 1).id());
+            boolean resultSet = statement.execute();
+            while (!resultSet) {
+                if (statement.getUpdateCount() == -1) {
+                    throw new SQLException("The probe of existing rows in " + names.display() + " returned no rows");
+                }
+                resultSet = statement.getMoreResults();
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                rows.next();
+                return new Probe(rows.getLong(1), rows.getBoolean(2));
+            }
+        }
+    }
+
     // Which of the records' ids have a row in the namespace, and the transaction's now() for the rows'
-    // embedding_updated_at.
-    // The same round trip makes sure the session's staging table exists and, when asked, sets the savepoint a COPY
-    // straight into the table rolls back to.
-    private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records, boolean savepoint)
+    // embedding_updated_at; the same round trip makes sure the session's staging table exists.
+    private Lookup lookup(Connection connection, String namespace, List<VectorRecord> records)
             throws SQLException {
         String[] ids = records.stream().map(VectorRecord::id).toArray(String[]::new);
         Array array = connection.createArrayOf("text", ids);
-        try (PreparedStatement statement = connection.prepareStatement(CREATE_STAGING + ";"
-                + (savepoint ? " SAVEPOINT " + COPY_SAVEPOINT + ";" : "") + " SELECT " + NOW_MICROS + ", ARRAY (SELECT "
+        try (PreparedStatement statement = connection.prepareStatement(CREATE_STAGING + "; SELECT " + NOW_MICROS + ", ARRAY (SELECT "
                 + names.id() + "::text FROM " + names.qualified() + " WHERE " + TableNames.column(TableNames.NAMESPACE)
                 + " = ? AND " + names.id() + " = ANY (" + layout.idType().arrayParameter() + "))")) {
             statement.setString(1, namespace);
@@ -491,5 +534,8 @@ final class RecordWriter {
     }
 
     private record Lookup(long nowMicros, Set<String> existing) {
+    }
+
+    private record Probe(long nowMicros, boolean anyRow) {
     }
 }
