@@ -407,18 +407,24 @@ final class RecordWriter {
             statement.setString(2, sorted.get(0).id());
             statement.setString(3, sorted.get(sorted.size() / 2).id());
             statement.setString(4, sorted.get(sorted.size() - 1).id());
-            boolean resultSet = statement.execute();
-            while (!resultSet) {
-                if (statement.getUpdateCount() == -1) {
-                    throw new SQLException("The probe of existing rows in " + names.display() + " returned no rows");
-                }
-                resultSet = statement.getMoreResults();
-            }
-            try (ResultSet rows = statement.getResultSet()) {
-                rows.next();
+            try (ResultSet rows = selectAfterSettings(statement)) {
                 return new Probe(rows.getLong(1), rows.getBoolean(2));
             }
         }
+    }
+
+    // Runs a statement of commands (SAVEPOINT, CREATE ...) followed by one SELECT of one row, and returns that row.
+    private ResultSet selectAfterSettings(PreparedStatement statement) throws SQLException {
+        boolean resultSet = statement.execute();
+        while (!resultSet) {
+            if (statement.getUpdateCount() == -1) {
+                throw new SQLException("The look-up of existing rows in " + names.display() + " returned no rows");
+            }
+            resultSet = statement.getMoreResults();
+        }
+        ResultSet rows = statement.getResultSet();
+        rows.next();
+        return rows;
     }
 
     // Which of the records' ids have a row in the namespace, and the transaction's now() for the rows'
@@ -432,15 +438,7 @@ final class RecordWriter {
                 + " = ? AND " + names.id() + " = ANY (" + layout.idType().arrayParameter() + "))")) {
             statement.setString(1, namespace);
             statement.setArray(2, array);
-            boolean resultSet = statement.execute();
-            while (!resultSet) {
-                if (statement.getUpdateCount() == -1) {
-                    throw new SQLException("The lookup of existing rows in " + names.display() + " returned no rows");
-                }
-                resultSet = statement.getMoreResults();
-            }
-            try (ResultSet rows = statement.getResultSet()) {
-                rows.next();
+            try (ResultSet rows = selectAfterSettings(statement)) {
                 long nowMicros = rows.getLong(1);
                 Array found = rows.getArray(2);
                 Set<String> existing = new HashSet<>(Arrays.asList((String[]) found.getArray()));
