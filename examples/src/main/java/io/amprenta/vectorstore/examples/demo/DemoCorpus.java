@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A generated RAG corpus that behaves like real embeddings: vectors cluster around topics (uniform random
- * vectors would make every index look perfect), and each chunk carries the metadata a RAG application
- * filters on (source, language, year, tags). Deterministic for a seed.
+ * A generated RAG corpus: vectors cluster around topics, as real embeddings do (uniform random vectors would make
+ * every index look perfect), and each chunk carries the metadata a RAG application filters on (source, language,
+ * year, tags). Deterministic for a seed. Unlike real embeddings, a chunk is its topic plus noise in every
+ * dimension, so its neighbours are nearly equidistant: an HNSW index finds them far less reliably than it finds a
+ * real sentence embedding's (docs/benchmarks.md, "The demo at 200,000 records").
  */
 final class DemoCorpus {
 
