@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +28,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,10 @@ final class MigrationRun {
     private static final int SPARSE_SAMPLE = 100;
     // Idle workers wait on this for the lister of this process; other processes' listings they notice by polling.
     private final Object newBatch = new Object();
+    // The batches this process's workers hold, and a lock that claims share and the orphan sweep takes alone
+    // (ARCHITECTURE.md, "A migration batch": a claim nobody works on).
+    private final Set<ProgressTable.BatchKey> working = ConcurrentHashMap.newKeySet();
+    private final ReadWriteLock claiming = new ReentrantReadWriteLock();
 
     private final Migration.Settings settings;
     private final VectorStore source;
@@ -188,7 +196,12 @@ final class MigrationRun {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                BatchCopier.Result result = copier.copy(batch.get());
+                BatchCopier.Result result;
+                try {
+                    result = copier.copy(batch.get());
+                } finally {
+                    working.remove(batch.get().key());
+                }
                 meter.copied(result.copied());
                 settings.listeners().forEach(listener -> listener.batchCommitted(namespace, result.copied(), result.failed(), result.took()));
                 copiedSomething = true;
@@ -197,6 +210,7 @@ final class MigrationRun {
                 if (db("checking for remaining work", this::complete)) {
                     return;
                 }
+                releaseOrphanedClaims();
                 synchronized (newBatch) {
                     newBatch.wait(IDLE_WAIT.toMillis());
                 }
@@ -213,7 +227,37 @@ final class MigrationRun {
     }
 
     private Optional<ProgressTable.Batch> claim(String namespace) {
-        return db("claiming a batch", () -> progress.claim(namespace, owner, settings.lease()));
+        claiming.readLock().lock();
+        try {
+            Optional<ProgressTable.Batch> batch = db("claiming a batch", () -> progress.claim(namespace, owner, settings.lease()));
+            batch.ifPresent(claimed -> working.add(claimed.key()));
+            return batch;
+        } finally {
+            claiming.readLock().unlock();
+        }
+    }
+
+    /**
+     * Gives back the claims of this process that no worker of it works on. Such a claim is left when a connection
+     * drops after the claiming UPDATE committed but before its worker read the batch's ids (a database restart):
+     * the worker's retry claims another batch, and the heartbeat would renew the forgotten one for ever, so that
+     * the run never completes. Runs only while no claim is in progress here, so every batch claimed by this
+     * process and not being worked on is such an orphan.
+     */
+    private void releaseOrphanedClaims() {
+        if (!claiming.writeLock().tryLock()) {
+            return; // another worker is claiming: work is still moving
+        }
+        try {
+            for (ProgressTable.BatchKey batch : db("reading this process's claims", () -> progress.claimedBy(owner))) {
+                if (!working.contains(batch) && db("releasing a claim", () -> progress.release(owner, batch))) {
+                    LOG.info("Released batch {} of namespace '{}': it was claimed by this process, but the connection"
+                            + " dropped before a worker took it up", batch.number(), batch.namespace());
+                }
+            }
+        } finally {
+            claiming.writeLock().unlock();
+        }
     }
 
     private boolean complete() throws SQLException {

@@ -225,6 +225,14 @@ final class ProgressTable {
      * @param attempt how many times the batch has been claimed, this claim included
      */
     record Batch(String namespace, long number, List<String> ids, int attempt) {
+
+        BatchKey key() {
+            return new BatchKey(namespace, number);
+        }
+    }
+
+    /** Which batch: its namespace and number. */
+    record BatchKey(String namespace, long number) {
     }
 
     /** A claim as the claiming UPDATE returns it. */
@@ -276,6 +284,21 @@ final class ProgressTable {
         return Jdbc.withConnection(dataSource, connection -> Jdbc.update(connection, Statement.of("UPDATE migration_batches"
                 + " SET claimed_until = now() + make_interval(secs => ?) WHERE run_id = ? AND claimed_by = ?"
                 + " AND status = 'pending'", lease.toMillis() / 1000.0, runId, owner)));
+    }
+
+    /** The unfinished batches {@code owner} holds claims on. */
+    List<BatchKey> claimedBy(String owner) throws SQLException {
+        return Jdbc.withConnection(dataSource, connection -> Jdbc.list(connection, Statement.of("SELECT namespace, batch_no"
+                + " FROM migration_batches WHERE run_id = ? AND status = 'pending' AND claimed_by = ?", runId, owner),
+                row -> new BatchKey(row.getString(1), row.getLong(2))));
+    }
+
+    /** Gives back {@code owner}'s claim on one unfinished batch; whether it held one. */
+    boolean release(String owner, BatchKey batch) throws SQLException {
+        return Jdbc.withConnection(dataSource, connection -> Jdbc.update(connection, Statement.of("UPDATE migration_batches"
+                + " SET claimed_by = NULL, claimed_until = NULL, updated_at = now() WHERE run_id = ? AND namespace = ?"
+                + " AND batch_no = ? AND claimed_by = ? AND status = 'pending'", runId, batch.namespace(), batch.number(),
+                owner)) == 1);
     }
 
     /** The processes holding claims on unfinished batches of the run. */

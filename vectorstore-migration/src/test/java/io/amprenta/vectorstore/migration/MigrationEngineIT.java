@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -414,6 +415,64 @@ class MigrationEngineIT {
 
         assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
         assertTargetEqualsSource(target);
+    }
+
+    // The window a database restart can hit: the claiming UPDATE has committed, and the connection drops before the
+    // worker has read the batch's ids. The worker's retry claims another batch; the first one is this process's,
+    // renewed by its heartbeat, and without the orphan sweep the run waits for it for ever.
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aClaimWhoseConnectionDroppedBeforeItsIdsWereReadIsGivenBackAndCopied() throws SQLException {
+        TableTarget target = new TableTarget(database.dataSource(), DIMENSION);
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger dropped = new AtomicInteger();
+
+        MigrationReport report = migration(target).workers(1).listener(new MigrationListener() {
+            @Override
+            public void batchCommitted(String namespace, int copied, int failed, Duration took) {
+                if (batches.incrementAndGet() == 3) {
+                    dropTheConnectionOfTheNextIdRead(dropped);
+                }
+            }
+        }).build().run();
+
+        assertThat(dropped).as("connections dropped between a claim and its id read").hasValue(1);
+        assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+        assertTargetEqualsSource(target);
+        assertThat(count("SELECT count(*) FROM migration_batches WHERE status = 'pending' OR claimed_by IS NOT NULL")).isZero();
+    }
+
+    // Locks migration_progress so that the worker's next id read waits right after its claim has committed, ends
+    // that backend as a restart would, and lets everything else through. Returns at once: the worker claims next.
+    private void dropTheConnectionOfTheNextIdRead(AtomicInteger dropped) {
+        try {
+            Connection lock = database.connection();
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE migration_progress IN ACCESS EXCLUSIVE MODE");
+            }
+            Thread killer = new Thread(() -> {
+                try (lock; Connection admin = database.connection(); Statement statement = admin.createStatement()) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (System.nanoTime() < deadline && dropped.get() == 0) {
+                        try (var result = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT chunk_id FROM migration_progress%'")) {
+                            while (result.next()) {
+                                dropped.incrementAndGet();
+                            }
+                        }
+                        Thread.sleep(10);
+                    }
+                    lock.rollback();
+                } catch (SQLException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "drop-the-id-read");
+            killer.setDaemon(true);
+            killer.start();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
