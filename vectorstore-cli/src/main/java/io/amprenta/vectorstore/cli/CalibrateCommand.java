@@ -11,6 +11,7 @@ import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.SearchCalibration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     "Measure recall@k of the pgvector store against exact search for increasing PGVECTOR_EF_SEARCH (and, with",
     "--filter, both iterative-scan modes) on queries that are not stored vectors, and print the fastest setting that",
     "meets --target-recall. With --save, store it in the database, where every store on the table uses it (unless",
-    "PGVECTOR_EF_SEARCH is set). Otherwise reads only.",
+    "PGVECTOR_EF_SEARCH is set); when none meets it, the one with the best recall, and health reports DEGRADED.",
+    "Otherwise reads only.",
     "Exit codes: 0 target met, 3 configuration, 4 no setting met the target."})
 final class CalibrateCommand implements Callable<Integer> {
 
@@ -77,23 +79,58 @@ final class CalibrateCommand implements Callable<Integer> {
         CalibrationReport report = calibration.run();
         output.result(report);
         print(report, output);
-        if (save && report.met()) {
+        if (save) {
             save(config, base, report, output);
-        } else if (save) {
-            output.line("Nothing saved: no setting met the target.");
         }
         return report.met() ? ExitCode.OK : ExitCode.FINDINGS;
     }
 
-    // The table's size now (all namespaces: one HNSW graph spans them) keys the calibration by size class.
+    /**
+     * Stores the chosen setting, or when none met the target the one with the best recall: the store then comes as close
+     * to the target as this index can, and {@code health} reports DEGRADED and names the fix, instead of keeping a
+     * default that is further from it. A setting below the target is not stored when its ef_search is below the one in
+     * force without a calibration, nor over a stored one that reached a higher recall (a narrow {@code --ef-search} list
+     * or a calibration cut short by its time limit would otherwise make searches worse). The table's size now (all
+     * namespaces: one HNSW graph spans them) keys the calibration by size class.
+     */
     static void save(VectorStoreConfig config, PgVectorSettings base, CalibrationReport report, Output output) {
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
+            PgVectorTable table = store.unwrap(PgVectorTable.class);
             long rows = store.stats().namespaceCounts().values().stream().mapToLong(Long::longValue).sum();
-            CalibrationReport.Trial chosen = report.chosen();
-            SearchCalibration calibration = new SearchCalibration(report.filter() != null, rows, chosen.efSearch(),
-                    chosen.iterativeScan(), chosen.recall(), report.targetRecall(), report.topK(), report.queries(), Instant.now());
-            store.unwrap(PgVectorTable.class).saveCalibration(calibration);
-            output.line("Saved for " + base.qualifiedTable() + ": " + calibration.describe());
+            CalibrationReport.Trial trial = report.choice().orElseGet(report::best);
+            SearchCalibration calibration = new SearchCalibration(report.filter() != null, rows, trial.efSearch(),
+                    trial.iterativeScan(), trial.recall(), report.targetRecall(), report.topK(), report.queries(), Instant.now());
+            if (!report.met() && trial.efSearch() < base.efSearch()) {
+                // Recall grows with ef_search: the setting in force without a calibration finds at least as much.
+                output.line("Nothing saved: no setting met the target, and the best one tried (ef_search " + trial.efSearch()
+                        + ") is below the ef_search in force without a calibration (" + base.efSearch() + ").");
+                return;
+            }
+            if (!report.met()) {
+                Optional<SearchCalibration> better = table.calibrations().stream()
+                        .filter(stored -> stored.filtered() == calibration.filtered() && stored.sizeClass() == calibration.sizeClass()
+                                && stored.recall() >= calibration.recall())
+                        .findFirst();
+                if (better.isPresent()) {
+                    output.line("Nothing saved: no setting met the target, and the stored calibration reached a higher recall ("
+                            + better.get().describe() + ").");
+                    return;
+                }
+            }
+            table.saveCalibration(calibration);
+            if (report.met()) {
+                output.line("Saved for " + base.qualifiedTable() + ": " + calibration.describe());
+            } else if (calibration.recall() < base.targetRecall()) {
+                output.line("Saved the best setting found, below the target, for " + base.qualifiedTable() + ": "
+                        + calibration.describe() + ". Health reports DEGRADED until a calibration meets the target: rebuild the"
+                        + " index with a larger PGVECTOR_HNSW_M or PGVECTOR_HNSW_EF_CONSTRUCTION and calibrate again, or lower"
+                        + " PGVECTOR_TARGET_RECALL.");
+            } else {
+                // The measured recall reached the target, but not with 95 % confidence on this many queries.
+                output.line("Saved the best setting found for " + base.qualifiedTable() + ": " + calibration.describe()
+                        + "; its recall is at the target, its 95 % lower bound is not: calibrate with more --queries to"
+                        + " confirm it.");
+            }
             if (base.configuredEfSearch().isPresent()) {
                 output.line("Note: " + PgVectorSettings.EF_SEARCH.key() + " is set (" + base.efSearch() + ") and wins over the"
                         + " saved calibration; unset it to use the calibration.");

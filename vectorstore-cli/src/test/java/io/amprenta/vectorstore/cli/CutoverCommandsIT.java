@@ -197,8 +197,25 @@ class CutoverCommandsIT {
 
             CliRun notMet = run("calibrate", "--save", "--target-recall", "1.0", "--ef-search", "10", "--queries", "10");
             assertThat(notMet.exitCode()).isEqualTo(ExitCode.FINDINGS);
-            assertThat(notMet.out()).contains("Nothing saved");
+            // Below the target, a setting under the ef_search in force (the default 100) is never stored...
+            assertThat(notMet.out()).contains("Nothing saved").contains("below the ef_search in force");
             assertThat(run("schema", "status").out()).doesNotContain("ef_search 10,");
+
+            // ...but the best one found is, when it is not below it (here the configured 10)...
+            try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM vectorstore_search_calibration");
+            }
+            String[] bestOfTen = {"calibrate", "--save", "--target-recall", "1.0", "--ef-search", "10", "--queries", "30"};
+            CliRun best = CliRun.of(with("PGVECTOR_EF_SEARCH", "10"), bestOfTen);
+            assertThat(best.exitCode()).isEqualTo(ExitCode.FINDINGS);
+            assertThat(best.out()).contains("Saved the best setting found").contains("ef_search 10,");
+            assertThat(run("schema", "status").out()).contains("ef_search 10,");
+            // ...and a store held to that target (ef_search 10 finds about 0.96 here) is told it is not enough.
+            CliRun degraded = CliRun.of(with("PGVECTOR_TARGET_RECALL", "1.0"), "health", "--backend", "pgvector");
+            assertThat(degraded.out()).contains("DEGRADED").contains("best of the settings it tried");
+            // ...and never over a stored one that reached at least its recall.
+            assertThat(CliRun.of(with("PGVECTOR_EF_SEARCH", "10"), bestOfTen).out()).contains("Nothing saved")
+                    .contains("stored calibration reached a higher recall");
         } finally {
             try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
                 statement.execute("DELETE FROM vectorstore_search_calibration");

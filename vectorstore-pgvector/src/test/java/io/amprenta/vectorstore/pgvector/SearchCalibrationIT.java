@@ -90,6 +90,40 @@ class SearchCalibrationIT {
     }
 
     @Test
+    void aCalibrationBelowTheTargetIsUsedAndHealthSaysItIsNotEnough() {
+        PgVectorSettings settings = prepared("below_target");
+        try (VectorStore store = store(settings)) {
+            PgVectorTable table = store.unwrap(PgVectorTable.class);
+            // The best a calibration found when no setting met the target (vectorstore calibrate --save stores it).
+            table.saveCalibration(new SearchCalibration(false, 200, 1000, IterativeScan.RELAXED_ORDER, 0.821, 0.95, 10, 100,
+                    Instant.parse("2026-12-01T10:00:00Z")));
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).isEqualTo("1000");
+
+            HealthReport health = store.health();
+            assertThat(health.status()).isEqualTo(HealthReport.Status.DEGRADED);
+            assertThat(health.message()).contains("recall@10 0.821 (ef_search 1000), below PGVECTOR_TARGET_RECALL 0.950")
+                    .contains("best of the settings it tried").contains("PGVECTOR_HNSW_M");
+
+            // A calibration that met its own, lower target only needs running again for today's.
+            table.saveCalibration(new SearchCalibration(false, 200, 40, IterativeScan.RELAXED_ORDER, 0.93, 0.9, 10, 100,
+                    Instant.parse("2026-12-01T10:00:00Z")));
+            HealthReport stale = store.health();
+            assertThat(stale.status()).isEqualTo(HealthReport.Status.DEGRADED);
+            assertThat(stale.message()).contains("chosen for a target of 0.900").contains("calibrate --save");
+
+            table.saveCalibration(calibration(false, 200, 40, IterativeScan.RELAXED_ORDER));
+            assertThat(store.health().status()).isEqualTo(HealthReport.Status.UP);
+        }
+        // An explicit PGVECTOR_EF_SEARCH is not the calibration's doing: health does not blame it.
+        try (VectorStore store = store(settings.toBuilder().efSearch(40).build())) {
+            store.unwrap(PgVectorTable.class).saveCalibration(new SearchCalibration(false, 200, 1000,
+                    IterativeScan.RELAXED_ORDER, 0.821, 0.95, 10, 100, Instant.parse("2026-12-01T10:00:00Z")));
+            assertThat(store.health().status()).isEqualTo(HealthReport.Status.UP);
+        }
+    }
+
+    @Test
     void aStoreWithItsOwnPoolStartsItsSessionsWithTheCalibrationAndSendsNoSettings() throws Exception {
         PgVectorSettings settings = prepared("pooled_calibration");
         try (VectorStore store = store(settings)) {
