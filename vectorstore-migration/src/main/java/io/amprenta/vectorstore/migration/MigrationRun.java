@@ -207,10 +207,15 @@ final class MigrationRun {
                 copiedSomething = true;
             }
             if (!copiedSomething) {
-                if (db("checking for remaining work", this::complete)) {
+                boolean listed = db("checking the listing", () -> progress.listingComplete(namespaces));
+                if (listed && !db("checking for remaining work", () -> progress.anyPending(namespaces))) {
                     return;
                 }
-                releaseOrphanedClaims();
+                if (listed) {
+                    // Only now can an orphan keep the run from completing; before, workers idle while the listing
+                    // feeds them, and a sweep on every idle turn would hold up their claims.
+                    releaseOrphanedClaims();
+                }
                 synchronized (newBatch) {
                     newBatch.wait(IDLE_WAIT.toMillis());
                 }
