@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
@@ -177,22 +178,20 @@ final class RecordWriter {
     // existing ids alike (ARCHITECTURE.md, "Batched writes").
     private void bulkUpsert(Connection connection, String namespace, List<VectorRecord> sorted, PgWriteOptions options)
             throws SQLException {
-        long nowMicros;
-        if (canCopyStraightIn()) {
-            Probe probe = probe(connection, namespace, sorted);
-            if (!probe.anyRow() && copyStraightIn(connection, namespace, sorted, options, probe.nowMicros())) {
-                return;
-            }
-            if (sorted.size() < STAGED_MERGE_MIN_ROWS) {
-                insertOrUpdate(connection, namespace, sorted, options);
-                return;
-            }
-            // The probe left the staging table alone (see probe): make sure it exists now.
-            execute(connection, CREATE_STAGING);
-            nowMicros = probe.nowMicros();
-        } else if (sorted.size() < STAGED_MERGE_MIN_ROWS) {
+        Optional<Probe> probe = canCopyStraightIn() ? Optional.of(probe(connection, namespace, sorted)) : Optional.empty();
+        if (probe.isPresent() && !probe.get().anyRow()
+                && copyStraightIn(connection, namespace, sorted, options, probe.get().nowMicros())) {
+            return;
+        }
+        if (sorted.size() < STAGED_MERGE_MIN_ROWS) {
             insertOrUpdate(connection, namespace, sorted, options);
             return;
+        }
+        long nowMicros;
+        if (probe.isPresent()) {
+            // The probe left the staging table alone (see probe): make sure it exists now.
+            execute(connection, CREATE_STAGING);
+            nowMicros = probe.get().nowMicros();
         } else {
             nowMicros = lookup(connection, namespace, List.of()).nowMicros;
         }
