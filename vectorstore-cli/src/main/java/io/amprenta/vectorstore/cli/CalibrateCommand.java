@@ -100,13 +100,14 @@ final class CalibrateCommand implements Callable<Integer> {
             CalibrationReport.Trial trial = report.choice().orElseGet(report::best);
             SearchCalibration calibration = new SearchCalibration(report.filter() != null, rows, trial.efSearch(),
                     trial.iterativeScan(), trial.recall(), report.targetRecall(), report.topK(), report.queries(), Instant.now());
-            if (!report.met() && trial.efSearch() < base.efSearch()) {
-                // Recall grows with ef_search: the setting in force without a calibration finds at least as much.
-                output.line("Nothing saved: no setting met the target, and the best one tried (ef_search " + trial.efSearch()
-                        + ") is below the ef_search in force without a calibration (" + base.efSearch() + ").");
-                return;
-            }
             if (!report.met()) {
+                // Recall grows with ef_search: the setting in force without a calibration finds at least as much.
+                if (trial.efSearch() < base.efSearch()) {
+                    output.line("Nothing saved: no setting met the target, and the best one tried (ef_search "
+                            + trial.efSearch() + ") is below the ef_search in force without a calibration ("
+                            + base.efSearch() + ").");
+                    return;
+                }
                 Optional<SearchCalibration> better = table.calibrations().stream()
                         .filter(stored -> stored.filtered() == calibration.filtered() && stored.sizeClass() == calibration.sizeClass()
                                 && stored.recall() >= calibration.recall())
