@@ -21,18 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The migrator's pacing against an emulator that enforces Pinecone's per-index request limits, scaled down by ten
- * (list 20/s, fetch 10/s) to keep the run short: starting at the documented limits, ten times too fast, the migration
- * finds the index's real budget and fetches at 0.9x of it or more with every 429 retried; with a rate share it stays
- * within its share.
+ * The migrator's pacing against an emulator that enforces Pinecone's per-index request limits, scaled down by twenty
+ * (list 10/s, fetch 5/s): starting at the documented limits, twenty times too fast, the migration finds the index's
+ * real budget and fetches at 0.9x of it or more with every 429 retried; with a rate share it stays within its share.
+ *
+ * <p>The limits are scaled down so far so that the limit, not the machine, is what holds the migration back: at
+ * 10 fetches/s a machine busy with other work (three CPU-bound processes on two cores) could not offer more than
+ * about 8.5 batches a second, received no 429 at all, and the test measured the machine instead of the pacing.
  */
 @ExtendWith(PostgresExtension.class)
 class PacingIT {
 
     private static final int DIMENSION = 8;
     private static final int BATCH = 20;
-    private static final double LIST_LIMIT = 20;
-    private static final double FETCH_LIMIT = 10;
+    private static final double LIST_LIMIT = 10;
+    private static final double FETCH_LIMIT = 5;
 
     /** One batch commits per successful fetch (the batches here are never split), so commits time the fetches. */
     private static final class CommitTimes implements MigrationListener {
@@ -44,12 +47,19 @@ class PacingIT {
         }
 
         /**
-         * Fetches per second from the third commit to the last: the first writes carry the target's warm-up, which
-         * would shorten the measured span and overstate the rate.
+         * Fetches per second in the steady state, from the commit a tenth of the way in to the one a tenth from the
+         * end. The first commits carry the target's warm-up. The last can be batches refused while the pace, started
+         * twenty times too fast, was still coming down: they wait out their retry backoff (seconds, by the fifth
+         * refusal) after every other batch is done, and on a busy machine the last three commits came a second apart.
+         * Both are costs paid once per run, not per second, so a fifteen-second test must not spread them over its
+         * rate; a real migration (hours at 100 fetches/s) does not notice them.
          */
         double perSecond() {
-            List<Long> sorted = nanos.stream().sorted().skip(2).toList();
-            return (sorted.size() - 1) / ((sorted.get(sorted.size() - 1) - sorted.get(0)) / 1e9);
+            List<Long> sorted = nanos.stream().sorted().toList();
+            int edge = Math.max(2, sorted.size() / 10);
+            long first = sorted.get(edge);
+            long last = sorted.get(sorted.size() - 1 - edge);
+            return (sorted.size() - 1 - 2 * edge) / ((last - first) / 1e9);
         }
     }
 
@@ -85,10 +95,10 @@ class PacingIT {
 
     @Test
     void theMigrationFetchesAtNineTenthsOfTheIndexLimitOrMoreWithEvery429Retried(TestDatabase database) {
-        Run run = migrate(database, 3_000, null);
+        Run run = migrate(database, 1_500, null);
 
         assertThat(run.report().outcome()).as(run.report().message()).isEqualTo(MigrationReport.Outcome.COMPLETED);
-        assertThat(run.report().copied()).isEqualTo(3_000);
+        assertThat(run.report().copied()).isEqualTo(1_500);
         assertThat(run.report().failedCount()).isZero();
         assertThat(run.throttled()).as("the migrator started above the limit and was throttled").isPositive();
         assertThat(run.fetchesPerSecond()).isGreaterThanOrEqualTo(0.9 * FETCH_LIMIT);
@@ -96,9 +106,9 @@ class PacingIT {
 
     @Test
     void aRateShareCapsTheMigrationBelowTheLimit(TestDatabase classDatabase) {
-        // Half of the scaled fetch limit: 0.05 of the documented 100/s.
-        double cap = 0.05 * Migration.PINECONE_FETCH_REQUESTS_PER_SECOND;
-        Run run = migrate(classDatabase.createAnother(), 1_000, 0.05);
+        // Four fifths of the scaled fetch limit: 0.04 of the documented 100/s.
+        double cap = 0.04 * Migration.PINECONE_FETCH_REQUESTS_PER_SECOND;
+        Run run = migrate(classDatabase.createAnother(), 1_000, 0.04);
 
         assertThat(run.report().outcome()).as(run.report().message()).isEqualTo(MigrationReport.Outcome.COMPLETED);
         assertThat(run.report().copied()).isEqualTo(1_000);
