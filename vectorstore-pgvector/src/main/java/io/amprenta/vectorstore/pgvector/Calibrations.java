@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The search settings in force for one table: the explicitly configured ones, else the calibration stored in the
  * database for the table's size and for filtered or unfiltered queries, else the defaults (ARCHITECTURE.md, "The query
  * path", step 4). Stored calibrations are re-read at most every {@link #TTL}, on the connection of the query that finds
- * them stale, so every instance picks up a re-calibration within that time and pays for it with two short statements
+ * them stale, so every instance picks up a re-calibration within that time and pays for it with three short statements
  * per period. The same read takes the namespaces' shares of the table from the planner's statistics. Thread-safe.
  */
 final class Calibrations {
@@ -164,11 +164,24 @@ final class Calibrations {
         return new Snapshot(list(connection, names), tableRows, Map.copyOf(shares), System.nanoTime());
     }
 
-    /** Every calibration stored for the table of {@code names}; the calibration table must exist. */
+    /**
+     * Every calibration stored for the table of {@code names} that measured the vector index standing now (or recorded
+     * none: see {@link SchemaScripts#calibrationIndexColumn}); the calibration table must exist. One measured on an
+     * index since rebuilt with other parameters says nothing about this one, so it is left out, and with it out of
+     * every choice of a setting and of {@code schema status}.
+     */
     static List<SearchCalibration> list(Connection connection, TableNames names) throws SQLException {
-        List<Optional<SearchCalibration>> rows = Jdbc.list(connection, Jdbc.Statement.of("SELECT filtered, row_count, ef_search,"
+        // A calibration table made by an earlier version lacks the column until the next upgrade or save adds it.
+        boolean recordsIndex = Jdbc.first(connection, Jdbc.Statement.of("SELECT EXISTS (SELECT FROM pg_attribute WHERE"
+                + " attrelid = to_regclass(?) AND attname = 'index_definition' AND NOT attisdropped)", names.calibrationTable()),
+                row -> row.getBoolean(1)).orElse(false);
+        String sameIndex = recordsIndex ? " AND (index_definition IS NULL OR index_definition = "
+                + SchemaScripts.VECTOR_INDEX_DEFINITION + ")" : "";
+        List<Object> parameters = recordsIndex ? List.of(names.schema(), names.table(), names.qualified())
+                : List.of(names.schema(), names.table());
+        List<Optional<SearchCalibration>> rows = Jdbc.list(connection, new Jdbc.Statement("SELECT filtered, row_count, ef_search,"
                 + " iterative_scan, recall, target_recall, top_k, queries, measured_at FROM " + names.calibrationTable()
-                + " WHERE table_schema = ? AND table_name = ? ORDER BY filtered, size_class", names.schema(), names.table()),
+                + " WHERE table_schema = ? AND table_name = ?" + sameIndex + " ORDER BY filtered, size_class", parameters),
                 row -> {
                     IterativeScan scan;
                     try {
@@ -191,20 +204,25 @@ final class Calibrations {
     }
 
     /**
-     * Stores {@code calibration} for the table of {@code names}, replacing the one of the same kind and size class;
-     * creates the calibration table when missing. Runs in the caller's transaction, under the schema lock.
+     * Stores {@code calibration} for the table of {@code names}, replacing the one of the same kind and size class, with
+     * the definition of the vector index standing now (the one it measured); creates the calibration table when
+     * missing. Runs in the caller's transaction, under the schema lock.
      */
     static void save(Connection connection, TableNames names, SearchCalibration calibration) throws SQLException {
         Jdbc.execute(connection, SchemaScripts.lock());
         Jdbc.execute(connection, SchemaScripts.calibrationTable(names));
+        Jdbc.execute(connection, SchemaScripts.calibrationIndexColumn(names));
         Jdbc.update(connection, Jdbc.Statement.of("INSERT INTO " + names.calibrationTable() + " (table_schema, table_name,"
                 + " filtered, size_class, row_count, ef_search, iterative_scan, recall, target_recall, top_k, queries,"
-                + " measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_schema, table_name, filtered,"
+                + " measured_at, index_definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + SchemaScripts.VECTOR_INDEX_DEFINITION + ") ON CONFLICT (table_schema, table_name, filtered,"
                 + " size_class) DO UPDATE SET row_count = excluded.row_count, ef_search = excluded.ef_search, iterative_scan ="
                 + " excluded.iterative_scan, recall = excluded.recall, target_recall = excluded.target_recall, top_k ="
-                + " excluded.top_k, queries = excluded.queries, measured_at = excluded.measured_at, measured_by = current_user",
+                + " excluded.top_k, queries = excluded.queries, measured_at = excluded.measured_at, measured_by = current_user,"
+                + " index_definition = excluded.index_definition",
                 names.schema(), names.table(), calibration.filtered(), calibration.sizeClass(), calibration.rows(),
                 calibration.efSearch(), calibration.iterativeScan().sqlValue(), calibration.recall(), calibration.targetRecall(),
-                calibration.topK(), calibration.queries(), calibration.measuredAt().atOffset(ZoneOffset.UTC)));
+                calibration.topK(), calibration.queries(), calibration.measuredAt().atOffset(ZoneOffset.UTC),
+                names.qualified()));
     }
 }

@@ -59,7 +59,7 @@ final class SchemaScripts {
                         + "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
                         + "  applied_by text NOT NULL DEFAULT current_user,\n"
                         + "  PRIMARY KEY (table_schema, table_name, version))",
-                calibrationTable(names));
+                calibrationTable(names), calibrationIndexColumn(names));
     }
 
     /**
@@ -84,6 +84,25 @@ final class SchemaScripts {
                 + "  measured_by text NOT NULL DEFAULT current_user,\n"
                 + "  PRIMARY KEY (table_schema, table_name, filtered, size_class))";
     }
+
+    /**
+     * The calibration table's record of the vector index each calibration measured ({@link #VECTOR_INDEX_DEFINITION}
+     * at the time), added apart from {@link #calibrationTable} so that a table made before it gains it. A calibration
+     * applies only while that index stands (ARCHITECTURE.md, "Calibration"); rows without one (saved before it existed,
+     * or where the table has no vector index, as on a sharded coordinator) apply as they always did.
+     */
+    public static String calibrationIndexColumn(TableNames names) {
+        return "ALTER TABLE " + names.calibrationTable() + " ADD COLUMN IF NOT EXISTS index_definition text";
+    }
+
+    /**
+     * A scalar subquery: the definitions ({@code pg_get_indexdef}) of the vector indexes on the table whose qualified
+     * name is bound to its one parameter, joined in name order; NULL when it has none. Rebuilding the index with other
+     * parameters (precision, m, ef_construction), by the library or by the application's own tools, changes it.
+     */
+    public static final String VECTOR_INDEX_DEFINITION = "(SELECT string_agg(pg_get_indexdef(i.indexrelid), '; '"
+            + " ORDER BY ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+            + " JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid = to_regclass(?) AND am.amname IN ('hnsw', 'ivfflat'))";
 
     /** The statement that takes the schema lock until the transaction ends. */
     public static String lock() {

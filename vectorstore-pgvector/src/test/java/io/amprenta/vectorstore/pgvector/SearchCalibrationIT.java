@@ -217,6 +217,75 @@ class SearchCalibrationIT {
     }
 
     @Test
+    void aCalibrationAppliesOnlyWhileTheIndexItMeasuredStands() {
+        PgVectorSettings settings = prepared("rebuilt_index");
+        String index = Sql.value(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'rebuilt_index'"
+                + " AND indexdef LIKE '%USING hnsw%'");
+        String built = Sql.value(dataSource, "SELECT pg_get_indexdef('" + index + "'::regclass)");
+        // What an application's own migration tool might do: the same index, rebuilt with another m.
+        String sparser = built.replaceFirst("m='\\d+'", "m='4'");
+        assertThat(sparser).isNotEqualTo(built);
+        SchemaManager manager = SchemaManager.create(dataSource, settings);
+        try (VectorStore store = store(settings)) {
+            store.unwrap(PgVectorTable.class).saveCalibration(calibration(false, 200, 37, IterativeScan.RELAXED_ORDER));
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).isEqualTo("37");
+        }
+
+        Sql.execute(dataSource, "DROP INDEX " + index, sparser);
+        try (VectorStore store = store(settings)) {
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).as("the old graph's setting says nothing about this one").isEqualTo("100");
+            assertThat(store.health().details()).hasEntrySatisfying("searchSetting",
+                    source -> assertThat((String) source).startsWith("default"));
+            assertThat(store.unwrap(PgVectorTable.class).calibrations()).isEmpty();
+        }
+        assertThat(manager.status().calibrations()).isEmpty();
+        assertThat(manager.status().searchSetting()).contains("not calibrated");
+
+        // Set aside, not deleted: the index it measured back, the calibration applies again.
+        Sql.execute(dataSource, "DROP INDEX " + index, built);
+        try (VectorStore store = store(settings)) {
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).isEqualTo("37");
+        }
+        // A calibration of the rebuilt index replaces the set-aside one of its kind and size class.
+        Sql.execute(dataSource, "DROP INDEX " + index, sparser);
+        try (VectorStore store = store(settings)) {
+            store.unwrap(PgVectorTable.class).saveCalibration(calibration(false, 200, 64, IterativeScan.RELAXED_ORDER));
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).isEqualTo("64");
+        }
+        assertThat(Sql.value(dataSource, "SELECT index_definition FROM vectorstore_search_calibration"
+                + " WHERE table_name = 'rebuilt_index'")).isEqualTo(sparser);
+    }
+
+    @Test
+    void aCalibrationTableFromBeforeIndexesWereRecordedKeepsWorkingAndGainsTheColumn() {
+        TestDatabase other = db.createAnother();
+        DataSource otherSource = other.dataSource();
+        PgVectorSettings settings = PgVectorSettings.builder().table("legacy").dimension(DIMENSION).build();
+        SchemaManager.create(otherSource, settings).upgrade();
+        // The table as an earlier version made it, with a row it saved.
+        Sql.execute(otherSource, "ALTER TABLE vectorstore_search_calibration DROP COLUMN index_definition",
+                "INSERT INTO vectorstore_search_calibration (table_schema, table_name, filtered, size_class, row_count,"
+                        + " ef_search, iterative_scan, recall, target_recall, top_k, queries) VALUES ('public', 'legacy',"
+                        + " false, 3, 200, 41, 'relaxed_order', 0.97, 0.95, 10, 100)");
+        try (VectorStore store = PgVectorStore.builder().dataSource(otherSource).settings(settings).build()) {
+            store.upsert(TestData.randomRecords(new Random(3), 200, DIMENSION, "r-"));
+            assertThat(store.query(UNFILTERED)).hasSize(5);
+            assertThat(efSearch(store, UNFILTERED)).isEqualTo("41");
+
+            store.unwrap(PgVectorTable.class).saveCalibration(calibration(true, 200, 52, IterativeScan.STRICT_ORDER));
+            assertThat(store.query(FILTERED)).isNotEmpty();
+            assertThat(efSearch(store, FILTERED)).isEqualTo("52");
+            assertThat(store.unwrap(PgVectorTable.class).calibrations()).hasSize(2);
+        }
+        assertThat(Sql.rows(otherSource, "SELECT filtered || ':' || (index_definition IS NOT NULL) FROM"
+                + " vectorstore_search_calibration ORDER BY filtered")).containsExactly("false:false", "true:true");
+    }
+
+    @Test
     void theCalibrationOfTheNearestSizeClassApplies() {
         List<SearchCalibration> stored = List.of(calibration(false, 5_000, 40, IterativeScan.RELAXED_ORDER),
                 calibration(false, 500_000, 200, IterativeScan.RELAXED_ORDER),
