@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -97,31 +98,7 @@ final class LocalCluster implements ManagedServer {
      * speed, so the JVM's shared server goes without.
      */
     static LocalCluster create(Path bindir, boolean replication) {
-        long startedAt = System.nanoTime();
-        boolean root = jvmRunsAsRoot();
-        UserPrincipal postgresUser = root ? postgresOsUser() : null;
-        OsCommand os = root ? OsCommand.asUser(OsCommand.POSTGRES_OS_USER) : OsCommand.direct();
-        Path baseDir = baseDir(postgresUser);
-        reapAbandonedClusters(baseDir, bindir, os);
-
-        Path clusterDir = createClusterDir(baseDir);
-        Path dataDir = clusterDir.resolve("data");
-        try {
-            writeOwnerFile(clusterDir);
-            if (postgresUser != null) {
-                Files.setOwner(clusterDir, postgresUser);
-            }
-            initdb(bindir, clusterDir, postgresUser, os);
-            configure(dataDir, clusterDir, replication);
-            return startNew(bindir, clusterDir, os, startedAt, "PostgreSQL");
-        } catch (IOException e) {
-            // A pg_ctl that gave up waiting can leave a postmaster behind; destroy stops whatever postmaster.pid names.
-            destroy(bindir, clusterDir, os);
-            throw new IllegalStateException("Could not set up a PostgreSQL cluster in " + clusterDir + ": " + e, e);
-        } catch (RuntimeException | Error e) {
-            destroy(bindir, clusterDir, os);
-            throw e;
-        }
+        return createSeveral(bindir, 1, replication).get(0);
     }
 
     /**
@@ -130,14 +107,19 @@ final class LocalCluster implements ManagedServer {
      * initdb is most of a cluster's set-up time. Each gets its own port and socket directory.
      */
     static List<LocalCluster> createSeveral(Path bindir, int count) {
+        return createSeveral(bindir, count, false);
+    }
+
+    // The one way clusters are set up (one or several); on any failure everything made so far is destroyed.
+    private static List<LocalCluster> createSeveral(Path bindir, int count, boolean replication) {
         long startedAt = System.nanoTime();
         boolean root = jvmRunsAsRoot();
         UserPrincipal postgresUser = root ? postgresOsUser() : null;
         OsCommand os = root ? OsCommand.asUser(OsCommand.POSTGRES_OS_USER) : OsCommand.direct();
         Path baseDir = baseDir(postgresUser);
         reapAbandonedClusters(baseDir, bindir, os);
-        List<Path> clusterDirs = new java.util.ArrayList<>();
-        List<LocalCluster> started = new java.util.ArrayList<>();
+        List<Path> clusterDirs = new ArrayList<>();
+        List<LocalCluster> started = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
                 Path clusterDir = createClusterDir(baseDir);
@@ -160,19 +142,24 @@ final class LocalCluster implements ManagedServer {
                 }
             }
             for (Path clusterDir : clusterDirs) {
-                configure(clusterDir.resolve("data"), clusterDir, false);
+                configure(clusterDir.resolve("data"), clusterDir, replication);
                 started.add(startNew(bindir, clusterDir, os, startedAt, "PostgreSQL"));
             }
             return List.copyOf(started);
         } catch (IOException e) {
-            started.forEach(LocalCluster::destroy);
-            clusterDirs.stream().skip(started.size()).forEach(dir -> destroy(bindir, dir, os));
-            throw new IllegalStateException("Could not set up " + count + " PostgreSQL clusters in " + baseDir + ": " + e, e);
+            destroyAll(started, clusterDirs, bindir, os);
+            throw new IllegalStateException("Could not set up " + (count == 1 ? "a PostgreSQL cluster" : count
+                    + " PostgreSQL clusters") + " in " + baseDir + ": " + e, e);
         } catch (RuntimeException | Error e) {
-            started.forEach(LocalCluster::destroy);
-            clusterDirs.stream().skip(started.size()).forEach(dir -> destroy(bindir, dir, os));
+            destroyAll(started, clusterDirs, bindir, os);
             throw e;
         }
+    }
+
+    // A pg_ctl that gave up waiting can leave a postmaster behind; destroy stops whatever postmaster.pid names.
+    private static void destroyAll(List<LocalCluster> started, List<Path> clusterDirs, Path bindir, OsCommand os) {
+        started.forEach(LocalCluster::destroy);
+        clusterDirs.stream().skip(started.size()).forEach(dir -> destroy(bindir, dir, os));
     }
 
     /**
@@ -627,7 +614,7 @@ final class LocalCluster implements ManagedServer {
     }
 
     private static OsCommand.Result pgCtl(Path bindir, Path clusterDir, OsCommand os, List<String> args) {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(bindir.resolve("pg_ctl").toString());
         command.addAll(args);
         Path output = clusterDir.resolve("pg_ctl.out");
