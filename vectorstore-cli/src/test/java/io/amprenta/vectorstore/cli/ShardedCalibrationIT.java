@@ -138,6 +138,10 @@ class ShardedCalibrationIT {
             CliRun health = run(environment, "health", "--backend", "pgvector");
             assertThat(health.out()).contains("shardEfSearch").contains("(calibration: ef_search")
                     .doesNotContain("not calibrated");
+            CliRun status = run(environment, "schema", "status");
+            assertThat(status.out()).contains("search setting:   per shard server: ")
+                    .contains(chosen.keySet().iterator().next() + " ef_search " + chosen.values().iterator().next()
+                            + " (calibration: ef_search");
         } finally {
             restore(before);
         }

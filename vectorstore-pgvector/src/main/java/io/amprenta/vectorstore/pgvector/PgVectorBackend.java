@@ -396,10 +396,9 @@ final class PgVectorBackend implements VectorStoreBackend {
         Optional<String> belowTarget = Optional.empty();
         for (int i = 0; i < servers.size(); i++) {
             ShardServer shard = servers.get(i);
-            Optional<SearchCalibration> calibration = Calibrations.choose(shard.calibrations(), false,
-                    i < estimates.size() ? estimates.get(i) : -1);
-            inForce.put(shard.server(), "ef_search " + shard.efSearch() + calibration.map(c -> " (calibration: "
-                    + c.describe() + ")").orElse(" (not calibrated: run `vectorstore calibrate --save`)"));
+            long estimate = i < estimates.size() ? estimates.get(i) : -1;
+            Optional<SearchCalibration> calibration = shard.calibrationInForce(estimate);
+            inForce.put(shard.server(), shard.searchSetting(estimate));
             if (belowTarget.isEmpty() && calibration.isPresent() && calibration.get().recall() < settings.targetRecall()) {
                 belowTarget = Optional.of(belowTargetMessage(calibration.get()) + " [shard " + shard.server() + "]");
             }

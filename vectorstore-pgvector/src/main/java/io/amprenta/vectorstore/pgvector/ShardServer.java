@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -61,6 +62,20 @@ public final class ShardServer {
     /** The calibrations the coordinator stores for this shard, unfiltered first, smaller tables first. */
     public List<SearchCalibration> calibrations() {
         return calibrations;
+    }
+
+    /**
+     * The calibration in force for this shard: of those stored for it, the unfiltered one whose size class is nearest
+     * {@code estimatedRows} (-1 when unknown: the largest), as for a table on one server.
+     */
+    Optional<SearchCalibration> calibrationInForce(long estimatedRows) {
+        return Calibrations.choose(calibrations, false, estimatedRows);
+    }
+
+    /** The shard's ef_search in force and where it comes from, for {@code health} and {@code schema status}. */
+    String searchSetting(long estimatedRows) {
+        return "ef_search " + efSearch + calibrationInForce(estimatedRows).map(c -> " (calibration: " + c.describe() + ")")
+                .orElse(" (server options; not calibrated: run `vectorstore calibrate --save`)");
     }
 
     int maxScanTuples() {
