@@ -148,6 +148,36 @@ class ShardedCalibrationIT {
     }
 
     @Test
+    void belowTheTargetEachShardKeepsTheRulesOfSaveAndHealthNamesTheShard() throws IOException, SQLException {
+        Map<String, String> before = serverOptions();
+        try {
+            String[] tooSmall = {"calibrate", "--save", "--json", "--ef-search", "10", "--target-recall", "0.99",
+                "--queries", "20"};
+            JsonNode refused = json(run(environment, tooSmall), ExitCode.FINDINGS);
+            // Below the target, a setting under the shard's ef_search in force (100) is never stored.
+            for (JsonNode shard : refused.get("shards")) {
+                assertThat(shard.get("note").asText()).contains("Nothing saved").contains("below the ef_search in force");
+            }
+            assertThat(serverOptions()).isEqualTo(before);
+
+            // With the shards at 10 already, the best setting found is stored, and health names a shard below target.
+            for (String server : before.keySet()) {
+                execute("ALTER SERVER " + server + " OPTIONS (SET options '"
+                        + options(before.get(server)).replace("hnsw.ef_search=100", "hnsw.ef_search=10") + "')");
+            }
+            JsonNode saved = json(run(environment, tooSmall), ExitCode.FINDINGS);
+            for (JsonNode shard : saved.get("shards")) {
+                assertThat(shard.get("note").asText()).startsWith("saved the best setting found, below the target");
+            }
+            CliRun health = run(environment, "health", "--backend", "pgvector");
+            assertThat(health.out()).contains("DEGRADED").contains("best of the settings it tried").contains("[shard "
+                    + TABLE + "_shard_");
+        } finally {
+            restore(before);
+        }
+    }
+
+    @Test
     void anUnreachableShardIsAClearErrorAndChangesNoServerOption() throws SQLException {
         Map<String, String> before = serverOptions();
         String lastServer = new ArrayList<>(before.keySet()).get(2);
@@ -200,13 +230,20 @@ class ShardedCalibrationIT {
         return options;
     }
 
-    // Puts back the port and ef_search each server had, whatever a test changed.
+    // Puts back the port and ef_search each server had, and no calibration, whatever a test changed.
     private void restore(Map<String, String> before) throws SQLException {
+        execute("DO $$BEGIN IF to_regclass('vectorstore_search_calibration') IS NOT NULL THEN"
+                + " DELETE FROM vectorstore_search_calibration; END IF; END$$");
         for (Map.Entry<String, String> server : before.entrySet()) {
             String port = server.getValue().replaceAll(".*\\bport=(\\d+).*", "$1");
             execute("ALTER SERVER " + server.getKey() + " OPTIONS (SET port '" + port + "', SET options '"
-                    + server.getValue().replaceAll(".*\\boptions=", "") + "')");
+                    + options(server.getValue()) + "')");
         }
+    }
+
+    // The options option of a server's options as serverOptions() prints them (it comes last).
+    private static String options(String serverOptions) {
+        return serverOptions.replaceAll(".*\\boptions=", "");
     }
 
     // On each shard a view of the session's ef_search, and on the coordinator a foreign table over it per server.
