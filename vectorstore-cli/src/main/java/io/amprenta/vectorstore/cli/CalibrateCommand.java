@@ -28,8 +28,10 @@ import picocli.CommandLine.ParentCommand;
     "--filter, both iterative-scan modes) on queries that are not stored vectors, and print the fastest setting that",
     "meets --target-recall. With --save, store it in the database, where every store on the table uses it (unless",
     "PGVECTOR_EF_SEARCH is set); when none meets it, the one with the best recall, and health reports DEGRADED.",
-    "Otherwise reads only.",
-    "Exit codes: 0 target met, 3 configuration, 4 no setting met the target."})
+    "Otherwise reads only. On a table sharded across servers, each shard is measured on its own server (reached",
+    "through the coordinator's foreign servers and user mappings), --save sets each shard's ef_search in its foreign",
+    "server's options, and recall is then measured once through the coordinator.",
+    "Exit codes: 0 target met (on every shard), 3 configuration, 4 no setting met the target (on some shard)."})
 final class CalibrateCommand implements Callable<Integer> {
 
     // Settings are measured one after another: a store needs no more connections than this.

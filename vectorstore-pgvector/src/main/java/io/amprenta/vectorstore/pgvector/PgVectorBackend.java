@@ -361,7 +361,9 @@ final class PgVectorBackend implements VectorStoreBackend {
                 && recall.get().rollingRecall() < settings.targetRecall()) {
             return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, recallMessage(recall.get()), details);
         }
-        Optional<SearchCalibration> belowTarget = Stream.of(searcher.tuning(false), searcher.tuning(true))
+        // A sharded table's recall is its shards' (checked above): a coordinator calibration never reaches them.
+        Optional<SearchCalibration> belowTarget = layout.shards().isPresent() ? Optional.empty()
+                : Stream.of(searcher.tuning(false), searcher.tuning(true))
                 .flatMap(tuning -> tuning.calibration().stream())
                 .filter(calibration -> calibration.recall() < settings.targetRecall()).findFirst();
         if (belowTarget.isPresent()) {
