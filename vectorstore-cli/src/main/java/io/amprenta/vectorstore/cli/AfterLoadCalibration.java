@@ -10,8 +10,10 @@ import io.amprenta.vectorstore.cutover.RecallCalibration;
 import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorStore;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
+import io.amprenta.vectorstore.pgvector.ShardServer;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,10 +53,14 @@ final class AfterLoadCalibration {
         PgVectorSettings configured = PgVectorSettings.fromConfig(config);
         Map<String, Long> counts;
         boolean indexed;
+        List<ShardServer> shards;
         try (VectorStore store = PgVectorStore.builder().config(config)
                 .settings(configured.toBuilder().poolSize(CalibrateCommand.POOL_SIZE).build()).build()) {
             counts = store.stats().namespaceCounts();
-            indexed = store.unwrap(PgVectorTable.class).vectorIndex().isPresent();
+            PgVectorTable table = store.unwrap(PgVectorTable.class);
+            shards = table.shardServers();
+            // A sharded table's indexes are its shards' (ARCHITECTURE.md, "Shards").
+            indexed = !shards.isEmpty() || table.vectorIndex().isPresent();
         }
         long rows = counts.values().stream().mapToLong(Long::longValue).sum();
         if (!indexed) {
@@ -79,6 +85,11 @@ final class AfterLoadCalibration {
         output.line(String.format("Calibrating %s for recall@%d >= %.3f on %,d rows (%d held-out queries in namespace '%s',"
                 + " at most %d min)%s ...", base.qualifiedTable(), TOP_K, base.targetRecall(), rows, QUERIES, namespace,
                 TIME_LIMIT.toMinutes(), OPT_OUT));
+        if (!shards.isEmpty()) {
+            ShardedCalibration.run(inNamespace, base, shards, queries, base.targetRecall(), RecallCalibration.DEFAULT_EF_SEARCH,
+                    TIME_LIMIT, true, output);
+            return;
+        }
         CalibrationReport report = RecallCalibration.builder(base,
                         settings -> PgVectorStore.builder().config(inNamespace).settings(settings).build())
                 .queries(queries).targetRecall(base.targetRecall()).timeLimit(TIME_LIMIT).build().run();

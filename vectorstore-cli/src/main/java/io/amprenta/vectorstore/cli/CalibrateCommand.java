@@ -9,6 +9,7 @@ import io.amprenta.vectorstore.pgvector.PgVectorSettings;
 import io.amprenta.vectorstore.pgvector.PgVectorStore;
 import io.amprenta.vectorstore.pgvector.PgVectorTable;
 import io.amprenta.vectorstore.pgvector.SearchCalibration;
+import io.amprenta.vectorstore.pgvector.ShardServer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,10 @@ import picocli.CommandLine.ParentCommand;
     "--filter, both iterative-scan modes) on queries that are not stored vectors, and print the fastest setting that",
     "meets --target-recall. With --save, store it in the database, where every store on the table uses it (unless",
     "PGVECTOR_EF_SEARCH is set); when none meets it, the one with the best recall, and health reports DEGRADED.",
-    "Otherwise reads only.",
-    "Exit codes: 0 target met, 3 configuration, 4 no setting met the target."})
+    "Otherwise reads only. On a table sharded across servers, each shard is measured on its own server (reached",
+    "through the coordinator's foreign servers and user mappings), --save sets each shard's ef_search in its foreign",
+    "server's options, and recall is then measured once through the coordinator.",
+    "Exit codes: 0 target met (on every shard), 3 configuration, 4 no setting met the target (on some shard)."})
 final class CalibrateCommand implements Callable<Integer> {
 
     // Settings are measured one after another: a store needs no more connections than this.
@@ -64,8 +67,24 @@ final class CalibrateCommand implements Callable<Integer> {
             throw options.usage("--target-recall: targetRecall must be above 0 and at most 1, was " + target);
         }
         QuerySet queries;
+        List<ShardServer> shards;
         try (VectorStore store = PgVectorStore.builder().config(config).settings(base).build()) {
             queries = options.querySet(store, true);
+            shards = store.unwrap(PgVectorTable.class).shardServers();
+        }
+        if (!shards.isEmpty()) {
+            // A session setting on the coordinator never reaches a shard: each is measured on its own server
+            // (ARCHITECTURE.md, "Calibration").
+            output.info("Calibrating " + base.qualifiedTable() + ", sharded over " + shards.size() + " servers, shard by shard"
+                    + " for recall@" + options.topK + " >= " + target + ": " + options.describe(queries) + " ...");
+            ShardedCalibration.Report report;
+            try {
+                report = ShardedCalibration.run(config, base, shards, queries, target, efSearch, null, save, output);
+            } catch (IllegalArgumentException e) {
+                throw options.usage(e.getMessage());
+            }
+            output.result(report);
+            return report.met() ? ExitCode.OK : ExitCode.FINDINGS;
         }
         output.info("Calibrating " + base.qualifiedTable() + " for recall@" + options.topK + " >= " + target + ": "
                 + options.describe(queries) + " ...");
@@ -100,23 +119,11 @@ final class CalibrateCommand implements Callable<Integer> {
             CalibrationReport.Trial trial = report.choice().orElseGet(report::best);
             SearchCalibration calibration = new SearchCalibration(report.filter() != null, rows, trial.efSearch(),
                     trial.iterativeScan(), trial.recall(), report.targetRecall(), report.topK(), report.queries(), Instant.now());
-            if (!report.met()) {
-                // Recall grows with ef_search: the setting in force without a calibration finds at least as much.
-                if (trial.efSearch() < base.efSearch()) {
-                    output.line("Nothing saved: no setting met the target, and the best one tried (ef_search "
-                            + trial.efSearch() + ") is below the ef_search in force without a calibration ("
-                            + base.efSearch() + ").");
-                    return;
-                }
-                Optional<SearchCalibration> better = table.calibrations().stream()
-                        .filter(stored -> stored.filtered() == calibration.filtered() && stored.sizeClass() == calibration.sizeClass()
-                                && stored.recall() >= calibration.recall())
-                        .findFirst();
-                if (better.isPresent()) {
-                    output.line("Nothing saved: no setting met the target, and the stored calibration reached a higher recall ("
-                            + better.get().describe() + ").");
-                    return;
-                }
+            Optional<String> refused = refusal(report, calibration, base.efSearch() + " without a calibration",
+                    base.efSearch(), table.calibrations());
+            if (refused.isPresent()) {
+                output.line(refused.get());
+                return;
             }
             table.saveCalibration(calibration);
             if (report.met()) {
@@ -139,7 +146,30 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(CalibrationReport report, Output output) {
+    /**
+     * Why {@code calibration} (the report's choice, or its best trial when none met the target) must not be stored, if
+     * it must not: below the target, a setting under the ef_search in force ({@code inForce} describes it) or one over
+     * a stored calibration of the same kind and size class with at least its recall would make searches worse.
+     */
+    static Optional<String> refusal(CalibrationReport report, SearchCalibration calibration, String inForce, int efSearchInForce,
+                                    List<SearchCalibration> stored) {
+        if (report.met()) {
+            return Optional.empty();
+        }
+        // Recall grows with ef_search: the setting in force finds at least as much.
+        if (calibration.efSearch() < efSearchInForce) {
+            return Optional.of("Nothing saved: no setting met the target, and the best one tried (ef_search "
+                    + calibration.efSearch() + ") is below the ef_search in force (" + inForce + ").");
+        }
+        return stored.stream()
+                .filter(other -> other.filtered() == calibration.filtered() && other.sizeClass() == calibration.sizeClass()
+                        && other.recall() >= calibration.recall())
+                .findFirst()
+                .map(better -> "Nothing saved: no setting met the target, and the stored calibration reached a higher recall ("
+                        + better.describe() + ").");
+    }
+
+    static void print(CalibrationReport report, Output output) {
         output.line(String.format("%10s %-15s %10s %12s %11s %9s %9s", "ef_search", "iterative_scan", "recall@" + report.topK(),
                 "lower bound", "rows/query", "p50 ms", "p99 ms"));
         for (CalibrationReport.Trial trial : report.trials()) {

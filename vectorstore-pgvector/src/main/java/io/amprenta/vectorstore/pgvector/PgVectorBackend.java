@@ -324,7 +324,7 @@ final class PgVectorBackend implements VectorStoreBackend {
                     statistics.put(layout.shards().get().servers().get(i), ShardStatistics.describe(estimates.get(i)));
                 }
                 details.put("shardStatistics", statistics);
-                return new Inspection(true, measured);
+                return new Inspection(true, measured, shardSearchSettings(connection, estimates, details));
             }
             Optional<String> name = shape.vectorIndex(settings.metric(), layout.vector()).map(TableShape.Index::name);
             details.put("vectorIndex", name.orElse("none"));
@@ -333,7 +333,7 @@ final class PgVectorBackend implements VectorStoreBackend {
             }
             details.put("vectorIndexUsed", name.isPresent() && PlanCheck.usesIndex(connection, searcher, layout.names(), namespace, probe,
                     name.get()));
-            return new Inspection(name.isPresent(), measured);
+            return new Inspection(name.isPresent(), measured, Optional.empty());
         });
         TableSize size = inspection.size();
         if (!inspection.indexed()) {
@@ -349,6 +349,9 @@ final class PgVectorBackend implements VectorStoreBackend {
                     + " index. Run ANALYZE " + layout.names().qualified() + ". [" + ErrorCode.INDEX_MISSING.docsLink() + "]",
                     details);
         }
+        if (inspection.shardBelowTarget().isPresent()) {
+            return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, inspection.shardBelowTarget().get(), details);
+        }
         Optional<RecallMonitor.Reading> recall = monitor.reading();
         recall.ifPresent(reading -> {
             details.put("rollingRecall", reading.rollingRecall());
@@ -358,7 +361,9 @@ final class PgVectorBackend implements VectorStoreBackend {
                 && recall.get().rollingRecall() < settings.targetRecall()) {
             return new HealthReport(HealthReport.Status.DEGRADED, NAME, latency, recallMessage(recall.get()), details);
         }
-        Optional<SearchCalibration> belowTarget = Stream.of(searcher.tuning(false), searcher.tuning(true))
+        // A sharded table's recall is its shards' (checked above): a coordinator calibration never reaches them.
+        Optional<SearchCalibration> belowTarget = layout.shards().isPresent() ? Optional.empty()
+                : Stream.of(searcher.tuning(false), searcher.tuning(true))
                 .flatMap(tuning -> tuning.calibration().stream())
                 .filter(calibration -> calibration.recall() < settings.targetRecall()).findFirst();
         if (belowTarget.isPresent()) {
@@ -379,6 +384,33 @@ final class PgVectorBackend implements VectorStoreBackend {
         }
         return measured + "Run `vectorstore calibrate --save` to store an ef_search that meets the target on this data"
                 + " (if it cannot, rebuild the index with a larger PGVECTOR_HNSW_M or PGVECTOR_HNSW_EF_CONSTRUCTION).";
+    }
+
+    /*
+     * A sharded table's searches run at each shard server's ef_search (ARCHITECTURE.md, "Calibration"), so health shows
+     * those, each with the calibration stored for its shard, instead of the coordinator's session setting, which never
+     * reaches a shard. Returns the message for a shard whose calibration in force measured less than the target.
+     */
+    private Optional<String> shardSearchSettings(Connection connection, List<Long> estimates, Map<String, Object> details)
+            throws SQLException {
+        List<ShardServer> servers = ShardServers.read(connection, layout.names(), false);
+        Map<String, String> inForce = new LinkedHashMap<>();
+        Optional<String> belowTarget = Optional.empty();
+        for (int i = 0; i < servers.size(); i++) {
+            ShardServer shard = servers.get(i);
+            long estimate = i < estimates.size() ? estimates.get(i) : -1;
+            Optional<SearchCalibration> calibration = shard.calibrationInForce(estimate);
+            inForce.put(shard.server(), shard.searchSetting(estimate));
+            if (belowTarget.isEmpty() && calibration.isPresent() && calibration.get().recall() < settings.targetRecall()) {
+                belowTarget = Optional.of(belowTargetMessage(calibration.get()) + " [shard " + shard.server() + "]");
+            }
+        }
+        for (String key : List.of("efSearch", "iterativeScan", "searchSetting", "filteredEfSearch", "filteredIterativeScan",
+                "filteredSearchSetting")) {
+            details.remove(key);
+        }
+        details.put("shardEfSearch", inForce);
+        return belowTarget;
     }
 
     // A calibration that could not meet the target stores its best setting (vectorstore calibrate --save): searches
@@ -425,6 +457,23 @@ final class PgVectorBackend implements VectorStoreBackend {
         calibrations.invalidate();
     }
 
+    /** The shard servers of a sharded table, read from the coordinator's catalog; empty for any other table. */
+    List<ShardServer> shardServers() {
+        if (layout.shards().isEmpty()) {
+            return List.of();
+        }
+        return inTransaction("Reading the shard servers of " + layout.names().display(),
+                connection -> ShardServers.read(connection, layout.names(), true));
+    }
+
+    /** Stores per-shard calibrations and applies their ef_search to the shard servers, in one transaction. */
+    void saveShardCalibrations(Map<ShardServer, SearchCalibration> calibrations) {
+        inTransaction("Saving the shard calibrations of " + layout.names().display(), connection -> {
+            ShardServers.save(connection, layout.names(), calibrations);
+            return null;
+        });
+    }
+
     /** The calibrations stored for this table; empty when there are none or no calibration table. */
     List<SearchCalibration> calibrations() {
         return inTransaction("Reading the search calibrations of " + layout.names().display(), connection ->
@@ -432,7 +481,7 @@ final class PgVectorBackend implements VectorStoreBackend {
     }
 
     /** What a health check found in the catalog: whether the metric has a vector index, and the table's size. */
-    private record Inspection(boolean indexed, TableSize size) {
+    private record Inspection(boolean indexed, TableSize size, Optional<String> shardBelowTarget) {
     }
 
     /** What the planner believes of the table's size, and its real size in pages. */

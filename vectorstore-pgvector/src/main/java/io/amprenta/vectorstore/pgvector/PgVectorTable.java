@@ -183,6 +183,25 @@ public final class PgVectorTable implements RecallSource {
         backend.saveCalibration(Objects.requireNonNull(calibration, "calibration"));
     }
 
+    /**
+     * The shard servers of a table sharded across servers, as the coordinator's catalog describes them (ARCHITECTURE.md,
+     * "Calibration"); empty when the table is not sharded.
+     *
+     * @throws io.amprenta.vectorstore.ConfigurationException when the current user cannot read a shard's login
+     */
+    public List<ShardServer> shardServers() {
+        return backend.shardServers();
+    }
+
+    /**
+     * Stores a calibration for each of the given shards and sets its ef_search in the shard's foreign server
+     * {@code options}, where new shard sessions pick it up, all in one transaction on the coordinator (nothing changes
+     * when any of it fails). An unfiltered calibration sets the shard's ef_search, a filtered one only raises it.
+     */
+    public void saveShardCalibrations(Map<ShardServer, SearchCalibration> calibrations) {
+        backend.saveShardCalibrations(Map.copyOf(calibrations));
+    }
+
     /** The calibrations stored for this table, unfiltered first, smaller tables first. */
     public List<SearchCalibration> calibrations() {
         return backend.calibrations();

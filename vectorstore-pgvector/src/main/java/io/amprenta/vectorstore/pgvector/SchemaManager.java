@@ -390,14 +390,20 @@ public final class SchemaManager {
             Calibrations.Tuning tuning = new Calibrations(names, settings, Duration.ZERO).tuning(connection, false);
             List<SearchCalibration> calibrations = Calibrations.tableExists(connection, names)
                     ? Calibrations.list(connection, names) : List.of();
+            String searchSetting = "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue()
+                    + " (" + tuning.source() + ")";
+            if (ShardLayout.read(connection, names).isPresent()) {
+                // A sharded table searches at each shard server's own setting (ARCHITECTURE.md, "Calibration").
+                searchSetting = "per shard server: " + ShardServers.read(connection, names, false).stream()
+                        .map(shard -> shard.server() + " " + shard.searchSetting(-1)).collect(Collectors.joining("; "));
+            }
             return new SchemaStatus(names.display(), Optional.ofNullable(shape.extensionVersion()),
                     Optional.ofNullable(shape.availableExtensionVersion()), shape.exists(), shape.createdByLibrary(),
                     shape.columns().stream().map(c -> new SchemaStatus.Column(c.name(), c.type(), c.notNull(),
                             c.ownedByLibrary())).toList(),
                     dimension, shape.indexes().stream().map(SchemaManager::index).toList(), vectorIndex,
                     shape.schemaVersion(), LATEST_VERSION, counts[0], counts[1], problems,
-                    "ef_search " + tuning.efSearch() + ", iterative_scan " + tuning.iterativeScan().sqlValue() + " ("
-                            + tuning.source() + ")", calibrations, List.copyOf(deferred.values()),
+                    searchSetting, calibrations, List.copyOf(deferred.values()),
                     PartitionLayout.summary(connection, names).map(PartitionLayout.Summary::describe), Optional.empty());
         });
     }

@@ -284,8 +284,16 @@ public final class ShardedSchema {
      * re-sorts.
      */
     String shardOptions() {
-        return "-c hnsw.ef_search=" + settings.efSearch() + " -c hnsw.iterative_scan=relaxed_order"
-                + " -c hnsw.max_scan_tuples=" + settings.maxScanTuples();
+        return shardOptions(settings.efSearch(), settings.maxScanTuples());
+    }
+
+    /**
+     * The foreign server's {@code options} for a shard searched with {@code efSearch}: the one place they are written,
+     * at schema time and when a calibration is saved for the shard (ARCHITECTURE.md, "Calibration").
+     */
+    static String shardOptions(int efSearch, int maxScanTuples) {
+        return "-c hnsw.ef_search=" + efSearch + " -c hnsw.iterative_scan=relaxed_order"
+                + " -c hnsw.max_scan_tuples=" + maxScanTuples;
     }
 
     private String serverName(int shard) {
