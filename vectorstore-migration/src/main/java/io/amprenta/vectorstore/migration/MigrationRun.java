@@ -290,7 +290,9 @@ final class MigrationRun {
     private RetryPolicy throttleAware(RetryPolicy policy, AdaptivePace pace) {
         return policy.withRetryListener((operation, attempt, failure, delay) -> {
             if (failure.code() == ErrorCode.RATE_LIMITED) {
-                double rate = pace.throttled();
+                // Only a first attempt's 429 says the pace is too fast. A retry goes out after its backoff, outside
+                // the pace, and its 429 belongs to an overshoot already counted (ARCHITECTURE.md, "Pacing").
+                double rate = attempt == 1 ? pace.throttled() : pace.rate();
                 settings.listeners().forEach(listener -> listener.throttled(operation, rate));
             }
             LOG.info("{} failed (attempt {}): {}; retrying in {} ms", operation, attempt, failure.problem(), delay.toMillis());
