@@ -2,6 +2,7 @@ package io.amprenta.vectorstore.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.amprenta.vectorstore.AuthenticationException;
 import io.amprenta.vectorstore.DistanceMetric;
@@ -59,6 +60,38 @@ class SourceRetriesIT {
             assertThat(report.copied()).isEqualTo(300);
             assertThat(emulator.faults().injectedCount()).isEqualTo(3);
             assertThat(throttled).as("each throttled fetch seen by the migrator, none absorbed by the store").hasSize(3);
+        }
+    }
+
+    @Test
+    void aRetrysRefusalBelongsToTheOvershootAlreadyCountedAndDoesNotSlowThePaceAgain(TestDatabase classDatabase) {
+        TestDatabase database = classDatabase.createAnother();
+        PgVectorSettings settings = PgVectorSettings.builder().dimension(DIMENSION).build();
+        SchemaManager.create(database.dataSource(), settings).upgrade();
+        try (PineconeEmulator emulator = PineconeEmulator.builder().dimension(DIMENSION).metric(DistanceMetric.COSINE)
+                .indexName("retry-pace-test").start()) {
+            emulator.load("", TestData.randomRecords(new Random(7), 100, DIMENSION, "doc#"));
+            emulator.faults().limitTo(PineconeOperation.FETCH).rateLimitNext(3);
+            List<Double> rates = new CopyOnWriteArrayList<>();
+
+            // Backoffs of 50 ms and more: longer than two spacings at 100 fetches/s, so the pace would count each
+            // refusal of the one fetch as a new overshoot if retries counted at all.
+            MigrationReport report = Migration.builder(VectorStoreConfig.of(emulator.hostConfig()),
+                            PgVectorTarget.of(PgVectorTable.open(database.dataSource(), settings)))
+                    .workers(1).batchSize(1000)
+                    .retryPolicy(RetryPolicy.builder().maxRetries(5).backoff(Duration.ofMillis(100), Duration.ofMillis(400)).build())
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void throttled(String operation, double requestsPerSecond) {
+                            rates.add(requestsPerSecond);
+                        }
+                    })
+                    .build().run();
+
+            assertThat(report.outcome()).isEqualTo(MigrationReport.Outcome.COMPLETED);
+            assertThat(report.copied()).isEqualTo(100);
+            assertThat(rates).as("one tenth off the documented 100 fetches/s, once").hasSize(3)
+                    .allSatisfy(rate -> assertThat(rate).isCloseTo(90.0, within(1e-9)));
         }
     }
 
