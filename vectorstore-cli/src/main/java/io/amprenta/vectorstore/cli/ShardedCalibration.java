@@ -47,6 +47,11 @@ final class ShardedCalibration {
      */
     record ShardResult(String server, long rows, long tableRows, int efSearchInForce, Integer chosenEfSearch, Double recall, Double p50Millis,
                        boolean met, String note, CalibrationReport report) {
+
+        /** This result with {@code note} in place of its note. */
+        ShardResult withNote(String note) {
+            return new ShardResult(server, rows, tableRows, efSearchInForce, chosenEfSearch, recall, p50Millis, met, note, report);
+        }
     }
 
     /**
@@ -83,7 +88,7 @@ final class ShardedCalibration {
             for (int i = 0; i < shards.size(); i++) {
                 ShardResult result = results.get(i);
                 if (result.report() != null) {
-                    decide(shards.get(i), result, toSave).ifPresent(note -> replaceNote(results, result, note));
+                    results.set(i, result.withNote(decide(shards.get(i), result, toSave)));
                 }
             }
             if (!toSave.isEmpty()) {
@@ -140,7 +145,8 @@ final class ShardedCalibration {
     }
 
     // The rules of CalibrateCommand.save, per shard, against the shard's ef_search in force and its stored calibrations.
-    private static Optional<String> decide(ShardServer shard, ShardResult result, Map<ShardServer, SearchCalibration> toSave) {
+    // Returns the shard's note: what was saved, or why nothing was.
+    private static String decide(ShardServer shard, ShardResult result, Map<ShardServer, SearchCalibration> toSave) {
         CalibrationReport report = result.report();
         CalibrationReport.Trial trial = report.choice().orElseGet(report::best);
         SearchCalibration calibration = new SearchCalibration(report.filter() != null, result.tableRows(), trial.efSearch(),
@@ -148,16 +154,10 @@ final class ShardedCalibration {
         Optional<String> refused = CalibrateCommand.refusal(report, calibration, "the shard's " + shard.efSearch(),
                 shard.efSearch(), shard.calibrations());
         if (refused.isPresent()) {
-            return refused;
+            return refused.get();
         }
         toSave.put(shard, calibration);
-        return Optional.of((report.met() ? "saved: " : "saved the best setting found, below the target: ")
-                + calibration.describe());
-    }
-
-    private static void replaceNote(List<ShardResult> results, ShardResult result, String note) {
-        results.set(results.indexOf(result), new ShardResult(result.server(), result.rows(), result.tableRows(), result.efSearchInForce(),
-                result.chosenEfSearch(), result.recall(), result.p50Millis(), result.met(), note, result.report()));
+        return (report.met() ? "saved: " : "saved the best setting found, below the target: ") + calibration.describe();
     }
 
     /*

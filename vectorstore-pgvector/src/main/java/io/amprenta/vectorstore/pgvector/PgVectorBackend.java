@@ -303,7 +303,10 @@ final class PgVectorBackend implements VectorStoreBackend {
         details.put("dimension", layout.vector().dimension());
         details.put("metric", settings.metric().configName());
         details.put("canaryMatches", found);
-        putSearchSettings(details);
+        if (layout.shards().isEmpty()) {
+            // A sharded table's searches run at its shard servers' settings, which the inspection adds.
+            putSearchSettings(details);
+        }
         Inspection inspection = inTransaction("Health check of " + layout.names().display(), connection -> {
             TableShape shape = Catalog.read(connection, layout.names());
             TableSize measured = tableSize(connection);
@@ -404,10 +407,6 @@ final class PgVectorBackend implements VectorStoreBackend {
             if (belowTarget.isEmpty() && calibration.isPresent() && calibration.get().recall() < settings.targetRecall()) {
                 belowTarget = Optional.of(belowTargetMessage(calibration.get()) + " [shard " + shard.server() + "]");
             }
-        }
-        for (String key : List.of("efSearch", "iterativeScan", "searchSetting", "filteredEfSearch", "filteredIterativeScan",
-                "filteredSearchSetting")) {
-            details.remove(key);
         }
         details.put("shardEfSearch", inForce);
         return belowTarget;

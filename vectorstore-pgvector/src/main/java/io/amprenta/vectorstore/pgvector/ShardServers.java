@@ -35,6 +35,11 @@ final class ShardServers {
             + " FROM pg_user_mappings m WHERE m.srvid = s.oid AND m.usename IN (current_user, 'public')"
             + " ORDER BY m.usename = 'public' LIMIT 1) um ON true WHERE i.inhparent = to_regclass(?) ORDER BY c.relname";
 
+    // One row of SERVERS; login is null when the current user may not read the mapping's options.
+    private record ServerRow(String partition, String server, Map<String, String> serverOptions, boolean mapped,
+                             Map<String, String> login) {
+    }
+
     private ShardServers() {
     }
 
@@ -46,19 +51,17 @@ final class ShardServers {
      *     not read its login
      */
     static List<ShardServer> read(Connection connection, TableNames names, boolean forConnecting) throws SQLException {
-        List<Object[]> rows = Jdbc.list(connection, Jdbc.Statement.of(SERVERS, names.qualified()), row -> new Object[] {
-            row.getString(1), row.getString(2), options(row.getArray(3)), row.getObject(4) != null, row.getArray(5) == null
-                ? null : options(row.getArray(5))});
+        List<ServerRow> rows = Jdbc.list(connection, Jdbc.Statement.of(SERVERS, names.qualified()), row -> new ServerRow(
+                row.getString(1), row.getString(2), options(row.getArray(3)), row.getObject(4) != null,
+                row.getArray(5) == null ? null : options(row.getArray(5))));
         boolean calibrated = Calibrations.tableExists(connection, names);
         List<ShardServer> servers = new ArrayList<>();
-        for (Object[] row : rows) {
-            String partition = (String) row[0];
-            String server = (String) row[1];
-            @SuppressWarnings("unchecked")
-            Map<String, String> serverOptions = (Map<String, String>) row[2];
-            @SuppressWarnings("unchecked")
-            Map<String, String> login = (Map<String, String>) row[4];
-            if (forConnecting && !(Boolean) row[3]) {
+        for (ServerRow row : rows) {
+            String partition = row.partition();
+            String server = row.server();
+            Map<String, String> serverOptions = row.serverOptions();
+            Map<String, String> login = row.login();
+            if (forConnecting && !row.mapped()) {
                 throw new ConfigurationException(ErrorCode.INSUFFICIENT_PRIVILEGE, "The coordinator has no user mapping"
                         + " for the current user on shard server " + server + ", so the shard cannot be reached as the"
                         + " coordinator reaches it. Run as the user the sharded table was created by, or calibrate each"
